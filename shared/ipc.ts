@@ -1,0 +1,118 @@
+// The whole renderer → main surface in one place. The Electron preload, the web-mode bridge and
+// the CLI all go through a handler object typed `Api`, so a missing handler fails to compile.
+// Every request is validated with the schema below before a handler sees it.
+import { z } from 'zod'
+import type { BerthErrorData } from './errors'
+import type {
+  DeletePreview,
+  DeleteResult,
+  Inspection,
+  ProbeResult,
+  RegistryView,
+  RepositoryListing,
+  TagDetailsResult,
+  TagList,
+  AuditEntry,
+  CertificateInfo,
+} from './types'
+import { authModes, registryKinds } from './types'
+
+const id = z.string().min(1).max(200)
+const repository = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'not a valid repository name')
+const tag = z.string().regex(/^[\w][\w.-]{0,127}$/, 'not a valid tag')
+const reference = z.string().min(1).max(200)
+const registryUrl = z.string().url().max(300)
+
+export const profileInputSchema = z.object({
+  id: id.optional(),
+  name: z.string().min(1).max(100),
+  url: registryUrl,
+  kind: z.enum(registryKinds).optional(),
+  username: z.string().max(300).optional(),
+  authMode: z.enum(authModes).default('auto'),
+  insecure: z.boolean().default(false),
+  favorites: z.array(repository).max(1000).default([]),
+  gitlabUrl: registryUrl.optional(),
+})
+export type ProfileInput = z.input<typeof profileInputSchema>
+
+export const requestSchemas = {
+  listRegistries: z.object({}),
+  saveRegistry: z.object({ profile: profileInputSchema }),
+  removeRegistry: z.object({ registryId: id }),
+  /** The one time a secret crosses from renderer to main: typed by the user, never sent back. */
+  login: z.object({ registryId: id, username: z.string().min(1).max(300), secret: z.string().min(1).max(10_000) }),
+  logout: z.object({ registryId: id }),
+  probeRegistry: z.object({ url: registryUrl, insecure: z.boolean().default(false), registryId: id.optional() }),
+  trustCertificate: z.union([
+    z.object({ registryId: id, fingerprint: z.string().regex(/^([0-9A-Fa-f]{2}:?){32}$/, 'not a SHA-256 fingerprint') }),
+    z.object({ registryId: id, caPem: z.string().includes('-----BEGIN CERTIFICATE-----').max(1_000_000) }),
+  ]),
+  addFavorite: z.object({ registryId: id, repository }),
+  removeFavorite: z.object({ registryId: id, repository }),
+  listRepositories: z.object({ registryId: id }),
+  listTags: z.object({ registryId: id, repository }),
+  getTagDetails: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(500) }),
+  inspect: z.object({ registryId: id, repository, reference }),
+  previewDelete: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(10_000), mode: z.enum(['tag', 'digest']) }),
+  deleteTags: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(10_000), mode: z.enum(['tag', 'digest']) }),
+  scanDockerLogins: z.object({}),
+  importDockerLogins: z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(100) }),
+  readAuditLog: z.object({ limit: z.number().int().min(1).max(10_000).default(200) }),
+} as const
+
+export type ApiRequests = { [K in keyof typeof requestSchemas]: z.input<(typeof requestSchemas)[K]> }
+export type ApiMethod = keyof typeof requestSchemas
+
+export interface DockerLoginCandidate {
+  /** The key in config.json (`auths`/`credHelpers`), or `podman:<host>`. */
+  key: string
+  registryUrl: string
+  username: string | null
+  source: 'docker-config' | 'docker-credential-helper' | 'DOCKER_AUTH_CONFIG' | 'podman-auth'
+  /** Whether Berth already has a profile for this host. */
+  existingProfileId: string | null
+}
+
+export interface ApiResponses {
+  listRegistries: RegistryView[]
+  saveRegistry: RegistryView
+  removeRegistry: null
+  login: RegistryView
+  logout: RegistryView
+  probeRegistry: ProbeResult
+  trustCertificate: RegistryView
+  addFavorite: RegistryView
+  removeFavorite: RegistryView
+  listRepositories: RepositoryListing
+  listTags: TagList
+  getTagDetails: TagDetailsResult[]
+  inspect: Inspection
+  previewDelete: DeletePreview
+  deleteTags: { results: DeleteResult[]; note: string }
+  scanDockerLogins: DockerLoginCandidate[]
+  importDockerLogins: RegistryView[]
+  readAuditLog: AuditEntry[]
+}
+
+/** The typed API the renderer calls (`window.berth`), implemented in main by the handler table. */
+export type Api = { [K in ApiMethod]: (req: ApiRequests[K]) => Promise<ApiResponses[K]> }
+
+/** What actually crosses the wire: errors are data because Electron only keeps `message`. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: BerthErrorData }
+
+/** Pushes from main to the renderer. */
+export interface ApiEvents {
+  /** A berth:// link or second-instance launch asked to show this view (a location hash). */
+  navigate: { hash: string }
+  certificateChanged: { registryId: string; certificate: CertificateInfo; expectedFingerprint: string }
+}
+
+export const apiMethods = Object.keys(requestSchemas) as ApiMethod[]
+
+/** IPC channel names: one per method, namespaced so nothing else can collide. */
+export const channelFor = (method: ApiMethod): string => `berth:${method}`

@@ -1,0 +1,198 @@
+// Domain types shared by the main process, the CLI, the web mode and the renderer.
+// Plain data only: everything here crosses IPC or is printed as JSON by the CLI.
+
+export const registryKinds = ['distribution', 'gitlab', 'dockerhub', 'ghcr', 'harbor', 'quay', 'ecr', 'zot', 'generic'] as const
+export type RegistryKind = (typeof registryKinds)[number]
+
+export const authModes = ['auto', 'anonymous', 'basic', 'bearer'] as const
+export type AuthMode = (typeof authModes)[number]
+
+export interface RegistryProfile {
+  id: string
+  name: string
+  /** scheme + host[:port], no path: https://registry.example.com:5050 */
+  url: string
+  kind: RegistryKind
+  username?: string
+  authMode: AuthMode
+  /** PEM of CA certificates the user chose to trust for this registry only. */
+  caPem?: string
+  /** SHA-256 fingerprint (AA:BB:… upper-case hex) of the server certificate the user accepted. */
+  pinnedFingerprint?: string
+  /** Plain HTTP allowed (always allowed for loopback). */
+  insecure: boolean
+  /** Repositories added by name, for registries without a usable catalog. */
+  favorites: string[]
+  /** GitLab: the instance URL, when it differs from the registry URL. */
+  gitlabUrl?: string
+}
+
+/** What the renderer sees of a profile: never a secret, only whether one is stored. */
+export interface RegistryView extends RegistryProfile {
+  hasCredential: boolean
+}
+
+export interface CertificateInfo {
+  subject: string
+  issuer: string
+  validFrom: string
+  validTo: string
+  /** SHA-256 of the DER certificate, AA:BB:… upper-case hex. */
+  fingerprint256: string
+  serialNumber: string
+  selfSigned: boolean
+}
+
+export interface ProbeResult {
+  url: string
+  /** 'open' = /v2/ answered 200 anonymously. */
+  auth: 'open' | 'basic' | 'bearer'
+  realm?: string
+  service?: string
+  kind: RegistryKind
+  /** The certificate the server presented (https only). */
+  certificate?: CertificateInfo
+  /** Whether that certificate is trusted by the system roots, the profile's CA or its pin. */
+  tlsTrusted?: boolean
+}
+
+export interface RepositoryListing {
+  repositories: string[]
+  /** 'unavailable' is a normal state (GitLab non-admin, Docker Hub, GHCR): add repositories by name. */
+  catalog: 'available' | 'unavailable'
+  reason?: string
+}
+
+export interface TagList {
+  repository: string
+  tags: string[]
+}
+
+export interface Platform {
+  os: string
+  architecture: string
+  variant?: string
+  digest: string
+  mediaType: string
+  /** Config + compressed layers of this platform's image; null until known. */
+  size: number | null
+}
+
+export type ManifestKind = 'image' | 'index' | 'artifact' | 'schema1' | 'unknown'
+export type DateSource = 'config' | 'annotation' | 'pushed' | 'unknown'
+
+export interface TagDetails {
+  tag: string
+  digest: string
+  mediaType: string
+  kind: ManifestKind
+  /** Image config digest; for an index, null (each platform has its own). */
+  configDigest: string | null
+  /**
+   * Bytes: config + compressed layers; for an index, the sum over platforms with shared layers
+   * counted once, attestation manifests excluded. `sizeNote` says what was counted.
+   */
+  size: number | null
+  sizeNote: string
+  /** ISO-8601 build date, or null when unknown (missing, or reproducible builds' epoch 0). */
+  created: string | null
+  createdSource: DateSource
+  /** Push date from the registry's own API, when it has one (GitLab published_at). */
+  pushed?: string | null
+  platforms: Platform[]
+  /** Number of buildx attestation manifests in an index (not platforms, not in size). */
+  attestations: number
+  artifactType: string | null
+}
+
+export type TagDetailsResult =
+  | { tag: string; ok: true; details: TagDetails }
+  | { tag: string; ok: false; error: import('./errors').BerthErrorData }
+
+export interface Layer {
+  digest: string
+  size: number
+  mediaType: string
+}
+
+export interface HistoryEntry {
+  created?: string
+  createdBy?: string
+  comment?: string
+  emptyLayer?: boolean
+}
+
+export interface ImageConfigInfo {
+  os?: string
+  architecture?: string
+  variant?: string
+  env: string[]
+  entrypoint: string[] | null
+  cmd: string[] | null
+  workingDir?: string
+  user?: string
+  exposedPorts: string[]
+  labels: Record<string, string>
+  history: HistoryEntry[]
+}
+
+export type ReferrerKind = 'signature' | 'sbom' | 'attestation' | 'other'
+
+export interface Referrer {
+  digest: string
+  mediaType: string
+  artifactType: string | null
+  size: number
+  annotations: Record<string, string>
+  kind: ReferrerKind
+  /** How it was found: the referrers API, the sha256-<hex> tag schema, or a cosign .sig/.att tag. */
+  source: 'api' | 'tag-schema' | 'cosign-tag'
+}
+
+export interface Inspection {
+  repository: string
+  reference: string
+  details: TagDetails
+  layers: Layer[]
+  config: ImageConfigInfo | null
+  annotations: Record<string, string>
+  referrers: Referrer[]
+  /** Every tag of the repository currently pointing at this digest (when the tag list was read). */
+  tagsSharingDigest: string[]
+  /** The manifest exactly as received, pretty-printed when it is JSON. */
+  manifestJson: string
+}
+
+export type DeleteMode = 'tag' | 'digest'
+export type DeleteMethod = 'tag-delete' | 'throwaway-manifest' | 'digest-delete' | 'gitlab-api'
+
+export interface DeletePreview {
+  repository: string
+  mode: DeleteMode
+  /** Per requested tag: its digest and, for a digest delete, every tag that goes with it. */
+  items: { tag: string; digest: string; alsoRemoved: string[] }[]
+}
+
+export interface DeleteResult {
+  tag: string
+  digest: string
+  ok: boolean
+  method?: DeleteMethod
+  /** Tags that disappeared with this deletion (more than one for a digest delete). */
+  removedTags: string[]
+  error?: import('./errors').BerthErrorData
+}
+
+export const garbageCollectionNote =
+  'Deleting removes references only: the registry frees disk space when its garbage collection runs.'
+
+export interface AuditEntry {
+  time: string
+  registry: string
+  repository: string
+  tag: string | null
+  digest: string
+  method: DeleteMethod
+  result: 'ok' | 'error'
+  error?: string
+}
