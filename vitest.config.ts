@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
-// Three suites, one runner: unit tests are pure and fast; integration tests start the real
-// registry lab once (global setup) and share it; e2e drives Debian's Chromium against web mode.
+// Two projects, one runner: unit tests are pure and fast; integration tests start the real
+// registry lab once (global setup) and share it with the e2e tests, which drive Debian's Chromium
+// against web mode: one lab start per run, not two.
 export default defineConfig({
   test: {
     projects: [
@@ -15,22 +16,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/lab/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        test: {
-          name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
-          environment: 'node',
-          globalSetup: ['test/lab/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

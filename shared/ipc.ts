@@ -59,7 +59,14 @@ export const requestSchemas = {
   getTagDetails: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(500) }),
   inspect: z.object({ registryId: id, repository, reference }),
   previewDelete: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(10_000), mode: z.enum(['tag', 'digest']) }),
-  deleteTags: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(10_000), mode: z.enum(['tag', 'digest']) }),
+  /** `expectedDigests` are the digests the user confirmed in the preview: a tag that moved since is refused. */
+  deleteTags: z.object({
+    registryId: id,
+    repository,
+    tags: z.array(tag).min(1).max(10_000),
+    mode: z.enum(['tag', 'digest']),
+    expectedDigests: z.record(tag, z.string().regex(/^sha256:[a-f0-9]{64}$/)).optional(),
+  }),
   scanDockerLogins: z.object({}),
   importDockerLogins: z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(100) }),
   readAuditLog: z.object({ limit: z.number().int().min(1).max(10_000).default(200) }),

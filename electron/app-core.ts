@@ -1,0 +1,275 @@
+// The one core behind Berth's three doors (Electron IPC, web mode, CLI): the handler object that
+// implements `Api` over the registry client, credentials, trust, caches and the audit log.
+// It owns one RegistryClient per profile and drops it whenever what it was built from changes.
+import { join } from 'node:path'
+import type { Api, ApiRequests, ApiResponses, ProfileInput } from '../shared/ipc'
+import { BerthError } from '../shared/errors'
+import type { ProbeResult, RegistryProfile, RegistryView } from '../shared/types'
+import { garbageCollectionNote } from '../shared/types'
+import { createRegistryClient } from './registry/registry-client'
+import { parseRegistryAddress } from './registry/reference'
+import type { CredentialSource, RegistryClient, RegistryCredential, TlsTrust } from './registry/types'
+import { loadTagDetails } from './registry/tag-details'
+import { inspectReference } from './registry/inspect'
+import { deleteTags, previewDelete } from './registry/delete-tags'
+import { createDigestCache, type DigestCache } from './registry/digest-cache'
+import { createAuditLog, type AuditLog } from './registry/audit-log'
+import { createProfileStore, detectRegistryKind, type ProfileStore } from './credentials/profile-store'
+import type { SecretStore } from './credentials/secret-store'
+import { createKeychainStore } from './credentials/keychain-store'
+import { credentialSourceFor } from './credentials/credential-source'
+import { importLogins, scanLogins } from './credentials/docker-config'
+import { resolveTrust, normalizeFingerprint, trustCa } from './trust/trust-store'
+
+export interface AppCoreOptions {
+  /** Where profiles, caches and the audit log live (Electron userData; ~/.config/berth for the CLI). */
+  dataDirectory: string
+  /** The OS keychain unless a test or a per-call CLI invocation passes its own. */
+  secrets?: SecretStore
+  env?: NodeJS.ProcessEnv
+  /** Docker-style certs.d roots to search for per-registry CAs (defaults to the standard ones). */
+  certsDirs?: string[]
+  concurrency?: number
+}
+
+/** One-call overrides the CLI accepts: nothing here is stored. */
+export interface ClientOverrides {
+  caPems?: string[]
+  insecure?: boolean
+  /** Credentials for this call only (`--username --password-stdin`): never stored. */
+  credentials?: RegistryCredential
+}
+
+export interface AppCore {
+  api: Api
+  profiles: ProfileStore
+  secrets: SecretStore
+  cache: DigestCache
+  audit: AuditLog
+  /** A client for a saved profile. */
+  clientFor(registryId: string): Promise<{ client: RegistryClient; profile: RegistryProfile }>
+  /** A client for a registry given by address, using its saved profile when there is one. */
+  clientForAddress(address: string, overrides?: ClientOverrides): Promise<{ client: RegistryClient; profile: RegistryProfile | null }>
+  close(): Promise<void>
+}
+
+export function createAppCore(options: AppCoreOptions): AppCore {
+  const env = options.env ?? process.env
+  const profiles = createProfileStore(join(options.dataDirectory, 'profiles.json'))
+  const secrets = options.secrets ?? createKeychainStore()
+  const cache = createDigestCache({ directory: join(options.dataDirectory, 'cache', 'digests') })
+  const audit = createAuditLog(join(options.dataDirectory, 'audit.log'))
+  const clients = new Map<string, RegistryClient>()
+
+  function buildClient(profile: RegistryProfile, trust: TlsTrust, insecure: boolean, credentials: CredentialSource): RegistryClient {
+    const endpoint = parseRegistryAddress(profile.url, { insecure })
+    return createRegistryClient({
+      endpoint,
+      trust,
+      credentials,
+      maxConnections: options.concurrency ?? 16,
+      // A token server that hands out a refresh token (OAuth2 offline access) replaces the password:
+      // keep it in the keychain, never anywhere else.
+      onRefreshToken: (token) => void secrets.set(`${profile.id}:refresh`, token).catch(() => undefined),
+    })
+  }
+
+  async function forget(registryId: string): Promise<void> {
+    const client = clients.get(registryId)
+    clients.delete(registryId)
+    await client?.close()
+  }
+
+  async function clientFor(registryId: string): Promise<{ client: RegistryClient; profile: RegistryProfile }> {
+    const profile = profiles.get(registryId)
+    if (!profile) {
+      throw new BerthError({ code: 'not_found', message: `No registry with id "${registryId}" is configured.`, fix: 'Add the registry first.' })
+    }
+    let client = clients.get(registryId)
+    if (!client) {
+      client = buildClient(profile, resolveTrust(profile, { certsDirs: options.certsDirs }), profile.insecure, credentialSourceFor(profile, secrets))
+      clients.set(registryId, client)
+    }
+    return { client, profile }
+  }
+
+  async function clientForAddress(address: string, overrides: ClientOverrides = {}) {
+    const endpoint = parseRegistryAddress(address, { insecure: overrides.insecure ?? false })
+    const saved = profiles.findByHost(endpoint.host) ?? null
+    const profile: RegistryProfile = saved ?? {
+      id: `adhoc:${endpoint.host}`,
+      name: endpoint.host,
+      url: endpoint.url,
+      kind: 'generic',
+      authMode: 'auto',
+      insecure: overrides.insecure ?? false,
+      favorites: [],
+    }
+    const trust = resolveTrust(profile, { certsDirs: options.certsDirs })
+    const withOverrides: TlsTrust = { ...trust, caPems: [...trust.caPems, ...(overrides.caPems ?? [])] }
+    // Per-call credentials win; an address with no saved profile is anonymous and never asks the keychain.
+    const perCall = overrides.credentials
+    const credentials: CredentialSource = perCall ? async () => perCall : saved ? credentialSourceFor(saved, secrets) : async () => null
+    return { client: buildClient(profile, withOverrides, overrides.insecure ?? profile.insecure, credentials), profile: saved }
+  }
+
+  async function view(profile: RegistryProfile): Promise<RegistryView> {
+    // hasCredential is all the renderer ever learns about a secret.
+    let hasCredential = false
+    try {
+      hasCredential = (await secrets.get(profile.id)) !== null || (await secrets.get(`${profile.id}:refresh`)) !== null
+    } catch {
+      hasCredential = false
+    }
+    return { ...profile, hasCredential }
+  }
+
+  async function probe(req: ApiRequests['probeRegistry']): Promise<ProbeResult> {
+    const saved = req.registryId ? profiles.get(req.registryId) : undefined
+    const endpoint = parseRegistryAddress(req.url, { insecure: req.insecure ?? saved?.insecure ?? false })
+    const trust: TlsTrust = saved ? resolveTrust(saved, { certsDirs: options.certsDirs }) : { caPems: [] }
+    const client = createRegistryClient({ endpoint, trust })
+    try {
+      const ping = await client.ping()
+      return {
+        url: endpoint.url,
+        auth: ping.auth,
+        realm: ping.realm,
+        service: ping.service,
+        kind: detectRegistryKind({ headers: ping.headers, realm: ping.realm, service: ping.service }, endpoint.url),
+        certificate: ping.certificate,
+        tlsTrusted: endpoint.url.startsWith('https:') ? true : undefined,
+      }
+    } catch (error) {
+      // An untrusted certificate is an answer, not a failure: the user decides after seeing it.
+      if (error instanceof BerthError && (error.code === 'tls_untrusted' || error.code === 'tls_changed') && error.data.certificate) {
+        return { url: endpoint.url, auth: 'open', kind: 'generic', certificate: error.data.certificate, tlsTrusted: false }
+      }
+      throw error
+    } finally {
+      await client.close()
+    }
+  }
+
+  async function saveRegistry(input: ProfileInput): Promise<RegistryView> {
+    const parsed = parseRegistryAddress(input.url, { insecure: input.insecure ?? false })
+    const profile = input.id
+      ? profiles.update(input.id, { ...input, url: parsed.url, kind: input.kind ?? profiles.get(input.id)?.kind ?? 'generic' })
+      : profiles.save({ ...input, url: parsed.url, kind: input.kind ?? (await detectKindQuietly(input)) })
+    await forget(profile.id)
+    return view(profile)
+  }
+
+  async function detectKindQuietly(input: ProfileInput): Promise<RegistryProfile['kind']> {
+    try {
+      return (await probe({ url: input.url, insecure: input.insecure ?? false })).kind
+    } catch {
+      return 'generic'
+    }
+  }
+
+  const api: Api = {
+    async listRegistries() {
+      return Promise.all(profiles.list().map(view))
+    },
+    saveRegistry: ({ profile }) => saveRegistry(profile),
+    async removeRegistry({ registryId }) {
+      await forget(registryId)
+      await secrets.delete(registryId)
+      await secrets.delete(`${registryId}:refresh`)
+      profiles.remove(registryId)
+      return null
+    },
+    async login({ registryId, username, secret }) {
+      const profile = profiles.update(registryId, { username })
+      await secrets.set(registryId, secret)
+      await secrets.delete(`${registryId}:refresh`)
+      await forget(registryId)
+      return view(profile)
+    },
+    async logout({ registryId }) {
+      await secrets.delete(registryId)
+      await secrets.delete(`${registryId}:refresh`)
+      await forget(registryId)
+      return view(mustGet(profiles, registryId))
+    },
+    probeRegistry: (req) => probe(req),
+    async trustCertificate(req) {
+      const profile =
+        'fingerprint' in req
+          ? profiles.update(req.registryId, { pinnedFingerprint: normalizeFingerprint(req.fingerprint) })
+          : trustCa(profiles, req.registryId, req.caPem)
+      await forget(req.registryId)
+      return view(profile)
+    },
+    async addFavorite({ registryId, repository }) {
+      const profile = mustGet(profiles, registryId)
+      const favorites = profile.favorites.includes(repository) ? profile.favorites : [...profile.favorites, repository]
+      return view(profiles.update(registryId, { favorites }))
+    },
+    async removeFavorite({ registryId, repository }) {
+      const profile = mustGet(profiles, registryId)
+      return view(profiles.update(registryId, { favorites: profile.favorites.filter((r) => r !== repository) }))
+    },
+    async listRepositories({ registryId }) {
+      const { client, profile } = await clientFor(registryId)
+      const listing = await client.catalog()
+      const repositories = [...new Set([...listing.repositories, ...profile.favorites])].sort()
+      return { ...listing, repositories }
+    },
+    async listTags({ registryId, repository }) {
+      const { client } = await clientFor(registryId)
+      return { repository, tags: await client.listTags(repository) }
+    },
+    async getTagDetails({ registryId, repository, tags }) {
+      const { client } = await clientFor(registryId)
+      return loadTagDetails(client, repository, tags, { cache, concurrency: options.concurrency ?? 16 })
+    },
+    async inspect({ registryId, repository, reference }) {
+      const { client } = await clientFor(registryId)
+      return inspectReference(client, repository, reference, { cache })
+    },
+    async previewDelete({ registryId, repository, tags, mode }) {
+      const { client } = await clientFor(registryId)
+      return previewDelete(client, repository, tags, mode)
+    },
+    async deleteTags({ registryId, repository, tags, mode, expectedDigests }) {
+      const { client, profile } = await clientFor(registryId)
+      const results = await deleteTags(client, repository, tags, mode, {
+        expectedDigests,
+        audit,
+        registry: new URL(profile.url).host,
+      })
+      return { results, note: garbageCollectionNote }
+    },
+    scanDockerLogins: async () => scanLogins(env, profiles),
+    async importDockerLogins({ keys }) {
+      const imported = await importLogins(keys, { profiles, secrets, env })
+      return Promise.all(imported.map(view))
+    },
+    async readAuditLog({ limit }) {
+      return audit.read(limit ?? 200)
+    },
+  } satisfies { [K in keyof ApiResponses]: (req: ApiRequests[K]) => Promise<ApiResponses[K]> }
+
+  return {
+    api,
+    profiles,
+    secrets,
+    cache,
+    audit,
+    clientFor,
+    clientForAddress,
+    async close() {
+      const all = [...clients.values()]
+      clients.clear()
+      await Promise.all(all.map((c) => c.close()))
+    },
+  }
+}
+
+function mustGet(profiles: ProfileStore, registryId: string): RegistryProfile {
+  const profile = profiles.get(registryId)
+  if (!profile) throw new BerthError({ code: 'not_found', message: `No registry with id "${registryId}" is configured.` })
+  return profile
+}
