@@ -1,0 +1,110 @@
+// Loopback / private / link-local classification of a host, for the "plain http only for
+// loopback" default and the token-realm guard (REGISTRY-NOTES "Auth": no loopback/private/
+// link-local realm unless it is the registry host).
+import { isIPv4, isIPv6 } from 'node:net'
+
+/** `host`, `host:port`, `[v6]:port`, `[v6]` or a bare IPv6 → the bare host name / address. */
+export function hostnameOf(host: string): string {
+  const h = host.trim().toLowerCase()
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']')
+    return end > 0 ? h.slice(1, end) : h
+  }
+  const colons = h.split(':').length - 1
+  if (colons === 1) return h.slice(0, h.indexOf(':'))
+  return h.endsWith('.') && colons === 0 ? h.slice(0, -1) : h
+}
+
+/** WHATWG URL normalises IPv4 spellings (`127.1`, `0x7f.0.0.1`, `2130706433`) to dotted quads. */
+function normalizedIPv4(name: string): string | null {
+  if (isIPv4(name)) return name
+  if (!/^[0-9a-fx.]+$/i.test(name)) return null
+  try {
+    const normalized = new URL(`http://${name}/`).hostname
+    return isIPv4(normalized) ? normalized : null
+  } catch {
+    return null
+  }
+}
+
+function ipv4Octets(address: string): number[] {
+  return address.split('.').map(Number)
+}
+
+/** Eight 16-bit groups of an IPv6 address, or null. */
+export function ipv6Groups(address: string): number[] | null {
+  if (!isIPv6(address)) return null
+  let text = address.split('%')[0] ?? ''
+  const lastColon = text.lastIndexOf(':')
+  const last = text.slice(lastColon + 1)
+  if (isIPv4(last)) {
+    // ::ffff:1.2.3.4 → ::ffff:102:304, so one parser handles both spellings.
+    const [a = 0, b = 0, c = 0, d = 0] = ipv4Octets(last)
+    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)))
+  const doubleColon = text.indexOf('::')
+  let groups: number[]
+  if (doubleColon >= 0) {
+    const head = parse(text.slice(0, doubleColon))
+    const rest = parse(text.slice(doubleColon + 2))
+    const missing = 8 - head.length - rest.length
+    groups = [...head, ...new Array<number>(Math.max(0, missing)).fill(0), ...rest]
+  } else {
+    groups = parse(text)
+  }
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null
+}
+
+/** The IPv4 address embedded in an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+function mappedIPv4(groups: number[]): string | null {
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const hi = groups[6] ?? 0
+    const lo = groups[7] ?? 0
+    return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`
+  }
+  return null
+}
+
+function isLoopbackIPv4(address: string): boolean {
+  return ipv4Octets(address)[0] === 127
+}
+
+function isPrivateIPv4(address: string): boolean {
+  const [a = -1, b = -1] = ipv4Octets(address)
+  return (
+    a === 10 ||
+    a === 0 || // "this network": 0.0.0.0 reaches the local host
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    a === 127
+  )
+}
+
+/** 127.0.0.0/8, ::1 (and ::ffff:127.x), `localhost` and `*.localhost` (RFC 6761). */
+export function isLoopbackHost(host: string): boolean {
+  const name = hostnameOf(host)
+  if (name === 'localhost' || name.endsWith('.localhost')) return true
+  const v4 = normalizedIPv4(name)
+  if (v4) return isLoopbackIPv4(v4)
+  const groups = ipv6Groups(name)
+  if (!groups) return false
+  const mapped = mappedIPv4(groups)
+  if (mapped) return isLoopbackIPv4(mapped)
+  return groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1
+}
+
+/** Loopback plus 10/8, 172.16/12, 192.168/16, 169.254/16, 0/8, fc00::/7, fe80::/10, ::. */
+export function isPrivateOrLinkLocalHost(host: string): boolean {
+  if (isLoopbackHost(host)) return true
+  const name = hostnameOf(host)
+  const v4 = normalizedIPv4(name)
+  if (v4) return isPrivateIPv4(v4)
+  const groups = ipv6Groups(name)
+  if (!groups) return false
+  const mapped = mappedIPv4(groups)
+  if (mapped) return isPrivateIPv4(mapped)
+  const first = groups[0] ?? 0
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || groups.every((g) => g === 0)
+}
