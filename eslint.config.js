@@ -32,7 +32,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['**/*.js', '**/*.mjs', 'bin/*'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs', 'bin/*'],
     ...tseslint.configs.disableTypeChecked,
   },
 )

@@ -1,0 +1,189 @@
+// The Electron shell: app lifecycle, the one window and its security settings, deep links and the
+// IPC door into the app core. Thin on purpose: every decision that can be made without Electron
+// lives in a pure module beside it (window-options, electron-url-policy, electron-window-state,
+// api-dispatch) and is unit-tested there.
+import { app, BrowserWindow, ipcMain, screen, session, shell, type WebContents } from 'electron'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { apiMethods, channelFor, type ApiEvents } from '../shared/ipc'
+import { eventChannel } from '../shared/api-methods'
+import { createDispatcher } from './api-dispatch'
+import { createAppCore, type AppCore } from './app-core'
+import { boundsToRestore, loadWindowState, saveWindowState } from './electron-window-state'
+import { deepLinkScheme, deepLinkToHash, externalUrlToOpen, findDeepLink, isTrustedSender } from './electron-url-policy'
+import { contentSecurityPolicy, mainWindowOptions } from './window-options'
+
+const here = dirname(fileURLToPath(import.meta.url))
+// electron-vite sets ELECTRON_RENDERER_URL for `npm run dev`; a packaged app never uses it.
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const appUrl = devServerUrl ?? pathToFileURL(join(here, '..', 'renderer', 'index.html')).href
+const csp = contentSecurityPolicy(devServerUrl === undefined ? {} : { devServerOrigin: new URL(devServerUrl).origin })
+
+let mainWindow: BrowserWindow | null = null
+let core: AppCore | null = null
+/** A deep link that arrived before the window could show it. */
+let pendingHash: string | null = null
+
+// Renderers are sandboxed even if some future window forgets to ask for it.
+app.enableSandbox()
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  registerDeepLinks()
+  app.on('web-contents-created', (_event, contents) => lockDown(contents))
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('will-quit', (event) => {
+    if (core === null) return
+    // Let the core flush its stores and close connections before the process goes.
+    event.preventDefault()
+    const closing = core
+    core = null
+    void closing
+      .close()
+      .catch((error: unknown) => console.error('Berth: closing the core failed:', error))
+      .finally(() => app.quit())
+  })
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error('Berth failed to start:', error)
+      app.exit(1)
+    })
+}
+
+async function start(): Promise<void> {
+  denyPermissions()
+  applyContentSecurityPolicy()
+  core = createAppCore({ dataDirectory: app.getPath('userData') })
+  registerIpc(core)
+  await openWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void openWindow()
+  })
+}
+
+function registerIpc(appCore: AppCore): void {
+  const dispatch = createDispatcher(appCore.api, {
+    onError: (method, error) => console.error(`Berth: ${method} failed unexpectedly:`, error),
+  })
+  for (const method of apiMethods) {
+    ipcMain.handle(channelFor(method), async (event, request: unknown) => {
+      // Only the app's own top-level page may call in (GitHub Desktop trusted-ipc-sender.ts).
+      const frame = event.senderFrame
+      if (frame === null || frame !== event.sender.mainFrame || !isTrustedSender(frame.url, appUrl)) {
+        return { ok: false, error: { code: 'forbidden', message: 'IPC call from an untrusted page refused.' } }
+      }
+      return dispatch(method, request)
+    })
+  }
+}
+
+async function openWindow(): Promise<void> {
+  const stateFile = join(app.getPath('userData'), 'window-state.json')
+  const saved = await loadWindowState(stateFile)
+  const workAreas = screen.getAllDisplays().map((display) => display.workArea)
+  const window = new BrowserWindow(mainWindowOptions(join(here, '..', 'preload', 'preload.cjs'), boundsToRestore(saved, workAreas)))
+  mainWindow = window
+  if (saved?.maximized === true) window.maximize()
+  window.once('ready-to-show', () => window.show())
+  window.on('close', () => {
+    const bounds = window.getNormalBounds()
+    saveWindowState(stateFile, { ...bounds, maximized: window.isMaximized() }).catch((error: unknown) =>
+      console.error('Berth: could not save the window state:', error),
+    )
+  })
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null
+  })
+  const hash = pendingHash ?? deepLinkHashFrom(process.argv)
+  pendingHash = null
+  if (devServerUrl !== undefined) {
+    await window.loadURL(hash === null ? devServerUrl : `${devServerUrl}${hash}`)
+  } else {
+    await window.loadFile(join(here, '..', 'renderer', 'index.html'), hash === null ? {} : { hash: hash.slice(1) })
+  }
+}
+
+function lockDown(contents: WebContents): void {
+  // The app is one page: any navigation is a bug or an attack (a link without a handler, a drop).
+  contents.on('will-navigate', (event) => event.preventDefault())
+  contents.on('will-redirect', (event) => event.preventDefault())
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalUrlToOpen(url)
+    if (external !== null) {
+      shell.openExternal(external).catch((error: unknown) => console.error('Berth: could not open a link:', error))
+    }
+    return { action: 'deny' }
+  })
+}
+
+function denyPermissions(): void {
+  // Berth needs no camera, notifications, clipboard-read, geolocation…: refuse them all.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionCheckHandler(() => false)
+}
+
+function applyContentSecurityPolicy(): void {
+  // The header covers the dev server's pages; the build also carries the same policy in a <meta>
+  // (electron.vite.config.ts), because file:// responses may not pass through webRequest.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    const own = isTrustedSender(details.url, appUrl)
+    callback({
+      responseHeaders: own
+        ? { ...details.responseHeaders, 'Content-Security-Policy': [csp], 'X-Content-Type-Options': ['nosniff'] }
+        : details.responseHeaders,
+    })
+  })
+}
+
+function registerDeepLinks(): void {
+  if (process.defaultApp && process.argv[1] !== undefined) {
+    // `electron .` in development: the OS must start Electron with the app's path.
+    app.setAsDefaultProtocolClient(deepLinkScheme, process.execPath, [resolve(process.argv[1])])
+  } else {
+    app.setAsDefaultProtocolClient(deepLinkScheme)
+  }
+  // macOS delivers links as an event (possibly before 'ready'); Windows and Linux start a second
+  // instance with the link in argv, which the single-instance lock forwards here.
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    navigateTo(deepLinkToHash(url))
+  })
+  app.on('second-instance', (_event, argv) => {
+    navigateTo(deepLinkHashFrom(argv))
+    if (mainWindow !== null) {
+      if (mainWindow.isMinimized()) mainWindow.restore()
+      mainWindow.focus()
+    }
+  })
+}
+
+function deepLinkHashFrom(argv: readonly string[]): string | null {
+  const link = findDeepLink(argv)
+  return link === undefined ? null : deepLinkToHash(link)
+}
+
+function navigateTo(hash: string | null): void {
+  if (hash === null) return
+  if (mainWindow === null || mainWindow.webContents.isLoading()) {
+    pendingHash = hash
+    if (mainWindow !== null) mainWindow.webContents.once('did-finish-load', flushPendingHash)
+    return
+  }
+  sendEvent(mainWindow.webContents, 'navigate', { hash })
+}
+
+function flushPendingHash(): void {
+  if (pendingHash === null || mainWindow === null) return
+  sendEvent(mainWindow.webContents, 'navigate', { hash: pendingHash })
+  pendingHash = null
+}
+
+function sendEvent<K extends keyof ApiEvents>(contents: WebContents, event: K, payload: ApiEvents[K]): void {
+  contents.send(eventChannel(event), payload)
+}

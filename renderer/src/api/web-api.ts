@@ -1,0 +1,115 @@
+// The browser side of the web mode (electron/web-server.ts): the same Api as `window.berth`, over
+// `POST /api/<method>` and a Server-Sent Events stream. The per-run token arrives once in the page
+// URL (`/?token=…`); it is kept in sessionStorage (this origin and tab only, so a reload still
+// works) and removed from the address bar so it does not end up in history or screenshots.
+import { createBridgedApi, errorFromData, type BerthBridge } from '../../../shared/api-bridge'
+import { isApiEventName, type ApiEventName } from '../../../shared/api-methods'
+import type { ApiEvents, ApiMethod, IpcResult } from '../../../shared/ipc'
+
+const tokenHeader = 'X-Berth-Token'
+const storageKey = 'berth.web-token'
+
+/** The token from the URL (moving it to sessionStorage) or from an earlier load of this tab. */
+export function takeWebToken(): string | null {
+  const url = new URL(window.location.href)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl !== null && fromUrl !== '') {
+    try {
+      window.sessionStorage.setItem(storageKey, fromUrl)
+    } catch {
+      // Storage disabled: the token still lives in memory for this page.
+    }
+    url.searchParams.delete('token')
+    window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`)
+    return fromUrl
+  }
+  try {
+    return window.sessionStorage.getItem(storageKey)
+  } catch {
+    return null
+  }
+}
+
+let token: string | null | undefined
+
+function currentToken(): string | null {
+  if (token === undefined) token = takeWebToken()
+  return token
+}
+
+async function call(method: ApiMethod, request: unknown): Promise<IpcResult<unknown>> {
+  let response: Response
+  try {
+    response = await fetch(`/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [tokenHeader]: currentToken() ?? '' },
+      body: JSON.stringify(request),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    })
+  } catch (error) {
+    throw errorFromData({
+      code: 'network',
+      message: `Berth web mode is not reachable (${error instanceof Error ? error.message : String(error)}).`,
+      fix: 'Is `berth web` still running? Start it again and open the URL it prints.',
+    })
+  }
+  const body: unknown = await response.json().catch(() => null)
+  if (isIpcResult(body)) return body
+  throw errorFromData({ code: 'invalid_response', message: `Berth web mode answered ${response.status} without a result.`, status: response.status })
+}
+
+function isIpcResult(value: unknown): value is IpcResult<unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const record = value as Record<string, unknown>
+  if (record.ok === true) return 'value' in record
+  return record.ok === false && typeof record.error === 'object' && record.error !== null
+}
+
+/** The Api for web mode; also `on` for pushes, like `window.berth`. */
+export function createWebApi(): BerthBridge {
+  return { ...createBridgedApi(call), on: onWebEvent }
+}
+
+type Listener = (payload: unknown) => void
+const listeners = new Map<ApiEventName, Set<Listener>>()
+let source: EventSource | null = null
+
+/** Subscribes to a push from the server; returns the unsubscribe function. */
+export function onWebEvent<K extends ApiEventName>(event: K, listener: (payload: ApiEvents[K]) => void): () => void {
+  if (!isApiEventName(event)) throw new Error(`Unknown event "${String(event)}"`)
+  const stream = openStream()
+  let set = listeners.get(event)
+  if (set === undefined) {
+    const created = new Set<Listener>()
+    set = created
+    listeners.set(event, created)
+    stream.addEventListener(event, (message: MessageEvent<string>) => {
+      let payload: unknown
+      try {
+        payload = JSON.parse(message.data)
+      } catch {
+        return
+      }
+      for (const each of created) each(payload)
+    })
+  }
+  const wrapped: Listener = (payload) => listener(payload as ApiEvents[K])
+  set.add(wrapped)
+  return () => {
+    set.delete(wrapped)
+    if ([...listeners.values()].every((each) => each.size === 0)) {
+      source?.close()
+      source = null
+      listeners.clear()
+    }
+  }
+}
+
+function openStream(): EventSource {
+  if (source === null) {
+    // EventSource cannot send headers: the stream is the one place the token is a query parameter.
+    source = new EventSource(`/api/events?token=${encodeURIComponent(currentToken() ?? '')}`)
+  }
+  return source
+}
