@@ -35,4 +35,6 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs', 'bin/*'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // electron-builder loads its hooks with require(): CommonJS is the contract there.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 )
