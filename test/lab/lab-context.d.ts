@@ -1,0 +1,7 @@
+import type { LabInfo } from './lab-types'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    lab: LabInfo
+  }
+}
