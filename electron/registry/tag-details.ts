@@ -1,0 +1,203 @@
+// Details for a page of tags: digest, kind, size, build date, platforms. HEADs resolve digests
+// (free on Docker Hub, REGISTRY-NOTES "Manifests"); manifests and configs come from the digest cache
+// or one GET each. Rows stream out as they complete, and one broken tag is one error row.
+import { toErrorData } from '../../shared/errors'
+import type { Platform, TagDetails, TagDetailsResult } from '../../shared/types'
+import { createBoundedPool } from './bounded-pool'
+import { createContentLoader, type ContentLoader } from './content-loader'
+import type { DigestCache } from './digest-cache'
+import { artifactTypeOf, isAttestationDescriptor, normalizeCreated, parseImageConfig, type Descriptor, type ParsedManifest } from './manifest'
+import type { RegistryClient } from './types'
+
+export interface TagDetailsOptions {
+  /** Tags resolved at once. Default 16. */
+  concurrency?: number
+  cache?: DigestCache
+  signal?: AbortSignal
+  /** Called with each row as soon as it is known (the UI shows rows as they come). */
+  onResult?: (result: TagDetailsResult) => void
+}
+
+export const createdAnnotation = 'org.opencontainers.image.created'
+
+export async function loadTagDetails(
+  client: RegistryClient,
+  repository: string,
+  tags: string[],
+  options: TagDetailsOptions = {},
+): Promise<TagDetailsResult[]> {
+  const loader = createContentLoader(client, options.cache, options.signal)
+  const pool = createBoundedPool(options.concurrency ?? 16, options.signal)
+  const emit = (result: TagDetailsResult): TagDetailsResult => {
+    try {
+      options.onResult?.(result)
+    } catch {
+      // A listener's bug must not turn into a failed row or a rejected call.
+    }
+    return result
+  }
+  return Promise.all(
+    tags.map((tag) =>
+      pool
+        .run(() => detailsForTag(loader, repository, tag))
+        .then(
+          (details): TagDetailsResult => emit({ tag, ok: true, details }),
+          (error: unknown): TagDetailsResult => emit({ tag, ok: false, error: toErrorData(error) }),
+        ),
+    ),
+  )
+}
+
+/** Resolves `reference` (a tag or digest) and describes what it points at. */
+export async function detailsForTag(loader: ContentLoader, repository: string, reference: string): Promise<TagDetails> {
+  const resolved = await loader.resolve(repository, reference)
+  const manifest = await loader.manifest(repository, resolved.digest, resolved.mediaType)
+  return describeManifest(loader, repository, reference, resolved.digest, manifest.parsed)
+}
+
+export async function describeManifest(loader: ContentLoader, repository: string, tag: string, digest: string, m: ParsedManifest): Promise<TagDetails> {
+  if (m.kind === 'schema1') {
+    return {
+      ...base(tag, digest, m.mediaType, 'schema1'),
+      sizeNote: 'Docker schema 1 manifest (deprecated): it records no layer sizes, so the size is unknown',
+    }
+  }
+  if (m.kind === 'index') return describeIndex(loader, repository, tag, digest, m)
+
+  const size = sumBlobs([m.config, ...m.layers])
+  const artifactType = artifactTypeOf(m)
+  if (artifactType !== null) {
+    const created = normalizeCreated(m.annotations[createdAnnotation])
+    return {
+      ...base(tag, digest, m.mediaType, 'artifact'),
+      configDigest: m.config.digest,
+      size,
+      sizeNote: 'artifact: config + layers',
+      created,
+      createdSource: created ? 'annotation' : 'unknown',
+      artifactType,
+    }
+  }
+  const config = parseImageConfig(await loader.configBlob(repository, m.config.digest))
+  const dated = dateOf(config.created, m.annotations)
+  return {
+    ...base(tag, digest, m.mediaType, 'image'),
+    configDigest: m.config.digest,
+    size,
+    sizeNote: 'compressed layers + config',
+    ...dated,
+  }
+}
+
+async function describeIndex(
+  loader: ContentLoader,
+  repository: string,
+  tag: string,
+  digest: string,
+  m: Extract<ParsedManifest, { kind: 'index' }>,
+): Promise<TagDetails> {
+  const children = m.manifests.filter((d) => !isAttestationDescriptor(d))
+  const attestations = m.manifests.length - children.length
+  const described = await Promise.all(children.map((child) => describeChild(loader, repository, child)))
+
+  const union = new Map<string, number>()
+  let newest: string | null = null
+  let missing = 0
+  for (const child of described) {
+    if (!child.blobs) {
+      missing++
+      continue
+    }
+    for (const blob of child.blobs) union.set(blob.digest, blob.size)
+    if (child.created && (newest === null || child.created > newest)) newest = child.created
+  }
+  const total = missing > 0 ? null : [...union.values()].reduce((a, b) => a + b, 0)
+  const parts = [`compressed layers + config`, `${children.length} platform${children.length === 1 ? '' : 's'}`, 'shared layers counted once']
+  if (attestations > 0) parts.push(`${attestations} attestation${attestations === 1 ? '' : 's'} excluded`)
+  if (missing > 0) parts.push(`${missing} platform${missing === 1 ? '' : 's'} could not be read, so no total`)
+  const dated = newest ? { created: newest, createdSource: 'config' as const } : dateOf(null, m.annotations)
+  return {
+    ...base(tag, digest, m.mediaType, 'index'),
+    size: total,
+    sizeNote: parts.join(', '),
+    ...dated,
+    platforms: described.map((c) => c.platform),
+    attestations,
+    artifactType: m.artifactType,
+  }
+}
+
+interface DescribedChild {
+  platform: Platform
+  /** Distinct blobs (config + layers) of the child image; null when it could not be read. */
+  blobs: Descriptor[] | null
+  created: string | null
+}
+
+async function describeChild(loader: ContentLoader, repository: string, d: Descriptor): Promise<DescribedChild> {
+  const platform: Platform = {
+    os: d.platform?.os ?? 'unknown',
+    architecture: d.platform?.architecture ?? 'unknown',
+    ...(d.platform?.variant !== undefined ? { variant: d.platform.variant } : {}),
+    digest: d.digest,
+    mediaType: d.mediaType,
+    size: null,
+  }
+  try {
+    const child = await loader.manifest(repository, d.digest, d.mediaType)
+    if (child.parsed.kind !== 'image') return { platform, blobs: null, created: null }
+    const blobs = distinct([child.parsed.config, ...child.parsed.layers])
+    platform.size = sumBlobs(blobs)
+    let created: string | null = null
+    if (artifactTypeOf(child.parsed) === null) {
+      const config = parseImageConfig(await loader.configBlob(repository, child.parsed.config.digest))
+      created = config.created
+      // Descriptors without a platform (allowed by the spec) borrow it from the config.
+      if (!d.platform) {
+        platform.os = config.os ?? 'unknown'
+        platform.architecture = config.architecture ?? 'unknown'
+        if (config.variant !== undefined) platform.variant = config.variant
+      }
+    }
+    return { platform, blobs, created }
+  } catch (error) {
+    // One unreadable platform (a partial mirror) leaves the others visible; a cancel is still a cancel.
+    if (toErrorData(error).code === 'cancelled') throw error
+    return { platform, blobs: null, created: null }
+  }
+}
+
+function base(tag: string, digest: string, mediaType: string, kind: TagDetails['kind']): TagDetails {
+  return {
+    tag,
+    digest,
+    mediaType,
+    kind,
+    configDigest: null,
+    size: null,
+    sizeNote: '',
+    created: null,
+    createdSource: 'unknown',
+    platforms: [],
+    attestations: 0,
+    artifactType: null,
+  }
+}
+
+/** Config `created` first (build time; epoch 0 already means unknown), else the OCI annotation. */
+function dateOf(configCreated: string | null, annotations: Record<string, string>): Pick<TagDetails, 'created' | 'createdSource'> {
+  if (configCreated) return { created: configCreated, createdSource: 'config' }
+  const annotated = normalizeCreated(annotations[createdAnnotation])
+  return annotated ? { created: annotated, createdSource: 'annotation' } : { created: null, createdSource: 'unknown' }
+}
+
+function distinct(blobs: Descriptor[]): Descriptor[] {
+  const seen = new Map<string, Descriptor>()
+  for (const b of blobs) if (!seen.has(b.digest)) seen.set(b.digest, b)
+  return [...seen.values()]
+}
+
+/** Σ sizes with each digest counted once (a layer listed twice is stored once). */
+export function sumBlobs(blobs: Descriptor[]): number {
+  return distinct(blobs).reduce((total, b) => total + b.size, 0)
+}
