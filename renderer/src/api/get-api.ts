@@ -1,0 +1,9 @@
+// Where the Api comes from: the Electron preload's `window.berth`, else (web mode) the HTTP bridge.
+import type { ApiWithEvents } from './call'
+import { createWebApi } from './web-api'
+
+export { call, installApi, onNavigate, type CallResult } from './call'
+
+export function getApi(): ApiWithEvents {
+  return window.berth ?? createWebApi()
+}

@@ -1,0 +1,187 @@
+// Deleting names exactly what will go (STYLE.md "every destructive action goes through a dialog"):
+// preview first; tag mode lists the tags, digest mode every tag on each digest (they all vanish);
+// the confirmed digests are sent back so a tag that moved since the preview is refused.
+import { useCallback, useEffect, useState } from 'react'
+import type { BerthErrorData } from '../../../shared/errors'
+import { garbageCollectionNote, type DeleteMode, type DeletePreview, type DeleteResult } from '../../../shared/types'
+import { call } from '../api/call'
+import { shortDigest } from '../model/tag-summary'
+import { useSelection } from '../stores/selection'
+import { useTags } from '../stores/tags'
+import { useView } from '../stores/view'
+import { showToast } from '../stores/toasts'
+import { ErrorView } from './error-view'
+import { Modal } from './modal'
+
+type Phase =
+  | { kind: 'previewing' }
+  | { kind: 'preview'; preview: DeletePreview }
+  | { kind: 'deleting'; preview: DeletePreview }
+  | { kind: 'done'; results: DeleteResult[]; note: string }
+  | { kind: 'error'; error: BerthErrorData }
+
+interface DeleteDialogProps {
+  registryId: string
+  repository: string
+  tags: string[]
+  onClose: () => void
+}
+
+/** Every tag that disappears, deduplicated, in the order the preview lists them. */
+export function tagsThatGo(preview: DeletePreview): string[] {
+  const all = new Set<string>()
+  for (const item of preview.items) {
+    all.add(item.tag)
+    if (preview.mode === 'digest') for (const t of item.alsoRemoved) all.add(t)
+  }
+  return [...all]
+}
+
+export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDialogProps) {
+  const [mode, setMode] = useState<DeleteMode>('tag')
+  const [phase, setPhase] = useState<Phase>({ kind: 'previewing' })
+
+  const preview = useCallback(async () => {
+    setPhase({ kind: 'previewing' })
+    const result = await call('previewDelete', { registryId, repository, tags, mode })
+    setPhase(result.ok ? { kind: 'preview', preview: result.value } : { kind: 'error', error: result.error })
+  }, [registryId, repository, tags, mode])
+
+  useEffect(() => {
+    void preview()
+  }, [preview])
+
+  const confirm = async (p: DeletePreview) => {
+    setPhase({ kind: 'deleting', preview: p })
+    const expectedDigests = Object.fromEntries(p.items.map((i) => [i.tag, i.digest]))
+    const result = await call('deleteTags', { registryId, repository, tags: p.items.map((i) => i.tag), mode: p.mode, expectedDigests })
+    if (!result.ok) return setPhase({ kind: 'error', error: result.error })
+    setPhase({ kind: 'done', results: result.value.results, note: result.value.note })
+    const removed = new Set(result.value.results.flatMap((r) => (r.ok ? r.removedTags : [])))
+    const failed = result.value.results.filter((r) => !r.ok).length
+    showToast(
+      failed === 0
+        ? { kind: 'success', title: `Deleted ${removed.size} tag${removed.size === 1 ? '' : 's'}` }
+        : { kind: 'error', title: `${failed} of ${result.value.results.length} deletions failed` },
+    )
+    const openTag = useView.getState().tag
+    if (openTag !== null && removed.has(openTag)) useView.getState().update({ tag: null })
+    await useTags.getState().refresh()
+    useSelection.getState().prune(useTags.getState().tags)
+  }
+
+  const busy = phase.kind === 'deleting' || phase.kind === 'previewing'
+  const count = tags.length
+  const title =
+    phase.kind === 'done'
+      ? `${phase.results.filter((r) => r.ok).length} of ${phase.results.length} deleted`
+      : count === 1
+        ? `Delete ${tags[0] ?? ''}?`
+        : `Delete ${count} tags?`
+  return (
+    <Modal title={title} onClose={onClose} busy={phase.kind === 'deleting'} wide>
+      {phase.kind !== 'done' ? (
+        <div className="segmented mode-switch" role="radiogroup" aria-label="What to delete">
+          <button type="button" role="radio" aria-checked={mode === 'tag'} disabled={busy} onClick={() => setMode('tag')}>
+            Only {count === 1 ? 'this tag' : 'these tags'}
+          </button>
+          <button type="button" role="radio" aria-checked={mode === 'digest'} disabled={busy} onClick={() => setMode('digest')}>
+            The whole image (digest)
+          </button>
+        </div>
+      ) : null}
+      {phase.kind === 'previewing' ? <p className="muted">Resolving what would be deleted…</p> : null}
+      {phase.kind === 'error' ? <ErrorView error={phase.error} onRetry={() => void preview()} /> : null}
+      {phase.kind === 'preview' || phase.kind === 'deleting' ? <PreviewList preview={phase.preview} /> : null}
+      {phase.kind === 'done' ? <ResultList results={phase.results} note={phase.note} /> : null}
+      <p className="gc-note">{garbageCollectionNote}</p>
+      <div className="dialog-actions">
+        {phase.kind === 'done' ? (
+          <button type="button" className="button primary" onClick={onClose}>
+            Close
+          </button>
+        ) : (
+          <>
+            <button type="button" className="button" onClick={onClose} disabled={phase.kind === 'deleting'}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button danger"
+              disabled={phase.kind !== 'preview'}
+              onClick={() => phase.kind === 'preview' && void confirm(phase.preview)}
+            >
+              {phase.kind === 'deleting' ? 'Deleting…' : phase.kind === 'preview' ? `Delete ${tagsThatGo(phase.preview).length} tag${tagsThatGo(phase.preview).length === 1 ? '' : 's'}` : 'Delete'}
+            </button>
+          </>
+        )}
+      </div>
+    </Modal>
+  )
+}
+
+function PreviewList({ preview }: { preview: DeletePreview }) {
+  const going = tagsThatGo(preview)
+  const extra = going.length - preview.items.length
+  return (
+    <div className="delete-preview">
+      <p>
+        {preview.mode === 'tag'
+          ? `These ${going.length === 1 ? 'tag is' : `${going.length} tags are`} removed. Other tags on the same images stay.`
+          : `Each image is deleted by digest: every tag pointing at it disappears${extra > 0 ? ` — ${extra} more than you selected` : ''}.`}
+      </p>
+      <ul className="delete-list">
+        {preview.items.map((item) => (
+          <li key={item.tag}>
+            <span className="mono tag-name" dir="auto">
+              {item.tag}
+            </span>
+            <span className="mono muted" title={item.digest}>
+              {shortDigest(item.digest)}
+            </span>
+            {preview.mode === 'digest' && item.alsoRemoved.filter((t) => t !== item.tag).length > 0 ? (
+              <span className="also">
+                also removes{' '}
+                {item.alsoRemoved
+                  .filter((t) => t !== item.tag)
+                  .map((t) => (
+                    <span key={t} className="chip mono danger" dir="auto">
+                      {t}
+                    </span>
+                  ))}
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+function ResultList({ results, note }: { results: DeleteResult[]; note: string }) {
+  return (
+    <div className="delete-results">
+      <ul className="delete-list">
+        {results.map((r) => (
+          <li key={r.tag} className={r.ok ? 'ok' : 'failed'}>
+            <span className="result-icon" aria-hidden="true">
+              {r.ok ? '✓' : '!'}
+            </span>
+            <span className="mono tag-name" dir="auto">
+              {r.tag}
+            </span>
+            {r.ok ? (
+              <span className="muted">{r.removedTags.length > 1 ? `deleted with ${r.removedTags.filter((t) => t !== r.tag).join(', ')}` : 'deleted'}</span>
+            ) : (
+              <span className="result-error" dir="auto">
+                {r.error?.message ?? 'failed'}
+                {r.error?.fix ? <span className="muted"> — {r.error.fix}</span> : null}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {note && note !== garbageCollectionNote ? <p className="muted small">{note}</p> : null}
+    </div>
+  )
+}

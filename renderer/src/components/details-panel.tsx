@@ -1,0 +1,91 @@
+// The details of one tag, from `inspect`: identity, size and date with their meaning, platforms,
+// layers, config, history, referrers, and the other tags on the same digest.
+import { useCallback, useEffect, useState } from 'react'
+import type { BerthErrorData } from '../../../shared/errors'
+import type { Inspection } from '../../../shared/types'
+import { call } from '../api/call'
+import { useView } from '../stores/view'
+import { useDialogs } from '../stores/dialogs'
+import { registryById, useRegistries } from '../stores/registries'
+import { ErrorView } from './error-view'
+import { CopyMenu } from './copy-menu'
+import { ConfigSection, HistorySection, LayersSection, OverviewSection, PlatformsSection, ReferrersSection, SharedTagsSection } from './details-sections'
+import { CloseIcon } from './icons'
+
+type LoadState = { status: 'loading' } | { status: 'ready'; inspection: Inspection } | { status: 'error'; error: BerthErrorData }
+
+export function DetailsPanel({ registryId, repository, tag }: { registryId: string; repository: string; tag: string }) {
+  const [state, setState] = useState<LoadState>({ status: 'loading' })
+  const update = useView((s) => s.update)
+  const openDialog = useDialogs((s) => s.open)
+  const registry = useRegistries((s) => registryById(s.registries, registryId))
+
+  const load = useCallback(async () => {
+    setState({ status: 'loading' })
+    const result = await call('inspect', { registryId, repository, reference: tag })
+    setState(result.ok ? { status: 'ready', inspection: result.value } : { status: 'error', error: result.error })
+  }, [registryId, repository, tag])
+
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  const close = () => update({ tag: null })
+  return (
+    <aside className="details" aria-label={`Details of ${tag}`}>
+      <header className="details-header">
+        <div className="details-title">
+          <span className="details-kicker">Tag</span>
+          <h2 className="mono" dir="auto" title={tag}>
+            {tag}
+          </h2>
+        </div>
+        <div className="details-actions">
+          <CopyMenu
+            registryUrl={registry?.url ?? ''}
+            repository={repository}
+            tag={tag}
+            digest={state.status === 'ready' ? state.inspection.details.digest : null}
+          />
+          <button type="button" className="button danger-outline" onClick={() => openDialog({ kind: 'delete', registryId, repository, tags: [tag] })}>
+            Delete…
+          </button>
+          <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={close}>
+            <CloseIcon />
+          </button>
+        </div>
+      </header>
+      <div className="details-body">
+        {state.status === 'loading' ? <DetailsSkeleton /> : null}
+        {state.status === 'error' ? <ErrorView error={state.error} onRetry={() => void load()} /> : null}
+        {state.status === 'ready' ? (
+          <>
+            <OverviewSection inspection={state.inspection} />
+            <PlatformsSection details={state.inspection.details} />
+            <SharedTagsSection tags={state.inspection.tagsSharingDigest} current={tag} onOpen={(t) => update({ tag: t })} />
+            <ConfigSection config={state.inspection.config} annotations={state.inspection.annotations} />
+            <LayersSection layers={state.inspection.layers} />
+            <ReferrersSection referrers={state.inspection.referrers} />
+            <HistorySection history={state.inspection.config?.history ?? []} />
+            <details className="section raw">
+              <summary>Manifest JSON</summary>
+              <pre className="code-block" dir="ltr">
+                {state.inspection.manifestJson}
+              </pre>
+            </details>
+          </>
+        ) : null}
+      </div>
+    </aside>
+  )
+}
+
+function DetailsSkeleton() {
+  return (
+    <div className="details-skeleton" aria-label="Loading details">
+      {[90, 60, 75, 40, 85, 55].map((w, i) => (
+        <span key={i} className="skeleton skeleton-text" style={{ width: `${w}%` }} />
+      ))}
+    </div>
+  )
+}

@@ -1,0 +1,23 @@
+import { useDialogs } from '../stores/dialogs'
+import { DeleteDialog } from './delete-dialog'
+import { ImportLoginsDialog } from './import-logins-dialog'
+import { RegistryDialog } from './registry-dialog'
+import { AddRepositoryDialog, RemoveRegistryDialog } from './simple-dialogs'
+
+export function Dialogs() {
+  const dialog = useDialogs((s) => s.dialog)
+  const close = useDialogs((s) => s.close)
+  if (dialog === null) return null
+  switch (dialog.kind) {
+    case 'registry':
+      return <RegistryDialog registryId={dialog.registryId} onClose={close} />
+    case 'import-logins':
+      return <ImportLoginsDialog onClose={close} />
+    case 'add-repository':
+      return <AddRepositoryDialog registryId={dialog.registryId} onClose={close} />
+    case 'remove-registry':
+      return <RemoveRegistryDialog registryId={dialog.registryId} onClose={close} />
+    case 'delete':
+      return <DeleteDialog registryId={dialog.registryId} repository={dialog.repository} tags={dialog.tags} onClose={close} />
+  }
+}

@@ -1,0 +1,130 @@
+// The tag table: virtualized (only the rows on screen exist in the DOM, so 10,000 tags scroll
+// smoothly), sortable by header, multi-select with click / shift-click / ctrl-or-cmd-click. It tells
+// the details loader which rows are visible so those load first.
+import { useEffect, useRef } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import type { SortKey } from '../model/view-hash'
+import type { Display } from '../stores/display'
+import { useSelection } from '../stores/selection'
+import { setDetailsPriority } from '../stores/tags'
+import { useView } from '../stores/view'
+import { TagRowView, rowHeight } from './tag-row'
+
+interface Column {
+  id: string
+  label: string
+  sort?: SortKey
+}
+
+const columns: Column[] = [
+  { id: 'tag', label: 'Tag', sort: 'name' },
+  { id: 'digest', label: 'Digest' },
+  { id: 'size', label: 'Size', sort: 'size' },
+  { id: 'date', label: 'Built', sort: 'date' },
+  { id: 'platforms', label: 'Platforms' },
+  { id: 'type', label: 'Type' },
+]
+
+export function TagTable({ registryId, repository, display, loading }: { registryId: string; repository: string; display: Display; loading: boolean }) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const sort = useView((s) => s.sort)
+  const dir = useView((s) => s.dir)
+  const update = useView((s) => s.update)
+  const focus = useSelection((s) => s.focus)
+  const { rows, order } = display
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 15,
+    getItemKey: (index) => rows[index]?.tag ?? index,
+  })
+  const items = virtualizer.getVirtualItems()
+  const first = items[0]?.index ?? 0
+  const last = items[items.length - 1]?.index ?? -1
+
+  useEffect(() => {
+    setDetailsPriority(order.slice(first, last + 1), order)
+  }, [first, last, order])
+
+  // Bring the focused row on screen once per focus change (also when it arrives before the rows,
+  // from a shared link) — not on every re-sort while details stream in, which would yank the view
+  // back while the user scrolls.
+  const scrolledFor = useRef<string | null>(null)
+  useEffect(() => {
+    if (focus === null || focus === scrolledFor.current) return
+    const index = order.indexOf(focus)
+    if (index < 0) return
+    scrolledFor.current = focus
+    virtualizer.scrollToIndex(index, { align: 'auto' })
+  }, [focus, order, virtualizer])
+
+  const onHeader = (key: SortKey | undefined) => {
+    if (!key) return
+    if (key === sort) update({ dir: dir === 'asc' ? 'desc' : 'asc' })
+    else update({ sort: key, dir: key === 'name' ? 'asc' : 'desc' })
+  }
+
+  return (
+    <div className="table" role="grid" aria-multiselectable="true" aria-rowcount={rows.length + 1} aria-label={`Tags of ${repository}`}>
+      <div className="table-head" role="row" aria-rowindex={1}>
+        {columns.map((c) => {
+          const active = c.sort !== undefined && (c.sort === sort || (c.id === 'tag' && sort === 'semver'))
+          return (
+            <div
+              key={c.id}
+              role="columnheader"
+              className={`cell col-${c.id}`}
+              aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
+            >
+              {c.sort ? (
+                <button type="button" className={active ? 'th-button active' : 'th-button'} onClick={() => onHeader(c.id === 'tag' && sort === 'semver' ? 'semver' : c.sort)}>
+                  {c.id === 'tag' && sort === 'semver' ? 'Tag (version)' : c.label}
+                  <span className="sort-arrow" aria-hidden="true">
+                    {active ? (dir === 'asc' ? '▲' : '▼') : ''}
+                  </span>
+                </button>
+              ) : (
+                <span className="th-label">{c.label}</span>
+              )}
+            </div>
+          )
+        })}
+      </div>
+      <div className="table-body" ref={scrollRef} tabIndex={-1}>
+        {loading && rows.length === 0 ? (
+          <div className="skeleton-rows" aria-label="Loading tags">
+            {Array.from({ length: 12 }, (_, i) => (
+              <div key={i} className="row skeleton-row">
+                {columns.map((c) => (
+                  <div key={c.id} className={`cell col-${c.id}`}>
+                    <span className="skeleton skeleton-text" />
+                  </div>
+                ))}
+              </div>
+            ))}
+          </div>
+        ) : (
+          <div className="table-canvas" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const row = rows[item.index]
+              if (!row) return null
+              return (
+                <TagRowView
+                  key={row.tag}
+                  row={row}
+                  index={item.index}
+                  top={item.start}
+                  order={order}
+                  registryId={registryId}
+                  repository={repository}
+                />
+              )
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  )
+}

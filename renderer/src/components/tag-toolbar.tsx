@@ -1,0 +1,155 @@
+// Above the table: where we are, how far details have loaded, the filter, the sort, and the actions
+// for the selected tags.
+import { useRef } from 'react'
+import type { Display } from '../stores/display'
+import { sortKeys, type SortKey } from '../model/view-hash'
+import { registryHost } from '../model/tag-summary'
+import { selectedInOrder } from '../model/selection'
+import { registryById, useRegistries } from '../stores/registries'
+import { useSelection } from '../stores/selection'
+import { useTags } from '../stores/tags'
+import { useView } from '../stores/view'
+import { useDialogs } from '../stores/dialogs'
+import { CopyMenu } from './copy-menu'
+import { ArrowIcon, RefreshIcon, TrashIcon } from './icons'
+
+const sortLabels: Record<SortKey, string> = { name: 'Name', semver: 'Version', date: 'Date', size: 'Size' }
+
+export const filterInputId = 'tag-filter'
+
+export function TagToolbar({ registryId, repository, display }: { registryId: string; repository: string; display: Display }) {
+  const registry = useRegistries((s) => registryById(s.registries, registryId))
+  const total = useTags((s) => s.tags.length)
+  const status = useTags((s) => s.status)
+  const loaded = useTags((s) => s.loaded)
+  const refresh = useTags((s) => s.refresh)
+  const q = useView((s) => s.q)
+  const mode = useView((s) => s.mode)
+  const sort = useView((s) => s.sort)
+  const dir = useView((s) => s.dir)
+  const update = useView((s) => s.update)
+  const selected = useSelection((s) => s.selected)
+  const openDialog = useDialogs((s) => s.open)
+  const inputRef = useRef<HTMLInputElement>(null)
+
+  const selection = selectedInOrder({ selected, anchor: null, focus: null }, display.order)
+  const single = selection.length === 1 ? selection[0] : undefined
+  const singleDetails = useTags((s) => (single !== undefined ? s.details[single] : undefined))
+  const loadingDetails = status === 'ready' && loaded < total
+  const percent = total === 0 ? 0 : Math.round((loaded / total) * 100)
+
+  return (
+    <header className="toolbar">
+      <div className="toolbar-title">
+        <div className="breadcrumb">
+          <span className="crumb-host mono" dir="auto">
+            {registry ? registryHost(registry.url) : registryId}
+          </span>
+          <span className="crumb-sep" aria-hidden="true">
+            /
+          </span>
+          <h1 className="crumb-repo mono" dir="auto" title={repository}>
+            {repository}
+          </h1>
+        </div>
+        <div className="toolbar-meta">
+          {status === 'ready' ? (
+            <span className="count-badge">
+              {display.rows.length === total ? `${total.toLocaleString('en')} tags` : `${display.rows.length.toLocaleString('en')} of ${total.toLocaleString('en')} tags`}
+            </span>
+          ) : null}
+          {loadingDetails ? (
+            <span className="progress" role="progressbar" aria-label="Loading tag details" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+              <span className="progress-track">
+                <span className="progress-fill" style={{ width: `${percent}%` }} />
+              </span>
+              <span className="progress-text">
+                Details {loaded.toLocaleString('en')} / {total.toLocaleString('en')}
+              </span>
+            </span>
+          ) : null}
+          <button type="button" className="button ghost" onClick={() => void refresh()} disabled={status === 'loading'} title="Reload the tag list">
+            <RefreshIcon /> Refresh
+          </button>
+        </div>
+      </div>
+      <div className="toolbar-controls">
+        <div className={display.filterError ? 'filter invalid' : 'filter'}>
+          <span className="filter-field">
+            <input
+              id={filterInputId}
+              ref={inputRef}
+              className="input filter-input"
+              type="search"
+              placeholder={mode === 'regex' ? 'Filter tags by regex, e.g. ^v1\\.' : 'Filter tags'}
+              aria-label="Filter tags"
+              aria-invalid={display.filterError !== null}
+              aria-describedby={display.filterError ? 'filter-error' : undefined}
+              value={q}
+              spellCheck={false}
+              onChange={(e) => update({ q: e.target.value })}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                  update({ q: '' })
+                  inputRef.current?.blur()
+                }
+              }}
+            />
+            <kbd className="filter-kbd" aria-hidden="true">
+              /
+            </kbd>
+          </span>
+          <div className="segmented" role="group" aria-label="Filter mode">
+            <button type="button" aria-pressed={mode === 'text'} onClick={() => update({ mode: 'text' })}>
+              Text
+            </button>
+            <button type="button" aria-pressed={mode === 'regex'} onClick={() => update({ mode: 'regex' })} title="Regular expression (JavaScript syntax)">
+              .*
+            </button>
+          </div>
+          {display.filterError ? (
+            <span id="filter-error" className="filter-error" role="alert">
+              {display.filterError}
+            </span>
+          ) : null}
+        </div>
+        <label className="sort-control">
+          <span>Sort</span>
+          <select className="select" value={sort} onChange={(e) => update({ sort: e.target.value as SortKey })}>
+            {sortKeys.map((k) => (
+              <option key={k} value={k}>
+                {sortLabels[k]}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={dir === 'asc' ? 'Ascending; switch to descending' : 'Descending; switch to ascending'}
+            title={dir === 'asc' ? 'Ascending' : 'Descending'}
+            onClick={() => update({ dir: dir === 'asc' ? 'desc' : 'asc' })}
+          >
+            <ArrowIcon up={dir === 'asc'} />
+          </button>
+        </label>
+        <div className="toolbar-actions">
+          {selection.length > 0 ? <span className="selection-count">{selection.length.toLocaleString('en')} selected</span> : null}
+          <CopyMenu
+            registryUrl={registry?.url ?? ''}
+            repository={repository}
+            tag={single ?? null}
+            digest={singleDetails?.ok ? singleDetails.details.digest : null}
+          />
+          <button
+            type="button"
+            className="button danger-outline"
+            disabled={selection.length === 0}
+            onClick={() => openDialog({ kind: 'delete', registryId, repository, tags: selection })}
+          >
+            <TrashIcon /> Delete{selection.length > 1 ? ` ${selection.length}` : ''}…
+          </button>
+        </div>
+      </div>
+    </header>
+  )
+}

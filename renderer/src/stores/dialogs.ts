@@ -1,0 +1,21 @@
+// Which modal is open. One at a time: Radix dialogs trap focus, and two would fight over it.
+import { create } from 'zustand'
+
+export type DialogState =
+  | { kind: 'registry'; registryId: string | null }
+  | { kind: 'import-logins' }
+  | { kind: 'add-repository'; registryId: string }
+  | { kind: 'delete'; registryId: string; repository: string; tags: string[] }
+  | { kind: 'remove-registry'; registryId: string }
+
+interface DialogStore {
+  dialog: DialogState | null
+  open: (dialog: DialogState) => void
+  close: () => void
+}
+
+export const useDialogs = create<DialogStore>()((set) => ({
+  dialog: null,
+  open: (dialog) => set({ dialog }),
+  close: () => set({ dialog: null }),
+}))

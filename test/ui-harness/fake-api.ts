@@ -1,0 +1,197 @@
+// An in-memory `Api` with realistic data, so the renderer can be seen and driven before (and
+// without) the real core: one registry with ~40 repositories, one without a catalog, one with an
+// untrusted certificate. Errors are thrown exactly as the preload bridge throws them.
+import { errorFromData } from '../../shared/api-bridge'
+import type { BerthErrorData } from '../../shared/errors'
+import type { Api, ApiRequests, DockerLoginCandidate } from '../../shared/ipc'
+import { garbageCollectionNote, type CertificateInfo, type DeleteResult, type RegistryView, type TagDetailsResult } from '../../shared/types'
+import { bigRepository, bigRepositoryTags, catalogRepositories, digestKey, makeImage, smallRepositoryTags, type FakeImage } from './fake-data'
+
+export interface FakeApiOptions {
+  /** Start with no registries (the welcome screen). */
+  empty?: boolean
+  /** Milliseconds each call takes, so loading states are visible. */
+  latencyMs?: number
+}
+
+const untrustedCertificate: CertificateInfo = {
+  subject: 'CN=registry.lab.internal, O=ACME Lab',
+  issuer: 'CN=ACME Lab Root CA, O=ACME Lab',
+  validFrom: '2026-01-10T00:00:00.000Z',
+  validTo: '2027-01-10T00:00:00.000Z',
+  fingerprint256: '5E:1A:9C:33:70:0B:D2:8F:41:6A:C7:19:E4:0D:5B:88:2C:91:3F:A6:07:E8:54:BD:19:C2:6F:30:8A:DE:47:11',
+  serialNumber: '4F3A21C09D7E11B2',
+  selfSigned: false,
+}
+
+function initialRegistries(): RegistryView[] {
+  return [
+    { id: 'acme', name: 'ACME registry', url: 'https://registry.acme.internal', kind: 'gitlab', username: 'jdoe', authMode: 'auto', insecure: false, favorites: [], hasCredential: true },
+    { id: 'mirror', name: 'Public mirror', url: 'https://mirror.example.org', kind: 'generic', authMode: 'auto', insecure: false, favorites: ['library/nginx', 'library/redis', 'bitnami/postgresql'], hasCredential: false },
+    { id: 'lab', name: 'Lab (self-signed)', url: 'https://registry.lab.internal:5000', kind: 'distribution', authMode: 'auto', insecure: false, favorites: [], hasCredential: false },
+  ]
+}
+
+function fail(data: BerthErrorData): never {
+  throw errorFromData(data)
+}
+
+export function createFakeApi(options: FakeApiOptions = {}): Api {
+  const latency = options.latencyMs ?? 120
+  const registries: RegistryView[] = options.empty ? [] : initialRegistries()
+  const tagsByRepo = new Map<string, string[]>()
+  const deleted = new Set<string>()
+  let nextId = 1
+
+  const wait = <T>(value: T, ms = latency): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms))
+  const registry = (id: string): RegistryView => registries.find((r) => r.id === id) ?? fail({ code: 'not_found', message: `No registry with id ${id}.` })
+  const key = (registryId: string, repo: string) => `${registryId}/${repo}`
+  const tagsOf = (registryId: string, repo: string): string[] => {
+    const k = key(registryId, repo)
+    let tags = tagsByRepo.get(k)
+    if (!tags) {
+      tags = repo === bigRepository ? bigRepositoryTags() : repo === 'sandbox/hello-world' ? [] : smallRepositoryTags(repo)
+      tagsByRepo.set(k, tags)
+    }
+    return deleted.size === 0 ? tags : tags.filter((t) => !deleted.has(`${k}:${t}`))
+  }
+  const image = (registryId: string, repo: string, tag: string): FakeImage => {
+    const tags = tagsOf(registryId, repo)
+    if (!tags.includes(tag)) fail({ code: 'not_found', message: `${repo}:${tag} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
+    if (tag === 'broken-manifest') {
+      fail({ code: 'invalid_response', message: `The manifest of ${tag} is not valid JSON (truncated at byte 512).`, fix: 'Re-push the tag; the stored manifest is corrupt.' })
+    }
+    return makeImage(repo, tag, digestKey(tag), tags.indexOf(tag))
+  }
+  const upsert = (view: RegistryView): RegistryView => {
+    const at = registries.findIndex((r) => r.id === view.id)
+    if (at >= 0) registries[at] = view
+    else registries.push(view)
+    return view
+  }
+
+  const api: Api = {
+    listRegistries: () => wait(registries.map((r) => ({ ...r }))),
+    saveRegistry: ({ profile }: ApiRequests['saveRegistry']) => {
+      const existing = profile.id ? registries.find((r) => r.id === profile.id) : undefined
+      const view: RegistryView = {
+        id: profile.id ?? `new-${nextId++}`,
+        name: profile.name,
+        url: profile.url,
+        kind: profile.kind ?? 'generic',
+        username: profile.username,
+        authMode: profile.authMode ?? 'auto',
+        insecure: profile.insecure ?? false,
+        favorites: profile.favorites ?? [],
+        hasCredential: existing?.hasCredential ?? false,
+      }
+      return wait(upsert(view))
+    },
+    removeRegistry: ({ registryId }) => {
+      const at = registries.findIndex((r) => r.id === registryId)
+      if (at >= 0) registries.splice(at, 1)
+      return wait(null)
+    },
+    login: ({ registryId, username }) => wait(upsert({ ...registry(registryId), username, hasCredential: true })),
+    logout: ({ registryId }) => wait(upsert({ ...registry(registryId), hasCredential: false })),
+    probeRegistry: ({ url }) => {
+      if (url.includes('lab.internal')) return wait({ url, auth: 'open' as const, kind: 'distribution' as const, certificate: untrustedCertificate, tlsTrusted: false }, 400)
+      if (url.includes('unreachable')) return wait(null, 300).then(() => fail({ code: 'network', message: `Connection refused by ${new URL(url).host}.`, fix: 'Check the host and port, and that the registry is running.' }))
+      return wait({ url, auth: 'bearer' as const, realm: `${url}/jwt/auth`, service: 'container_registry', kind: 'gitlab' as const }, 300)
+    },
+    trustCertificate: (req) => wait(upsert({ ...registry(req.registryId), ...('fingerprint' in req ? { pinnedFingerprint: req.fingerprint } : { caPem: req.caPem }) })),
+    addFavorite: ({ registryId, repository }) => {
+      const r = registry(registryId)
+      return wait(upsert({ ...r, favorites: [...new Set([...r.favorites, repository])] }))
+    },
+    removeFavorite: ({ registryId, repository }) => {
+      const r = registry(registryId)
+      return wait(upsert({ ...r, favorites: r.favorites.filter((f) => f !== repository) }))
+    },
+    listRepositories: ({ registryId }) => {
+      const r = registry(registryId)
+      if (r.id === 'lab' && !r.pinnedFingerprint && !r.caPem) {
+        return wait(null).then(() =>
+          fail({
+            code: 'tls_untrusted',
+            message: 'registry.lab.internal:5000 presented a certificate signed by an unknown authority.',
+            fix: 'Edit the registry to review the certificate and trust it, or add your CA.',
+            certificate: untrustedCertificate,
+          }),
+        )
+      }
+      if (r.id === 'acme') return wait({ repositories: catalogRepositories, catalog: 'available' as const })
+      if (r.id === 'lab') return wait({ repositories: ['team/app', 'team/app/cache'], catalog: 'available' as const })
+      return wait({ repositories: [], catalog: 'unavailable' as const, reason: 'The registry answered 401 to /v2/_catalog: it does not list repositories (Docker Hub, GHCR and GitLab without admin rights behave the same).' })
+    },
+    listTags: ({ registryId, repository }) => {
+      registry(registryId)
+      return wait({ repository, tags: tagsOf(registryId, repository) }, latency * 2)
+    },
+    getTagDetails: ({ registryId, repository, tags }) => {
+      const results: TagDetailsResult[] = tags.map((tag) => {
+        try {
+          return { tag, ok: true as const, details: image(registryId, repository, tag).details }
+        } catch (error) {
+          return { tag, ok: false as const, error: JSON.parse((error as Error).message) as BerthErrorData }
+        }
+      })
+      return wait(results, latency * (1 + tags.length / 25))
+    },
+    inspect: ({ registryId, repository, reference }) => {
+      const img = image(registryId, repository, reference)
+      const tags = tagsOf(registryId, repository)
+      const sharing = tags.filter((t) => t !== 'broken-manifest' && digestKey(t) === digestKey(reference))
+      return wait({
+        repository,
+        reference,
+        details: img.details,
+        layers: img.layers,
+        config: img.config,
+        annotations: img.annotations,
+        referrers: img.referrers,
+        tagsSharingDigest: sharing,
+        manifestJson: JSON.stringify({ schemaVersion: 2, mediaType: img.details.mediaType, layers: img.layers.slice(0, 2) }, null, 2),
+      })
+    },
+    previewDelete: ({ registryId, repository, tags, mode }) => {
+      const all = tagsOf(registryId, repository)
+      const items = tags.map((tag) => {
+        const k = digestKey(tag)
+        return { tag, digest: image(registryId, repository, tag).details.digest, alsoRemoved: mode === 'digest' ? all.filter((t) => digestKey(t) === k) : [tag] }
+      })
+      return wait({ repository, mode, items })
+    },
+    deleteTags: ({ registryId, repository, tags, mode }) => {
+      const all = tagsOf(registryId, repository)
+      const results: DeleteResult[] = tags.map((tag) => {
+        const digest = image(registryId, repository, tag).details.digest
+        const k = digestKey(tag)
+        const removed = mode === 'digest' ? all.filter((t) => digestKey(t) === k) : [tag]
+        // `stable` is protected, like a GitLab protected tag: deleting it (or its digest) is refused.
+        if (removed.includes('stable')) {
+          return { tag, digest, ok: false, removedTags: [], error: { code: 'forbidden', message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.', fix: 'Ask a maintainer to lift the tag protection rule.' } }
+        }
+        for (const t of removed) deleted.add(`${key(registryId, repository)}:${t}`)
+        return { tag, digest, ok: true, method: mode === 'digest' ? 'digest-delete' : 'tag-delete', removedTags: removed }
+      })
+      return wait({ results, note: garbageCollectionNote }, 500)
+    },
+    scanDockerLogins: () => {
+      const candidates: DockerLoginCandidate[] = [
+        { key: 'registry.acme.internal', registryUrl: 'https://registry.acme.internal', username: 'jdoe', source: 'docker-config', existingProfileId: 'acme' },
+        { key: 'quay.example.net', registryUrl: 'https://quay.example.net', username: 'robot+ci', source: 'docker-credential-helper', existingProfileId: null },
+        { key: 'podman:harbor.example.com', registryUrl: 'https://harbor.example.com', username: 'admin', source: 'podman-auth', existingProfileId: null },
+      ]
+      return wait(candidates)
+    },
+    importDockerLogins: ({ keys }) =>
+      wait(
+        keys.map((k, i) =>
+          upsert({ id: `import-${i}-${nextId++}`, name: k.replace(/^podman:/, ''), url: `https://${k.replace(/^podman:/, '')}`, kind: 'generic', authMode: 'auto', insecure: false, favorites: [], hasCredential: true }),
+        ),
+      ),
+    readAuditLog: () => wait([]),
+  }
+  return api
+}

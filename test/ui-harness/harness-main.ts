@@ -1,0 +1,8 @@
+// Runs before renderer/src/main.tsx (module scripts execute in document order): installs the fake
+// Api as `window.berth`, exactly where the Electron preload puts the real one.
+// `?empty` starts without registries; `?latency=<ms>` changes how long each call takes.
+import { createFakeApi } from './fake-api'
+
+const page = globalThis as unknown as { location: { search: string }; berth?: unknown }
+const params = new URLSearchParams(page.location.search)
+page.berth = createFakeApi({ empty: params.has('empty'), latencyMs: params.has('latency') ? Number(params.get('latency')) : undefined })
