@@ -47,9 +47,9 @@ export interface AppCore {
   cache: DigestCache
   audit: AuditLog
   /** A client for a saved profile. */
-  clientFor(registryId: string): Promise<{ client: RegistryClient; profile: RegistryProfile }>
+  clientFor(registryId: string): { client: RegistryClient; profile: RegistryProfile }
   /** A client for a registry given by address, using its saved profile when there is one. */
-  clientForAddress(address: string, overrides?: ClientOverrides): Promise<{ client: RegistryClient; profile: RegistryProfile | null }>
+  clientForAddress(address: string, overrides?: ClientOverrides): { client: RegistryClient; profile: RegistryProfile | null }
   close(): Promise<void>
 }
 
@@ -80,7 +80,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     await client?.close()
   }
 
-  async function clientFor(registryId: string): Promise<{ client: RegistryClient; profile: RegistryProfile }> {
+  function clientFor(registryId: string): { client: RegistryClient; profile: RegistryProfile } {
     const profile = profiles.get(registryId)
     if (!profile) {
       throw new BerthError({ code: 'not_found', message: `No registry with id "${registryId}" is configured.`, fix: 'Add the registry first.' })
@@ -93,7 +93,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     return { client, profile }
   }
 
-  async function clientForAddress(address: string, overrides: ClientOverrides = {}) {
+  function clientForAddress(address: string, overrides: ClientOverrides = {}): { client: RegistryClient; profile: RegistryProfile | null } {
     const endpoint = parseRegistryAddress(address, { insecure: overrides.insecure ?? false })
     const saved = profiles.findByHost(endpoint.host) ?? null
     const profile: RegistryProfile = saved ?? {
@@ -109,16 +109,21 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     const withOverrides: TlsTrust = { ...trust, caPems: [...trust.caPems, ...(overrides.caPems ?? [])] }
     // Per-call credentials win; an address with no saved profile is anonymous and never asks the keychain.
     const perCall = overrides.credentials
-    const credentials: CredentialSource = perCall ? async () => perCall : saved ? credentialSourceFor(saved, secrets) : async () => null
+    const credentials: CredentialSource = perCall
+      ? () => Promise.resolve(perCall)
+      : saved
+        ? credentialSourceFor(saved, secrets)
+        : () => Promise.resolve(null)
     return { client: buildClient(profile, withOverrides, overrides.insecure ?? profile.insecure, credentials), profile: saved }
   }
 
   async function view(profile: RegistryProfile): Promise<RegistryView> {
     // hasCredential is all the renderer ever learns about a secret.
-    let hasCredential = false
+    let hasCredential: boolean
     try {
       hasCredential = (await secrets.get(profile.id)) !== null || (await secrets.get(`${profile.id}:refresh`)) !== null
     } catch {
+      // A locked or missing keychain must not hide the registry list: it just shows "not signed in".
       hasCredential = false
     }
     return { ...profile, hasCredential }
@@ -212,29 +217,29 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       return view(profiles.update(registryId, { favorites: profile.favorites.filter((r) => r !== repository) }))
     },
     async listRepositories({ registryId }) {
-      const { client, profile } = await clientFor(registryId)
+      const { client, profile } = clientFor(registryId)
       const listing = await client.catalog()
       const repositories = [...new Set([...listing.repositories, ...profile.favorites])].sort()
       return { ...listing, repositories }
     },
     async listTags({ registryId, repository }) {
-      const { client } = await clientFor(registryId)
+      const { client } = clientFor(registryId)
       return { repository, tags: await client.listTags(repository) }
     },
     async getTagDetails({ registryId, repository, tags }) {
-      const { client } = await clientFor(registryId)
+      const { client } = clientFor(registryId)
       return loadTagDetails(client, repository, tags, { cache, concurrency: options.concurrency ?? 16 })
     },
     async inspect({ registryId, repository, reference }) {
-      const { client } = await clientFor(registryId)
+      const { client } = clientFor(registryId)
       return inspectReference(client, repository, reference, { cache })
     },
     async previewDelete({ registryId, repository, tags, mode }) {
-      const { client } = await clientFor(registryId)
+      const { client } = clientFor(registryId)
       return previewDelete(client, repository, tags, mode)
     },
     async deleteTags({ registryId, repository, tags, mode, expectedDigests }) {
-      const { client, profile } = await clientFor(registryId)
+      const { client, profile } = clientFor(registryId)
       const results = await deleteTags(client, repository, tags, mode, {
         expectedDigests,
         audit,

@@ -1,5 +1,6 @@
 // Domain types shared by the main process, the CLI, the web mode and the renderer.
 // Plain data only: everything here crosses IPC or is printed as JSON by the CLI.
+import type { BerthErrorData } from './errors'
 
 export const registryKinds = ['distribution', 'gitlab', 'dockerhub', 'ghcr', 'harbor', 'quay', 'ecr', 'zot', 'generic'] as const
 export type RegistryKind = (typeof registryKinds)[number]
@@ -107,7 +108,7 @@ export interface TagDetails {
 
 export type TagDetailsResult =
   | { tag: string; ok: true; details: TagDetails }
-  | { tag: string; ok: false; error: import('./errors').BerthErrorData }
+  | { tag: string; ok: false; error: BerthErrorData }
 
 export interface Layer {
   digest: string
@@ -180,7 +181,7 @@ export interface DeleteResult {
   method?: DeleteMethod
   /** Tags that disappeared with this deletion (more than one for a digest delete). */
   removedTags: string[]
-  error?: import('./errors').BerthErrorData
+  error?: BerthErrorData
 }
 
 export const garbageCollectionNote =

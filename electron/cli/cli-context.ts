@@ -13,7 +13,7 @@ export interface CliContext {
   io: CliIo
   json: boolean
   core(): AppCore
-  client(registry: string): ReturnType<AppCore['clientForAddress']>
+  client(registry: string): Promise<ReturnType<AppCore['clientForAddress']>>
   flag(name: string): boolean
   string(name: string): string | undefined
   number(name: string): number | undefined
