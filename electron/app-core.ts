@@ -7,7 +7,9 @@ import { BerthError } from '../shared/errors'
 import type { ProbeResult, RegistryProfile, RegistryView } from '../shared/types'
 import { garbageCollectionNote } from '../shared/types'
 import { createRegistryClient } from './registry/registry-client'
-import { parseRegistryAddress } from './registry/reference'
+import { isLoopbackHost, parseRegistryAddress } from './registry/reference'
+import { hostnameOf } from './registry/host-address'
+import { withPlainHttpFallback } from './registry/plain-http-fallback'
 import type { CredentialSource, RegistryClient, RegistryCredential, TlsTrust } from './registry/types'
 import { loadTagDetails } from './registry/tag-details'
 import { inspectReference } from './registry/inspect'
@@ -114,7 +116,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       : saved
         ? credentialSourceFor(saved, secrets)
         : () => Promise.resolve(null)
-    return { client: buildClient(profile, withOverrides, overrides.insecure ?? profile.insecure, credentials), profile: saved }
+    const insecure = overrides.insecure ?? profile.insecure
+    const client = buildClient(profile, withOverrides, insecure, credentials)
+    const bareAddress = !/^[a-z][a-z0-9+.-]*:\/\//i.test(address.trim())
+    if (saved || !bareAddress || !endpoint.url.startsWith('https:') || !(insecure || isLoopbackHost(hostnameOf(endpoint.host)))) {
+      return { client, profile: saved }
+    }
+    const plain = { ...profile, url: endpoint.url.replace(/^https:/, 'http:') }
+    return { client: withPlainHttpFallback(client, () => buildClient(plain, withOverrides, true, credentials)), profile: saved }
   }
 
   async function view(profile: RegistryProfile): Promise<RegistryView> {
