@@ -277,7 +277,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     async close() {
       const all = [...clients.values()]
       clients.clear()
-      await Promise.all(all.map((c) => c.close()))
+      await Promise.all([...all.map((c) => c.close()), cache.flush()])
     },
   }
 }

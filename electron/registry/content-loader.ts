@@ -23,6 +23,8 @@ export interface ResolvedTag {
 
 export interface ContentLoader {
   readonly client: RegistryClient
+  /** Waits for the cache's background disk writes started by this operation. */
+  flush(): Promise<void>
   /** HEAD with the full Accept list; a GET only when the registry sends no Docker-Content-Digest. */
   resolve(repository: string, reference: string): Promise<ResolvedTag>
   /** The manifest at `digest`, from the cache or a verified GET by digest. */
@@ -47,7 +49,8 @@ export function createContentLoader(client: RegistryClient, cache?: DigestCache,
       // The client verifies by-digest fetches too; checking again here keeps a faulty client (or
       // proxy) from poisoning a cache that is trusted forever.
       verifyDigest(bytes, digest)
-      await store.put(digest, bytes)
+      // The memory copy serves at once; the disk write finishes in the background (flush() awaits it).
+      void store.put(digest, bytes)
       return bytes
     })()
     flights.set(digest, flight)
@@ -58,6 +61,7 @@ export function createContentLoader(client: RegistryClient, cache?: DigestCache,
 
   return {
     client,
+    flush: () => store.flush(),
     async resolve(repository, reference) {
       throwIfAborted(signal)
       const head = await client.headManifest(repository, reference, requestOptions)

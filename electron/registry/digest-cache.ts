@@ -10,8 +10,13 @@ import { computeDigest, isDigest } from './digest'
 export interface DigestCache {
   /** The verified bytes at `digest`, or null when not cached (or the cached copy was corrupt). */
   get(digest: string): Promise<Uint8Array | null>
-  /** Stores `bytes` when they hash to `digest` and are small enough; otherwise does nothing. */
+  /**
+   * Stores `bytes` when they hash to `digest` and are small enough; otherwise does nothing. The
+   * memory copy serves at once; the promise settles when the disk copy is written.
+   */
   put(digest: string, bytes: Uint8Array): Promise<void>
+  /** Settles when every disk write started so far has finished (or failed harmlessly). */
+  flush(): Promise<void>
 }
 
 export interface DigestCacheOptions {
@@ -32,6 +37,8 @@ export function createDigestCache(options: DigestCacheOptions = {}): DigestCache
   const memory = new Map<string, Uint8Array>()
   let memoryBytes = 0
   const directory = options.directory
+  const createdFolders = new Set<string>()
+  const pendingWrites = new Set<Promise<void>>()
 
   const forget = (digest: string): void => {
     const old = memory.get(digest)
@@ -62,6 +69,25 @@ export function createDigestCache(options: DigestCacheOptions = {}): DigestCache
   const matches = (digest: string, bytes: Uint8Array): boolean =>
     computeDigest(bytes, digest.startsWith('sha512:') ? 'sha512' : 'sha256') === digest
 
+  async function writeToDisk(path: { folder: string; file: string }, bytes: Uint8Array): Promise<void> {
+    try {
+      // One mkdir per folder per process, not one per write.
+      if (!createdFolders.has(path.folder)) {
+        await mkdir(path.folder, { recursive: true, mode: 0o700 })
+        createdFolders.add(path.folder)
+      }
+      // Temp file + rename: a reader (or a crash) never sees a half-written file under the digest name.
+      const temp = join(path.folder, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
+      await writeFile(temp, bytes, { mode: 0o600 })
+      await rename(temp, path.file).catch(async (error: unknown) => {
+        await rm(temp, { force: true }).catch(() => undefined)
+        throw error
+      })
+    } catch {
+      // A read-only or full disk only costs a refetch next time; the memory copy still serves.
+    }
+  }
+
   return {
     async get(digest) {
       if (!isDigest(digest)) return null
@@ -87,24 +113,20 @@ export function createDigestCache(options: DigestCacheOptions = {}): DigestCache
       return bytes
     },
 
-    async put(digest, bytes) {
-      if (!isDigest(digest) || bytes.byteLength > maxCachedBytes || !matches(digest, bytes)) return
+    put(digest, bytes) {
+      if (!isDigest(digest) || bytes.byteLength > maxCachedBytes || !matches(digest, bytes)) return Promise.resolve()
       const copy = new Uint8Array(bytes)
       remember(digest, copy)
       const path = pathFor(digest)
-      if (!path) return
-      try {
-        await mkdir(path.folder, { recursive: true, mode: 0o700 })
-        // Temp file + rename: a reader (or a crash) never sees a half-written file under the digest name.
-        const temp = join(path.folder, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
-        await writeFile(temp, copy, { mode: 0o600 })
-        await rename(temp, path.file).catch(async (error: unknown) => {
-          await rm(temp, { force: true }).catch(() => undefined)
-          throw error
-        })
-      } catch {
-        // A read-only or full disk only costs a refetch next time; the memory copy still serves.
-      }
+      if (!path) return Promise.resolve()
+      const write = writeToDisk(path, copy)
+      pendingWrites.add(write)
+      void write.finally(() => pendingWrites.delete(write))
+      return write
+    },
+
+    async flush() {
+      while (pendingWrites.size > 0) await Promise.all([...pendingWrites])
     },
   }
 }

@@ -36,7 +36,7 @@ export async function loadTagDetails(
     }
     return result
   }
-  return Promise.all(
+  const results = await Promise.all(
     tags.map((tag) =>
       pool
         .run(() => detailsForTag(loader, repository, tag))
@@ -46,6 +46,10 @@ export async function loadTagDetails(
         ),
     ),
   )
+  // Rows streamed through onResult as they came; the call itself resolves once the cache is on disk,
+  // so a next process (or the next CLI call) finds it there.
+  await loader.flush()
+  return results
 }
 
 /** Resolves `reference` (a tag or digest) and describes what it points at. */

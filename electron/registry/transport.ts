@@ -133,7 +133,17 @@ export function createTransport(options: TransportOptions): Transport {
     let response: Awaited<ReturnType<typeof request>>
     try {
       // undici 7 follows no redirects unless its redirect interceptor is installed: we do them by hand.
-      response = await request(url, { dispatcher: agent, method, headers, ...(body !== undefined ? { body } : {}), ...(req.signal ? { signal: req.signal } : {}) })
+      // undici closes the connection after every HEAD unless told not to ("interop with misbehaving
+      // servers"); registries send no body on HEAD, and a new TLS handshake per tag costs more than
+      // the request itself.
+      response = await request(url, {
+        dispatcher: agent,
+        method,
+        headers,
+        ...(method === 'HEAD' ? { reset: false } : {}),
+        ...(body !== undefined ? { body } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+      })
     } catch (error) {
       throw await toTransportError(error, url, req.signal, readCertificate)
     }
