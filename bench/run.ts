@@ -1,0 +1,223 @@
+// `npm run bench`: does Berth list 1,000 tags with details in about a second? One run against the
+// real lab (docker-registry 2.8, token auth, TLS), several repetitions per scenario, a table with
+// medians and spreads against the issue's targets, and bench/results/latest.json to compare runs.
+// Options: --reps N (5), --concurrency N (16), --sample N (skopeo tags, 50), --sweep (concurrency
+// 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json).
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startBenchLab, type BenchLab } from './bench-lab'
+import { killChildren } from './child-processes'
+import { timeCold, type CoreTarget, type DetailsTiming } from './core-scenarios'
+import { startLatencyProxy, type LatencyProxy } from './latency-proxy'
+import { cpuBetween, sampleCpu, type CpuSample } from './process-cpu'
+import { formatMarkdown, formatTable, machineInfo, writeJson, type MeasurementRow, type RatioRow } from './report'
+import { repeat } from './repeat'
+import { startRequestCounter } from './request-counter'
+import { evenSample, timeSkopeoInspect, timeSkopeoListTags } from './skopeo-peer'
+import { formatMs, round1, summarize } from './stats'
+import { runWarmChild, type WarmChildResult } from './warm-run'
+
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '16' },
+    sample: { type: 'string', default: '50' },
+    sweep: { type: 'boolean', default: false },
+  },
+  strict: true,
+})
+const reps = Math.max(1, Number(args.reps))
+const concurrency = Math.max(1, Number(args.concurrency))
+const sampleSize = Math.max(1, Number(args.sample))
+/** One way, per chunk, per direction: a round trip gains 50 ms. */
+const proxyDelayMs = 25
+const resultsDir = join(import.meta.dirname, 'results')
+
+let lab: BenchLab | null = null
+let proxy: LatencyProxy | null = null
+let workDir: string | null = null
+
+async function cleanup(): Promise<void> {
+  killChildren()
+  await proxy?.close()
+  proxy = null
+  await lab?.lab.stop()
+  lab = null
+  if (workDir !== null) await rm(workDir, { recursive: true, force: true })
+  workDir = null
+}
+
+let interrupted = false
+const onSignal = (signal: NodeJS.Signals): void => {
+  if (interrupted) return
+  interrupted = true
+  console.error(`\n${signal}: stopping the lab, the proxy and every child…`)
+  void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+}
+process.on('SIGINT', onSignal)
+process.on('SIGTERM', onSignal)
+// Last resort for children of ours (the lab hooks its own registry processes the same way).
+process.on('exit', killChildren)
+
+const log = (line: string): void => console.error(line)
+
+function check<T extends DetailsTiming>(timing: T, what: string): T {
+  if (timing.failed > 0 || timing.complete < timing.ok) {
+    throw new Error(`${what}: ${timing.failed} failed rows, ${timing.ok - timing.complete} rows without digest/size/date (first error: ${timing.firstError ?? 'none'})`)
+  }
+  return timing
+}
+
+async function coldRuns(
+  target: CoreTarget,
+  c: number,
+  count: number,
+  budgetMs: number,
+  what: string,
+  limit?: number,
+  afterFirst?: () => void,
+): Promise<Array<DetailsTiming & { cacheDirectory: string; cpu: CpuSample }>> {
+  const parent = workDir ?? tmpdir()
+  const pids = lab?.lab.pids ?? []
+  return repeat(
+    async (i) => {
+      const before = sampleCpu(pids)
+      const timing = await timeCold(target, { concurrency: c, parent, ...(limit !== undefined ? { limit } : {}) })
+      const cpu = cpuBetween(before, sampleCpu(pids))
+      if (i === 0) afterFirst?.()
+      check(timing, what)
+      log(`  ${what} #${i + 1}: ${timing.totalMs} ms (list ${timing.listMs} ms; CPU: bench process ${cpu.selfMs} ms, registry ${cpu.registryMs} ms)`)
+      return { ...timing, cpu }
+    },
+    // Two runs at least give a spread; the budget keeps the whole bench under 5 minutes.
+    { reps: count, minReps: Math.min(count, 2), budgetMs },
+  )
+}
+
+async function startProxy(bench: BenchLab): Promise<CoreTarget> {
+  proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port: bench.port }, delayMs: proxyDelayMs, maxConnections: 256, lifetimeMs: 5 * 60_000 })
+  // The certificate names 127.0.0.1, so TLS through the proxy verifies unchanged.
+  return { ...bench.target, url: `https://${proxy.host}` }
+}
+
+async function sweep(bench: BenchLab): Promise<void> {
+  const proxied = await startProxy(bench)
+  const rows: Array<Record<string, unknown>> = []
+  for (const c of [4, 8, 16, 32, 64]) {
+    const direct = await coldRuns(bench.target, c, 3, 30_000, `sweep direct c=${c}`)
+    const delayed = await coldRuns(proxied, c, 2, 25_000, `sweep +50 ms RTT c=${c}`)
+    rows.push({ concurrency: c, direct: summarize(direct.map((t) => t.totalMs)), rtt50: summarize(delayed.map((t) => t.totalMs)) })
+    for (const t of [...direct, ...delayed]) await rm(t.cacheDirectory, { recursive: true, force: true })
+  }
+  console.log('concurrency  direct median (min–max)        +50 ms RTT median (min–max)')
+  for (const row of rows) {
+    const d = row.direct as ReturnType<typeof summarize>
+    const r = row.rtt50 as ReturnType<typeof summarize>
+    console.log(`${String(row.concurrency).padEnd(11)}  ${`${formatMs(d.median)} (${formatMs(d.min)} – ${formatMs(d.max)})`.padEnd(30)} ${formatMs(r.median)} (${formatMs(r.min)} – ${formatMs(r.max)})`)
+  }
+  await writeJson(join(resultsDir, 'sweep.json'), { date: new Date().toISOString(), machine: machineInfo(), proxyDelayMs, rows, proxy: proxy?.stats() })
+}
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  workDir = await mkdtemp(join(tmpdir(), 'berth-bench-'))
+  const certDir = join(workDir, 'certs')
+  await mkdir(certDir)
+  log('starting the lab (token + TLS registry with perf/many)…')
+  const bench = await startBenchLab()
+  lab = bench
+  await writeFile(join(certDir, 'ca.crt'), bench.target.caPem)
+  log(`  registry ${bench.target.url}, ${bench.tagCount} tags, realm ${bench.lab.tls.realm}`)
+  if (args.sweep) return sweep(bench)
+
+  log(`scenario 1: cold, ${bench.tagCount} tags, concurrency ${concurrency}`)
+  // The first repetition also counts requests: diagnostics-channel listeners cost microseconds
+  // per request, far below the spread, and a separate counting run would not fit the 5 minutes.
+  bench.lab.issuer.resetStats()
+  const counter = startRequestCounter()
+  let issuer: Record<string, number> = {}
+  const cold = await coldRuns(bench.target, concurrency, reps, 60_000, 'cold', undefined, () => {
+    counter.stop()
+    issuer = bench.lab.issuer.stats()
+  })
+  const requests = counter.snapshot()
+  const counted = cold[0]
+  const warmCache = cold[cold.length - 1]?.cacheDirectory
+  if (counted === undefined || warmCache === undefined) throw new Error('no cold run')
+
+  log('scenario 2: warm cache, fresh process')
+  const warm: WarmChildResult[] = await repeat(
+    async (i) => {
+      const result = await runWarmChild(bench.target, join(certDir, 'ca.crt'), warmCache, concurrency)
+      check(result, 'warm')
+      log(`  warm #${i + 1}: details ${result.detailsMs} ms (list ${result.listMs} ms, HEADs ${result.requests.byKind['head-manifest'] ?? 0}, GETs ${(result.requests.byKind['get-manifest'] ?? 0) + (result.requests.byKind['get-blob'] ?? 0)})`)
+      return result
+    },
+    { reps, minReps: 1, budgetMs: 30_000 },
+  )
+
+  log('scenario 5: first 50 rows, cold')
+  const first = await coldRuns(bench.target, concurrency, reps, 12_000, 'first 50', 50)
+
+  log('scenario 3: skopeo')
+  const skopeoTarget = { host: bench.host, repository: bench.target.repository, certDir, username: bench.target.username, password: bench.target.password }
+  const listTags = await timeSkopeoListTags(skopeoTarget)
+  const allTags = Array.from({ length: bench.tagCount }, (_, i) => `tag-${String(i).padStart(4, '0')}`)
+  const inspect = await timeSkopeoInspect(skopeoTarget, evenSample(allTags, sampleSize))
+  const inspectTotal = inspect.reduce((a, b) => a + b, 0)
+  const skopeoPer1000 = (inspectTotal / inspect.length) * 1000
+  log(`  list-tags ${listTags.ms} ms (${listTags.tags} tags); inspect ×${inspect.length}: ${round1(inspectTotal)} ms → ×${1000 / inspect.length} = ${round1(skopeoPer1000)} ms per 1,000`)
+
+  log(`scenario 4: cold through a latency proxy (+${2 * proxyDelayMs} ms per round trip)`)
+  const proxied = await startProxy(bench)
+  const delayed = await coldRuns(proxied, concurrency, reps, 50_000, '+50 ms RTT')
+  const proxyStats = proxy?.stats()
+  await proxy?.close()
+  proxy = null
+
+  const coldSummary = summarize(cold.map((t) => t.totalMs))
+  const rows: MeasurementRow[] = [
+    { id: 'cold', label: `1. cold: ${bench.tagCount} tags + details`, summary: coldSummary, target: { maxMs: 1500, text: '≤ 1.5 s' }, details: { listMs: summarize(cold.map((t) => t.listMs)), detailsMs: summarize(cold.map((t) => t.detailsMs)), cpuMs: cold.map((t) => t.cpu) } },
+    { id: 'warm', label: '2. warm (fresh process): details', summary: summarize(warm.map((w) => w.detailsMs)), target: { maxMs: 100, text: '≤ 100 ms' }, details: { listMs: summarize(warm.map((w) => w.listMs)), startupMs: summarize(warm.map((w) => w.startupMs)), requests: warm[0]?.requests } },
+    { id: 'warm-list', label: '2. warm: the tag list request', summary: summarize(warm.map((w) => w.listMs)) },
+    { id: 'skopeo-inspect', label: '3. skopeo inspect, per tag', summary: summarize(inspect) },
+    { id: 'skopeo-1000', label: `3. skopeo inspect ×${inspect.length}, scaled to 1,000`, summary: summarize([skopeoPer1000]) },
+    { id: 'skopeo-list-tags', label: '3. skopeo list-tags', summary: summarize([listTags.ms]) },
+    { id: 'rtt50', label: '4. cold via +50 ms RTT proxy', summary: summarize(delayed.map((t) => t.totalMs)), target: { maxMs: 5000, text: '≤ 5 s' }, details: { proxy: proxyStats, tokenThroughProxy: false, cpuMs: delayed.map((t) => t.cpu) } },
+    { id: 'first50', label: '5. first 50 rows (from listTags start)', summary: summarize(first.map((t) => t.totalMs)), target: { maxMs: 300, text: '≤ 300 ms' } },
+  ]
+  const ratios: RatioRow[] = [{ id: 'skopeo-ratio', label: 'Berth cold vs skopeo, per 1,000 tags', value: skopeoPer1000 / coldSummary.median, target: { minRatio: 50, text: '≥ 50×' } }]
+
+  console.log(`\nBerth bench — ${new Date().toISOString()} — concurrency ${concurrency}, ${bench.tagCount} tags\n`)
+  console.log(formatTable(rows, ratios))
+  const perTag = (n: number | undefined): number => Math.round(((n ?? 0) / counted.tags) * 1000) / 1000
+  console.log(
+    `\nrequests per tag (cold): HEAD ${perTag(requests.byKind['head-manifest'])}, GET manifest ${perTag(requests.byKind['get-manifest'])}, GET blob ${perTag(requests.byKind['get-blob'])}, token ${perTag(requests.byKind.token)} (issuer saw ${issuer.total ?? 0}); ${requests.total} requests, ${requests.unauthorized} × 401, ${requests.connections} connections`,
+  )
+  const machine = machineInfo()
+  console.log(`machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}; bench took ${Math.round((performance.now() - started) / 1000)} s`)
+  await writeJson(join(resultsDir, 'latest.json'), {
+    date: new Date().toISOString(),
+    machine,
+    concurrency,
+    tags: bench.tagCount,
+    proxyDelayMs,
+    tokenRequestThroughProxy: false,
+    rows,
+    ratios,
+    requests: { cold: requests, issuer, warm: warm[0]?.requests },
+    markdown: formatMarkdown(rows, ratios),
+  })
+  log(`\nwrote ${join(resultsDir, 'latest.json')}`)
+}
+
+try {
+  await main()
+} catch (error) {
+  process.exitCode = 1
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+} finally {
+  await cleanup()
+}
