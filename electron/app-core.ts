@@ -16,6 +16,9 @@ import { inspectReference } from './registry/inspect'
 import { deleteTags, previewDelete } from './registry/delete-tags'
 import { createDigestCache, type DigestCache } from './registry/digest-cache'
 import { createAuditLog, type AuditLog } from './registry/audit-log'
+import { planCleanup, runCleanup } from './registry/cleanup'
+import { createCleanupRulesStore } from './registry/cleanup-rules-store'
+import { isGitlabProvider, noCatalogReason, providerFor, type RegistryProvider } from './registry/provider'
 import { createProfileStore, detectRegistryKind, type ProfileStore } from './credentials/profile-store'
 import type { SecretStore } from './credentials/secret-store'
 import { createKeychainStore } from './credentials/keychain-store'
@@ -32,6 +35,8 @@ export interface AppCoreOptions {
   /** Docker-style certs.d roots to search for per-registry CAs (defaults to the standard ones). */
   certsDirs?: string[]
   concurrency?: number
+  /** Docker Hub API base URL (tests point it at a recording); default the public Hub API. */
+  dockerHubApiUrl?: string
 }
 
 /** One-call overrides the CLI accepts: nothing here is stored. */
@@ -62,6 +67,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const cache = createDigestCache({ directory: join(options.dataDirectory, 'cache', 'digests') })
   const audit = createAuditLog(join(options.dataDirectory, 'audit.log'))
   const clients = new Map<string, RegistryClient>()
+  // GitLab / Docker Hub: their own APIs for listing, details and deletes (null = the generic v2 path).
+  const providers = new Map<string, RegistryProvider | null>()
+  const cleanupRules = createCleanupRulesStore(join(options.dataDirectory, 'cleanup-rules.json'))
 
   function buildClient(profile: RegistryProfile, trust: TlsTrust, insecure: boolean, credentials: CredentialSource): RegistryClient {
     const endpoint = parseRegistryAddress(profile.url, { insecure })
@@ -69,7 +77,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       endpoint,
       trust,
       credentials,
-      maxConnections: options.concurrency ?? 16,
+      maxConnections: options.concurrency ?? 32,
       // A token server that hands out a refresh token (OAuth2 offline access) replaces the password:
       // keep it in the keychain, never anywhere else.
       onRefreshToken: (token) => void secrets.set(`${profile.id}:refresh`, token).catch(() => undefined),
@@ -79,7 +87,27 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   async function forget(registryId: string): Promise<void> {
     const client = clients.get(registryId)
     clients.delete(registryId)
+    const provider = providers.get(registryId)
+    providers.delete(registryId)
+    await provider?.close()
     await client?.close()
+  }
+
+  function providerOf(registryId: string): RegistryProvider | null {
+    if (providers.has(registryId)) return providers.get(registryId) ?? null
+    const { client, profile } = clientFor(registryId)
+    const provider = providerFor({
+      profile,
+      client,
+      credentials: credentialSourceFor(profile, secrets),
+      trust: resolveTrust(profile, { certsDirs: options.certsDirs }),
+      cache,
+      audit,
+      concurrency: options.concurrency ?? 16,
+      ...(options.dockerHubApiUrl !== undefined ? { dockerHubApiUrl: options.dockerHubApiUrl } : {}),
+    })
+    providers.set(registryId, provider)
+    return provider
   }
 
   function clientFor(registryId: string): { client: RegistryClient; profile: RegistryProfile } {
@@ -226,18 +254,25 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       return view(profiles.update(registryId, { favorites: profile.favorites.filter((r) => r !== repository) }))
     },
     async listRepositories({ registryId }) {
+      const provider = providerOf(registryId)
+      if (provider) return provider.listRepositories()
       const { client, profile } = clientFor(registryId)
       const listing = await client.catalog()
       const repositories = [...new Set([...listing.repositories, ...profile.favorites])].sort()
-      return { ...listing, repositories }
+      const reason = listing.catalog === 'unavailable' ? noCatalogReason(profile.kind) : null
+      return reason ? { ...listing, repositories, reason } : { ...listing, repositories }
     },
     async listTags({ registryId, repository }) {
+      const provider = providerOf(registryId)
+      if (provider) return provider.listTags(repository)
       const { client } = clientFor(registryId)
       return { repository, tags: await client.listTags(repository) }
     },
     async getTagDetails({ registryId, repository, tags }) {
+      const provider = providerOf(registryId)
+      if (provider) return provider.getTagDetails(repository, tags)
       const { client } = clientFor(registryId)
-      return loadTagDetails(client, repository, tags, { cache, concurrency: options.concurrency ?? 16 })
+      return loadTagDetails(client, repository, tags, { cache, concurrency: options.concurrency ?? 32 })
     },
     async inspect({ registryId, repository, reference }) {
       const { client } = clientFor(registryId)
@@ -248,6 +283,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       return previewDelete(client, repository, tags, mode)
     },
     async deleteTags({ registryId, repository, tags, mode, expectedDigests }) {
+      const provider = providerOf(registryId)
+      if (provider) return { results: await provider.deleteTags(repository, tags, mode, expectedDigests), note: garbageCollectionNote }
       const { client, profile } = clientFor(registryId)
       const results = await deleteTags(client, repository, tags, mode, {
         expectedDigests,
@@ -264,6 +301,34 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     async readAuditLog({ limit }) {
       return audit.read(limit ?? 200)
     },
+    async previewCleanup({ registryId, repository, rules, selection }) {
+      const { client } = clientFor(registryId)
+      return planCleanup(client, repository, rules, { cache, concurrency: options.concurrency ?? 16, ...(selection ? { selection } : {}) })
+    },
+    async runCleanup({ registryId, repository, tags, expectedDigests }) {
+      const { client, profile } = clientFor(registryId)
+      const run = await runCleanup(client, repository, tags, expectedDigests, { audit, registry: new URL(profile.url).host })
+      return { results: run.results, removed: run.removed, failed: [...run.failed, ...run.cancelled], note: garbageCollectionNote }
+    },
+    async saveCleanupRules({ registryId, repository, rules }) {
+      mustGet(profiles, registryId)
+      return cleanupRules.save(registryId, repository, rules)
+    },
+    async loadCleanupRules({ registryId, repository }) {
+      return cleanupRules.load(registryId, repository)
+    },
+    async submitGitlabBulkDelete({ registryId, repository, nameRegexDelete, nameRegexKeep, keepN, olderThan }) {
+      const provider = providerOf(registryId)
+      if (!isGitlabProvider(provider)) {
+        throw new BerthError({ code: 'unsupported', message: 'Bulk cleanup through the provider API exists only for GitLab registries.', fix: 'Use the cleanup rules instead.' })
+      }
+      return provider.submitBulkDelete(repository, {
+        nameRegexDelete,
+        ...(nameRegexKeep !== undefined ? { nameRegexKeep } : {}),
+        ...(keepN !== undefined ? { keepN } : {}),
+        ...(olderThan !== undefined ? { olderThan } : {}),
+      })
+    },
   } satisfies { [K in keyof ApiResponses]: (req: ApiRequests[K]) => Promise<ApiResponses[K]> }
 
   return {
@@ -276,7 +341,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     clientForAddress,
     async close() {
       const all = [...clients.values()]
+      const allProviders = [...providers.values()]
       clients.clear()
+      providers.clear()
+      await Promise.all(allProviders.map((p) => (p ? p.close() : Promise.resolve())))
       await Promise.all([...all.map((c) => c.close()), cache.flush()])
     },
   }

@@ -20,6 +20,7 @@ import {
   trustCommand,
 } from './cli/manage-commands'
 import { startWebServer } from './web-server'
+import { cleanupCommand, cleanupOptions, cleanupUsage } from './cli/cleanup-command'
 
 export const usage = `berth — browse container registries
 
@@ -29,6 +30,7 @@ Usage:
   berth inspect  <registry>/<repo>(:tag|@digest)   manifest, config, platforms, layers, referrers
   berth rm       <registry>/<repo>:tag [--digest] [--dry-run] [--yes]
                                                    deletes only that tag, unless --digest
+${cleanupUsage}
   berth pull-cmd <registry>/<repo>(:tag|@digest) [--format docker|docker-digest|podman|nerdctl|digest|reference|from|kubectl-secret]
   berth login    <registry> --username U --password-stdin
   berth logout   <registry>
@@ -69,6 +71,7 @@ const options = {
   only: { type: 'string' },
   port: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...cleanupOptions,
 } as const
 
 type Command = (ctx: CliContext, positional: string[]) => Promise<void>
@@ -86,6 +89,7 @@ const commands: Record<string, Command> = {
   tags: one(tagsCommand, '<registry>/<repository>'),
   inspect: one(inspectCommand, '<registry>/<repository>:<tag>'),
   rm: one(rmCommand, '<registry>/<repository>:<tag>'),
+  cleanup: one(cleanupCommand, '<registry>/<repository>'),
   'pull-cmd': one(pullCmdCommand, '<registry>/<repository>:<tag>'),
   login: one(loginCommand, '<registry>'),
   logout: one(logoutCommand, '<registry>'),

@@ -86,7 +86,10 @@ async function openWindow(): Promise<void> {
   const stateFile = join(app.getPath('userData'), 'window-state.json')
   const saved = await loadWindowState(stateFile)
   const workAreas = screen.getAllDisplays().map((display) => display.workArea)
-  const window = new BrowserWindow(mainWindowOptions(join(here, '..', 'preload', 'preload.cjs'), boundsToRestore(saved, workAreas)))
+  // Electronegativity cannot see through mainWindowOptions(): it sets contextIsolation and sandbox
+  // (asserted by test/unit/main-window-options.test.ts), and lockDown() denies every new window, so
+  // a middle-click (auxclick) opens nothing (scripts/electronegativity.sh).
+  const window = new BrowserWindow(mainWindowOptions(join(here, '..', 'preload', 'preload.cjs'), boundsToRestore(saved, workAreas))) // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
   mainWindow = window
   if (saved?.maximized === true) window.maximize()
   window.once('ready-to-show', () => window.show())
@@ -116,7 +119,8 @@ function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
     const external = externalUrlToOpen(url)
     if (external !== null) {
-      shell.openExternal(external).catch((error: unknown) => console.error('Berth: could not open a link:', error))
+      // Only http(s) URLs without credentials reach here (externalUrlToOpen, tested in main-window-options-url-policy.test.ts).
+      shell.openExternal(external).catch((error: unknown) => console.error('Berth: could not open a link:', error)) // eng-disable OPEN_EXTERNAL_JS_CHECK
     }
     return { action: 'deny' }
   })
@@ -144,9 +148,10 @@ function applyContentSecurityPolicy(): void {
 function registerDeepLinks(): void {
   if (process.defaultApp && process.argv[1] !== undefined) {
     // `electron .` in development: the OS must start Electron with the app's path.
-    app.setAsDefaultProtocolClient(deepLinkScheme, process.execPath, [resolve(process.argv[1])])
+    // berth:// links only ever become a validated location hash (deepLinkToHash, url-policy tests).
+    app.setAsDefaultProtocolClient(deepLinkScheme, process.execPath, [resolve(process.argv[1])]) // eng-disable PROTOCOL_HANDLER_JS_CHECK
   } else {
-    app.setAsDefaultProtocolClient(deepLinkScheme)
+    app.setAsDefaultProtocolClient(deepLinkScheme) // eng-disable PROTOCOL_HANDLER_JS_CHECK
   }
   // macOS delivers links as an event (possibly before 'ready'); Windows and Linux start a second
   // instance with the link in argv, which the single-instance lock forwards here.

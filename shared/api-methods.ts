@@ -23,6 +23,11 @@ export const apiMethodNames = [
   'scanDockerLogins',
   'importDockerLogins',
   'readAuditLog',
+  'previewCleanup',
+  'runCleanup',
+  'saveCleanupRules',
+  'loadCleanupRules',
+  'submitGitlabBulkDelete',
 ] as const satisfies readonly ApiMethod[]
 
 export const apiEventNames = ['navigate', 'certificateChanged'] as const satisfies readonly (keyof ApiEvents)[]

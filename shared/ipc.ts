@@ -16,6 +16,7 @@ import type {
   CertificateInfo,
 } from './types'
 import { authModes, registryKinds } from './types'
+import { cleanupRulesSchema, type CleanupPlan } from './cleanup-rules'
 
 const id = z.string().min(1).max(200)
 const repository = z
@@ -70,6 +71,29 @@ export const requestSchemas = {
   scanDockerLogins: z.object({}),
   importDockerLogins: z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(100) }),
   readAuditLog: z.object({ limit: z.number().int().min(1).max(10_000).default(200) }),
+  /** `selection` limits which tags may be removed (keep-n still ranks the whole repository). */
+  previewCleanup: z.object({ registryId: id, repository, rules: cleanupRulesSchema, selection: z.array(tag).min(1).max(100_000).optional() }),
+  /** Tag-safe deletion of planned tags only; each is checked against the digest the plan showed. */
+  runCleanup: z.object({
+    registryId: id,
+    repository,
+    tags: z.array(tag).min(1).max(10_000),
+    expectedDigests: z.record(tag, z.string().regex(/^sha256:[a-f0-9]{64}$/)),
+  }),
+  saveCleanupRules: z.object({ registryId: id, repository, rules: cleanupRulesSchema }),
+  loadCleanupRules: z.object({ registryId: id, repository }),
+  /**
+   * GitLab's own asynchronous bulk tag cleanup (GLAPI `DELETE …/tags`): regexes are full-match RE2,
+   * `latest` is never deleted, and GitLab accepts one submission per repository per hour.
+   */
+  submitGitlabBulkDelete: z.object({
+    registryId: id,
+    repository,
+    nameRegexDelete: z.string().min(1).max(500),
+    nameRegexKeep: z.string().min(1).max(500).optional(),
+    keepN: z.number().int().min(0).max(10_000).optional(),
+    olderThan: z.string().regex(/^\d+(h|d|month)$/, 'GitLab durations look like 1h, 7d or 1month').optional(),
+  }),
 } as const
 
 export type ApiRequests = { [K in keyof typeof requestSchemas]: z.input<(typeof requestSchemas)[K]> }
@@ -96,7 +120,8 @@ export interface ApiResponses {
   addFavorite: RegistryView
   removeFavorite: RegistryView
   listRepositories: RepositoryListing
-  listTags: TagList
+  /** `rateLimit`: Docker Hub's pull quota as last reported by its `ratelimit-*` headers. */
+  listTags: TagList & { rateLimit?: { limit?: number; remaining?: number; windowSeconds?: number } | null }
   getTagDetails: TagDetailsResult[]
   inspect: Inspection
   previewDelete: DeletePreview
@@ -104,6 +129,16 @@ export interface ApiResponses {
   scanDockerLogins: DockerLoginCandidate[]
   importDockerLogins: RegistryView[]
   readAuditLog: AuditEntry[]
+  previewCleanup: CleanupPlan
+  runCleanup: { results: DeleteResult[]; removed: string[]; failed: string[]; note: string }
+  saveCleanupRules: SavedCleanupRules
+  loadCleanupRules: SavedCleanupRules | null
+  submitGitlabBulkDelete: { repository: string; status: 'accepted'; note: string }
+}
+
+export interface SavedCleanupRules {
+  rules: z.output<typeof cleanupRulesSchema>
+  savedAt: string
 }
 
 /** The typed API the renderer calls (`window.berth`), implemented in main by the handler table. */

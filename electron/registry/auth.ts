@@ -38,9 +38,9 @@ const refreshMarginMs = 5_000
 
 /**
  * The token realm is chosen by the registry — by whoever answers as the registry — so credentials
- * only go where a real registry would send them: https for an https registry, and no loopback or
- * private address unless the registry itself lives there (an internet registry pointing us at
- * 127.0.0.1 or 169.254.169.254 would make Berth send credentials to local services).
+ * only go where a real registry would send them: https for an https registry, and no loopback,
+ * private or link-local address unless it is the registry's own host (an internet registry pointing
+ * us at 127.0.0.1 or 169.254.169.254 would make Berth send credentials to local services).
  */
 export function checkRealm(realm: URL, endpoint: RegistryEndpoint): void {
   const registry = new URL(endpoint.url)
@@ -53,8 +53,12 @@ export function checkRealm(realm: URL, endpoint: RegistryEndpoint): void {
   }
   const registryHost = hostnameOf(registry.host)
   const realmHost = hostnameOf(realm.host)
-  const refuse =
-    (isLoopbackHost(realmHost) && !isLoopbackHost(registryHost)) || (isPrivateOrLinkLocalHost(realmHost) && !isPrivateOrLinkLocalHost(registryHost))
+  // REGISTRY-NOTES "Auth": no loopback/private/link-local realm unless it is the registry host
+  // (both on loopback counts: a local registry with its token server on another port). Merely
+  // being private too is not enough: a registry on 127.0.0.1 or 10.0.0.5 must not make Berth send
+  // credentials to 10.1.2.3 or 169.254.169.254 (test/integration/faults-auth.test.ts).
+  const sameHost = realmHost === registryHost || (isLoopbackHost(realmHost) && isLoopbackHost(registryHost))
+  const refuse = !sameHost && isPrivateOrLinkLocalHost(realmHost)
   if (refuse) {
     throw new BerthError({
       code: 'unsafe_realm',

@@ -93,6 +93,14 @@ export async function toTransportError(error: unknown, url: URL, signal: AbortSi
       { cause: error },
     )
   }
+  // undici refuses response headers past its limit (16 KB, Node's max-http-header-size): a hostile
+  // or broken server (e.g. an over-long WWW-Authenticate), not an unreachable one.
+  if (codes.includes('UND_ERR_HEADERS_OVERFLOW')) {
+    return new BerthError(
+      { code: 'invalid_response', message: `${host} sent response headers larger than Berth accepts; Berth stopped reading.`, fix: 'The registry or a proxy in front of it is misbehaving; report it to its operator.' },
+      { cause: error },
+    )
+  }
   const timeoutCode = codes.find((c) => timeoutCodes.has(c))
   if (timeoutCode !== undefined) {
     const phase = timeoutCode === 'UND_ERR_CONNECT_TIMEOUT' ? 'connecting' : timeoutCode === 'UND_ERR_BODY_TIMEOUT' ? 'sending the response body' : 'answering'

@@ -32,6 +32,11 @@ export const oauthClientId = 'berth'
 const maxTokenResponseBytes = 1024 * 1024
 /** DIST token.md: default 60 s, and tokens shorter than 60 s are treated as 60 s. */
 const minimumLifetimeSeconds = 60
+/**
+ * No spec bounds expires_in; an absurd one (1e300) made expiresAt Infinity and cached the token
+ * for ever. Real token servers issue minutes (DIST 5 min, GitLab 15 min): a day is generous.
+ */
+const maximumLifetimeSeconds = 24 * 60 * 60
 
 const tokenResponseSchema = z
   .looseObject({
@@ -66,7 +71,7 @@ export function parseTokenResponse(response: HttpResponse, now: number): Fetched
     })
   }
   const body = parsed.data
-  const lifetime = Math.max(minimumLifetimeSeconds, body.expires_in !== undefined && Number.isFinite(body.expires_in) ? body.expires_in : minimumLifetimeSeconds)
+  const lifetime = Math.min(maximumLifetimeSeconds, Math.max(minimumLifetimeSeconds, body.expires_in !== undefined && Number.isFinite(body.expires_in) ? body.expires_in : minimumLifetimeSeconds))
   const issued = body.issued_at !== undefined ? Date.parse(body.issued_at) : Number.NaN
   // Missing, unparseable or future issued_at: count from now. So old that the token would have
   // expired before it arrived: that is our clock running ahead of the server's, not a stale token —

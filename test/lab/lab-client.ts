@@ -45,3 +45,10 @@ export async function setTokenTtl(seconds: number, options: { strictExpiry?: boo
 export async function reseed(registryName: LabInstanceName, repository: string): Promise<void> {
   await control('reseed', { method: 'POST', body: { registry: registryName, repository } })
 }
+
+const tokensSchema = z.object({ tokens: z.array(z.string()) })
+
+/** Every access and refresh token the issuer has handed out (most recent 20,000): for leak checks. */
+export async function issuedTokens(): Promise<string[]> {
+  return tokensSchema.parse(await control('tokens')).tokens
+}

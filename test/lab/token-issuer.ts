@@ -103,6 +103,13 @@ export async function startTokenIssuer(options: IssuerOptions): Promise<TokenIss
     return null
   }
 
+  // Every token handed out (bounded), so the secret-leak test can grep Berth's files for them.
+  const issuedTokens: string[] = []
+  function remember(token: string): void {
+    issuedTokens.push(token)
+    if (issuedTokens.length > 20_000) issuedTokens.splice(0, issuedTokens.length - 20_000)
+  }
+
   function issue(role: LabUserName | 'anonymous', service: string, scopes: string[]): {
     token: string
     access: TokenAccess[]
@@ -123,6 +130,7 @@ export async function startTokenIssuer(options: IssuerOptions): Promise<TokenIss
       jti: newTokenId(),
       access,
     })
+    remember(token)
     return { token, access, issuedAt, expiresIn: ttlSeconds }
   }
 
@@ -157,6 +165,7 @@ export async function startTokenIssuer(options: IssuerOptions): Promise<TokenIss
       if (form.get('access_type') === 'offline') {
         refreshToken = newTokenId() + newTokenId()
         refreshTokens.set(refreshToken, role)
+        remember(refreshToken)
       }
     } else if (grantType === 'refresh_token') {
       const presented = form.get('refresh_token') ?? ''
@@ -183,6 +192,7 @@ export async function startTokenIssuer(options: IssuerOptions): Promise<TokenIss
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (req.method === 'GET' && path === '/_lab/stats') return sendJson(res, 200, snapshot())
+    if (req.method === 'GET' && path === '/_lab/tokens') return sendJson(res, 200, { tokens: issuedTokens })
     if (req.method === 'POST' && path === '/_lab/stats/reset') {
       counts.clear()
       return sendJson(res, 200, snapshot())

@@ -5,7 +5,9 @@ import { errorFromData } from '../../shared/api-bridge'
 import type { BerthErrorData } from '../../shared/errors'
 import type { Api, ApiRequests, DockerLoginCandidate } from '../../shared/ipc'
 import { garbageCollectionNote, type CertificateInfo, type DeleteResult, type RegistryView, type TagDetailsResult } from '../../shared/types'
-import { bigRepository, bigRepositoryTags, catalogRepositories, digestKey, makeImage, smallRepositoryTags, type FakeImage } from './fake-data'
+import { evaluateCleanup, type CleanupTagInfo } from '../../shared/cleanup-rules'
+import type { SavedCleanupRules } from '../../shared/ipc'
+import { bigRepository, bigRepositoryTags, catalogRepositories, digestKey, makeImage, now, smallRepositoryTags, type FakeImage } from './fake-data'
 
 export interface FakeApiOptions {
   /** Start with no registries (the welcome screen). */
@@ -41,6 +43,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
   const registries: RegistryView[] = options.empty ? [] : initialRegistries()
   const tagsByRepo = new Map<string, string[]>()
   const deleted = new Set<string>()
+  const savedRules = new Map<string, SavedCleanupRules>()
   let nextId = 1
 
   const wait = <T>(value: T, ms = latency): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms))
@@ -192,6 +195,32 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
         ),
       ),
     readAuditLog: () => wait([]),
+    previewCleanup: ({ registryId, repository, rules, selection }) => {
+      const infos: CleanupTagInfo[] = tagsOf(registryId, repository).map((tag) => {
+        if (tag === 'broken-manifest') return { tag, digest: null, kind: 'unknown', created: null, createdSource: 'unknown', children: [] }
+        const d = image(registryId, repository, tag).details
+        return { tag, digest: d.digest, kind: d.kind, created: d.created, createdSource: d.createdSource, children: d.platforms.map((p) => p.digest) }
+      })
+      return wait(evaluateCleanup(repository, infos, rules, { now, ...(selection ? { selection } : {}) }), latency * 3)
+    },
+    runCleanup: ({ registryId, repository, tags, expectedDigests }) => {
+      const results: DeleteResult[] = tags.map((tag) => {
+        const digest = expectedDigests[tag] ?? ''
+        if (tag === 'stable') {
+          return { tag, digest, ok: false, removedTags: [], error: { code: 'forbidden', message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.', fix: 'Ask a maintainer to lift the tag protection rule.' } }
+        }
+        deleted.add(`${key(registryId, repository)}:${tag}`)
+        return { tag, digest, ok: true, method: 'tag-delete', removedTags: [tag] }
+      })
+      return wait({ results, removed: results.filter((r) => r.ok).map((r) => r.tag), failed: results.filter((r) => !r.ok).map((r) => r.tag), note: garbageCollectionNote }, latency * 2)
+    },
+    saveCleanupRules: ({ registryId, repository, rules }) => {
+      const saved: SavedCleanupRules = { rules: { keepN: 0, keepRegex: '', removeRegex: '', olderThan: '', unlockLatest: false, ...rules }, savedAt: new Date(now).toISOString() }
+      savedRules.set(key(registryId, repository), saved)
+      return wait(saved)
+    },
+    loadCleanupRules: ({ registryId, repository }) => wait(savedRules.get(key(registryId, repository)) ?? null),
+    submitGitlabBulkDelete: ({ repository }) => wait({ repository, status: 'accepted' as const, note: 'GitLab accepted the cleanup; it runs in the background and can be submitted once an hour.' }),
   }
   return api
 }

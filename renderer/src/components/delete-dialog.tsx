@@ -127,7 +127,7 @@ function PreviewList({ preview }: { preview: DeletePreview }) {
     <div className="delete-preview">
       <p>
         {preview.mode === 'tag'
-          ? `These ${going.length === 1 ? 'tag is' : `${going.length} tags are`} removed. Other tags on the same images stay.`
+          ? `${going.length === 1 ? 'This tag is' : `These ${going.length} tags are`} removed. Other tags on the same images stay.`
           : `Each image is deleted by digest: every tag pointing at it disappears${extra > 0 ? ` — ${extra} more than you selected` : ''}.`}
       </p>
       <ul className="delete-list">

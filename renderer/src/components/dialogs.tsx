@@ -1,4 +1,5 @@
 import { useDialogs } from '../stores/dialogs'
+import { CleanupDialog } from './cleanup-dialog'
 import { DeleteDialog } from './delete-dialog'
 import { ImportLoginsDialog } from './import-logins-dialog'
 import { RegistryDialog } from './registry-dialog'
@@ -19,5 +20,7 @@ export function Dialogs() {
       return <RemoveRegistryDialog registryId={dialog.registryId} onClose={close} />
     case 'delete':
       return <DeleteDialog registryId={dialog.registryId} repository={dialog.repository} tags={dialog.tags} onClose={close} />
+    case 'cleanup':
+      return <CleanupDialog registryId={dialog.registryId} repository={dialog.repository} selection={dialog.selection} onClose={close} />
   }
 }

@@ -24,13 +24,15 @@ export function RegistryDialog({ registryId, onClose }: { registryId: string | n
   const [insecure, setInsecure] = useState(existing?.insecure ?? false)
   const [username, setUsername] = useState(existing?.username ?? '')
   const [secret, setSecret] = useState('')
+  const [gitlabUrl, setGitlabUrl] = useState(existing?.gitlabUrl ?? '')
   const [step, setStep] = useState<Step>({ kind: 'form' })
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<BerthErrorData | null>(null)
 
   const fullUrl = normalizeRegistryUrl(url)
   const host = fullUrl === '' ? '' : registryHost(fullUrl)
-  const looksGitLab = /gitlab/i.test(url)
+  const looksGitLab = /gitlab/i.test(url) || existing?.kind === 'gitlab' || gitlabUrl.trim() !== ''
+  const fullGitlabUrl = gitlabUrl.trim() === '' ? '' : normalizeRegistryUrl(gitlabUrl)
 
   const finish = async (probe: ProbeResult | null, trust: TrustChoice | null) => {
     setBusy(true)
@@ -41,11 +43,12 @@ export function RegistryDialog({ registryId, onClose }: { registryId: string | n
           id: existing?.id,
           name: name.trim() || host,
           url: fullUrl,
-          kind: probe?.kind ?? existing?.kind,
+          kind: fullGitlabUrl ? 'gitlab' : (probe?.kind ?? existing?.kind),
           username: username.trim() || undefined,
           insecure,
           favorites: existing?.favorites ?? [],
-          gitlabUrl: existing?.gitlabUrl,
+          // Empty: derived from the registry's token realm (<gitlab>/jwt/auth) when browsing.
+          gitlabUrl: fullGitlabUrl || undefined,
         },
       })
       if (!saved.ok) return setError(saved.error)
@@ -162,10 +165,25 @@ export function RegistryDialog({ registryId, onClose }: { registryId: string | n
             />
           </label>
           <p className={looksGitLab ? 'field-hint highlight' : 'field-hint'}>
-            GitLab: use a personal access token with <code>read_registry</code> or <code>write_registry</code>, or a deploy token. <code>CI_JOB_TOKEN</code>{' '}
-            works only inside CI.
+            GitLab: your username and a personal access token with <code>read_api</code> and <code>read_registry</code> (<code>api</code> to delete
+            tags) — repositories are listed through the GitLab API, since its catalog is for administrators. A deploy token reads images only;{' '}
+            <code>CI_JOB_TOKEN</code> (user <code>gitlab-ci-token</code>) works only inside CI.
           </p>
         </div>
+        {looksGitLab ? (
+          <label className="field">
+            <span className="field-label">GitLab instance URL</span>
+            <input
+              className="input mono"
+              placeholder="gitlab.example.com (found from the registry when left empty)"
+              value={gitlabUrl}
+              onChange={(e) => setGitlabUrl(e.target.value)}
+              spellCheck={false}
+              aria-label="GitLab instance URL"
+            />
+            <span className="field-hint">Where the GitLab web UI and API live, when it differs from the registry URL.</span>
+          </label>
+        ) : null}
         {error ? <ErrorView error={error} compact /> : null}
         <div className="dialog-actions">
           {existing?.hasCredential ? (

@@ -97,6 +97,7 @@ function ErrorCells({ message, fix, onRetry }: { message: string; fix: string | 
 
 function DetailCells({ d }: { d: TagDetails }) {
   const date = displayDate(d)
+  const pushedToo = typeof d.pushed === 'string' && date.source !== 'pushed'
   const platforms = platformSummary(d, 2)
   const allPlatforms = platformSummary(d, Number.POSITIVE_INFINITY)
   return (
@@ -122,9 +123,15 @@ function DetailCells({ d }: { d: TagDetails }) {
       <div role="gridcell" className="cell col-size num" title={d.sizeNote}>
         {formatBytes(d.size)}
       </div>
-      <div role="gridcell" className="cell col-date" title={date.iso ? `${date.iso} — ${dateSourceLabel(date.source)}` : dateSourceLabel(date.source)}>
-        <span className={date.iso ? '' : 'muted'}>{formatRelativeDate(date.iso)}</span>
+      <div
+        role="gridcell"
+        className="cell col-date"
+        title={`${date.iso ? `${date.iso} — ${dateSourceLabel(date.source)}` : dateSourceLabel(date.source)}${pushedToo ? `; pushed ${d.pushed ?? ''} (registry API)` : ''}`}
+      >
+        <span className={date.iso ? '' : 'muted'}>{pushedToo ? compactAgo(formatRelativeDate(date.iso)) : formatRelativeDate(date.iso)}</span>
         {date.iso && date.source !== 'config' ? <span className="date-source">{dateSourceShort(date.source)}</span> : null}
+        {/* Build and push dates differ for retagged or rebuilt images: show both when the registry's API gives a push date. */}
+        {pushedToo ? <span className="date-source date-pushed" style={{ flexShrink: 0 }}>pushed {compactAge(formatRelativeDate(d.pushed ?? null))}</span> : null}
       </div>
       <div role="gridcell" className="cell col-platforms" title={allPlatforms}>
         {platforms === '' ? <span className="muted">—</span> : <span dir="auto">{platforms}</span>}
@@ -139,4 +146,16 @@ function DetailCells({ d }: { d: TagDetails }) {
       </div>
     </>
   )
+}
+
+/** "3 days ago" → "3d": the push date shares the narrow date cell with the build date. */
+function compactAge(relative: string): string {
+  const units: Record<string, string> = { second: 's', minute: 'min', hour: 'h', day: 'd', week: 'w', month: 'mo', year: 'y' }
+  const m = /^(\d+) (second|minute|hour|day|week|month|year)s? ago$/.exec(relative)
+  return m?.[1] && m[2] ? `${m[1]}${units[m[2]] ?? ''}` : relative
+}
+
+function compactAgo(relative: string): string {
+  const short = compactAge(relative)
+  return short === relative ? relative : `${short} ago`
 }

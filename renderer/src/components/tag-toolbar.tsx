@@ -55,7 +55,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
         <div className="toolbar-meta">
           {status === 'ready' ? (
             <span className="count-badge">
-              {display.rows.length === total ? `${total.toLocaleString('en')} tags` : `${display.rows.length.toLocaleString('en')} of ${total.toLocaleString('en')} tags`}
+              {display.rows.length === total ? `${total.toLocaleString('en')} ${total === 1 ? 'tag' : 'tags'}` : `${display.rows.length.toLocaleString('en')} of ${total.toLocaleString('en')} ${total === 1 ? 'tag' : 'tags'}`}
             </span>
           ) : null}
           {loadingDetails ? (
@@ -103,7 +103,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             <button type="button" aria-pressed={mode === 'text'} onClick={() => update({ mode: 'text' })}>
               Text
             </button>
-            <button type="button" aria-pressed={mode === 'regex'} onClick={() => update({ mode: 'regex' })} title="Regular expression (JavaScript syntax)">
+            <button type="button" aria-pressed={mode === 'regex'} onClick={() => update({ mode: 'regex' })} aria-label="Regular expression" title="Regular expression (JavaScript syntax)">
               .*
             </button>
           </div>
@@ -140,6 +140,15 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             tag={single ?? null}
             digest={singleDetails?.ok ? singleDetails.details.digest : null}
           />
+          <button
+            type="button"
+            className="button"
+            disabled={status !== 'ready' || total === 0}
+            title={selection.length > 1 ? `Remove old tags by rules, among the ${selection.length} selected` : 'Remove old tags by rules (with a preview)'}
+            onClick={() => openDialog({ kind: 'cleanup', registryId, repository, selection: selection.length > 1 ? selection : null })}
+          >
+            Clean up{selection.length > 1 ? ` ${selection.length}` : ''}…
+          </button>
           <button
             type="button"
             className="button danger-outline"

@@ -6,6 +6,8 @@ export type DialogState =
   | { kind: 'import-logins' }
   | { kind: 'add-repository'; registryId: string }
   | { kind: 'delete'; registryId: string; repository: string; tags: string[] }
+  /** `selection` null = the whole repository. */
+  | { kind: 'cleanup'; registryId: string; repository: string; selection: string[] | null }
   | { kind: 'remove-registry'; registryId: string }
 
 interface DialogStore {
