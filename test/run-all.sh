@@ -7,6 +7,7 @@ bash scripts/system-packages.sh
 mkdir -p test-results
 echo "== typecheck" && npm run -s typecheck
 echo "== lint" && npm run -s lint
+echo "== security scan" && npm run -s security-scan
 echo "== build" && npm run -s build
 echo "== tests (unit, integration against the real lab, e2e in Chromium)"
 status=0
