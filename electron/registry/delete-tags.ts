@@ -69,7 +69,9 @@ export async function previewDelete(client: RegistryClient, repository: string, 
 export async function deleteTags(client: RegistryClient, repository: string, tags: string[], mode: DeleteMode, options: DeleteOptions): Promise<DeleteResult[]> {
   const loader = createContentLoader(client, undefined, options.signal)
   const ctx: Ctx = { client, loader, repository, options, emptyBlob: null }
-  const pool = createBoundedPool(options.concurrency ?? 4, options.signal)
+  // One deletion at a time by default: overlapping manifest DELETEs in one repository make
+  // distribution answer 500 UNKNOWN now and then (distribution#2514, seen in the lab).
+  const pool = createBoundedPool(options.concurrency ?? 1, options.signal)
   const requested = unique(tags)
   if (mode === 'tag') return Promise.all(requested.map((tag) => pool.run(() => deleteOneTag(ctx, tag)).catch((e: unknown) => failed(tag, '', e))))
 
