@@ -48,17 +48,24 @@ async function main(): Promise<void> {
     rmSync(dataDirectory, { recursive: true, force: true })
     process.exit(code)
   }
-  process.once('SIGINT', () => void stop(0))
-  process.once('SIGTERM', () => void stop(0))
+  // `on`, not `once`: Ctrl+C signals the whole process group and tsx relays it again, so a second
+  // SIGINT arrives while stop() is still awaiting; with no listener left Node would die on it
+  // mid-cleanup, leaving the data directory behind. stop() ignores the repeats.
+  process.on('SIGINT', () => void stop(0))
+  process.on('SIGTERM', () => void stop(0))
 
   let server: Awaited<ReturnType<typeof startWebServer>> | undefined
   try {
     const view = await core.api.saveRegistry({ profile: { name: 'Demo registry (local)', url: lab.tls.url, kind: 'distribution' } })
     await core.api.trustCertificate({ registryId: view.id, caPem: lab.tls.caPem })
     await core.api.login({ registryId: view.id, username: lab.users.writer.username, secret: lab.users.writer.password })
+    // The writer may not read the catalog (registry:catalog:* is admin-only, as on GitLab): list the
+    // seeded repositories in the sidebar so the demo opens on something to click, not on a notice.
+    for (const repository of lab.tls.repositories) await core.api.addFavorite({ registryId: view.id, repository })
     server = await startWebServer({ api: core.api, staticDir, port: Number(process.env.BERTH_DEMO_PORT ?? 0) })
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    console.log(`\nBerth demo is ready (${seconds} s): ${server.url}\n`)
+    // The hash opens the demo registry straight away (renderer/src/model/view-hash.ts).
+    console.log(`\nBerth demo is ready (${seconds} s): ${server.url}#/r/${encodeURIComponent(view.id)}\n`)
     console.log(`Registry: ${lab.tls.url} (user ${lab.users.writer.username}); repositories: acme/web, acme/multiarch, charts/demo, …`)
     console.log('Open the URL above in a browser. Ctrl+C stops everything and removes the demo files.')
   } catch (error) {
