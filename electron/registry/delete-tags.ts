@@ -29,7 +29,7 @@ export interface DeleteOptions {
   audit?: AuditLog
   /** host[:port], recorded in the audit log. */
   registry: string
-  /** Deletions in flight. Default 4. */
+  /** Deletions in flight. Default 1 (see below). */
   concurrency?: number
   signal?: AbortSignal
 }
