@@ -6,8 +6,9 @@ import { rm } from 'node:fs/promises'
 import { startBenchLab } from './bench-lab'
 import { timeCold } from './core-scenarios'
 import { startRequestCounter } from './request-counter'
+import { defaultTagDetailsConcurrency } from '../electron/registry/tag-details'
 
-const concurrency = Number(process.argv[2] ?? '16')
+const concurrency = process.argv[2] !== undefined ? Number(process.argv[2]) : defaultTagDetailsConcurrency
 const bench = await startBenchLab()
 try {
   const counter = startRequestCounter()

@@ -1,7 +1,7 @@
 // `npm run bench`: does Berth list 1,000 tags with details in about a second? One run against the
 // real lab (docker-registry 2.8, token auth, TLS), several repetitions per scenario, a table with
 // medians and spreads against the issue's targets, and bench/results/latest.json to compare runs.
-// Options: --reps N (5), --concurrency N (16), --sample N (skopeo tags, 50), --sweep (concurrency
+// Options: --reps N (5), --concurrency N (Berth's default), --sample N (skopeo tags, 50), --sweep (concurrency
 // 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -18,11 +18,12 @@ import { startRequestCounter } from './request-counter'
 import { evenSample, timeSkopeoInspect, timeSkopeoListTags } from './skopeo-peer'
 import { formatMs, round1, summarize } from './stats'
 import { runWarmChild, type WarmChildResult } from './warm-run'
+import { defaultTagDetailsConcurrency } from '../electron/registry/tag-details'
 
 const { values: args } = parseArgs({
   options: {
     reps: { type: 'string', default: '5' },
-    concurrency: { type: 'string', default: '16' },
+    concurrency: { type: 'string', default: String(defaultTagDetailsConcurrency) },
     sample: { type: 'string', default: '50' },
     sweep: { type: 'boolean', default: false },
   },

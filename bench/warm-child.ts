@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { timeDetails } from './core-scenarios'
 import { startRequestCounter } from './request-counter'
 import type { WarmChildResult } from './warm-run'
+import { defaultTagDetailsConcurrency } from '../electron/registry/tag-details'
 
 async function main(): Promise<void> {
   const startupMs = Math.round(performance.now())
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
       user: { type: 'string' },
       repository: { type: 'string' },
       cache: { type: 'string' },
-      concurrency: { type: 'string', default: '16' },
+      concurrency: { type: 'string', default: String(defaultTagDetailsConcurrency) },
     },
     strict: true,
   })

@@ -5,7 +5,7 @@
 import { BerthError } from '../../shared/errors'
 import { createBoundedPool } from './bounded-pool'
 import { createDigestCache, type DigestCache } from './digest-cache'
-import { sha256Digest, verifyDigest } from './digest'
+import { isDigest, sha256Digest, verifyDigest } from './digest'
 import { maxConfigBytes, parseManifest, type ParsedManifest } from './manifest'
 import type { RegistryClient } from './types'
 
@@ -31,6 +31,27 @@ export interface ContentLoader {
   manifest(repository: string, digest: string, mediaTypeHint?: string): Promise<LoadedManifest>
   /** The (image) config blob at `digest`, from the cache or a verified blob GET. */
   configBlob(repository: string, digest: string): Promise<Uint8Array>
+  /**
+   * The digest the registry answers now for `reference`, and the manifest there, in as few requests
+   * as the situation allows (see `resolvesByHead`). `hint`: the digest the tag had last time.
+   */
+  load(repository: string, reference: string, hint?: string): Promise<ResolvedTag & { manifest: LoadedManifest }>
+}
+
+/** Docker Hub under any of its names (docker.io, registry-1.docker.io, index.docker.io). */
+export function isDockerHub(host: string): boolean {
+  const name = host.toLowerCase().replace(/:\d+$/, '')
+  return name === 'docker.io' || name.endsWith('.docker.io')
+}
+
+/**
+ * HEAD first (then the manifest from the digest cache, or a GET by digest) when that can save the
+ * GET: the reference is a digest, a hint says which digest the tag probably still has, or the
+ * registry is Docker Hub, where manifest GETs count as pulls and HEADs are free (REGISTRY-NOTES
+ * "Manifests"). Otherwise one GET by tag brings digest and bytes at once: 1 request instead of 2.
+ */
+export function resolvesByHead(host: string, reference: string, hint: string | undefined): boolean {
+  return isDigest(reference) || hint !== undefined || isDockerHub(host)
 }
 
 export function createContentLoader(client: RegistryClient, cache?: DigestCache, signal?: AbortSignal): ContentLoader {
@@ -59,7 +80,7 @@ export function createContentLoader(client: RegistryClient, cache?: DigestCache,
     return flight
   }
 
-  return {
+  const loader: ContentLoader = {
     client,
     flush: () => store.flush(),
     async resolve(repository, reference) {
@@ -81,7 +102,24 @@ export function createContentLoader(client: RegistryClient, cache?: DigestCache,
       throwIfAborted(signal)
       return singleFlight(blobFlights, digest, () => client.getBlob(repository, digest, { maxBytes: maxConfigBytes, ...requestOptions }))
     },
+    async load(repository, reference, hint) {
+      if (resolvesByHead(client.endpoint.host, reference, hint)) {
+        const resolved = await loader.resolve(repository, reference)
+        return { ...resolved, manifest: await loader.manifest(repository, resolved.digest, resolved.mediaType) }
+      }
+      throwIfAborted(signal)
+      const response = await client.getManifest(repository, reference, requestOptions)
+      // The client hashes the exact bytes (Docker-Content-Digest is advisory); hashing them again
+      // keeps a faulty client (or proxy) from poisoning a cache that is trusted forever.
+      const digest = response.digest
+      verifyDigest(response.bytes, digest)
+      // Memory at once, disk in the background: tags sharing this digest later find it cached.
+      void store.put(digest, response.bytes)
+      const manifest = { digest, bytes: response.bytes, parsed: parseManifest(response.bytes, response.mediaType) }
+      return { digest, mediaType: response.mediaType, manifest }
+    },
   }
+  return loader
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

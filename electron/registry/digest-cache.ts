@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { computeDigest, isDigest } from './digest'
 
 export interface DigestCache {
+  /** Where the disk copy lives (undefined: memory only); the tag hint index lives beside it. */
+  readonly directory?: string | undefined
   /** The verified bytes at `digest`, or null when not cached (or the cached copy was corrupt). */
   get(digest: string): Promise<Uint8Array | null>
   /**
@@ -89,6 +91,7 @@ export function createDigestCache(options: DigestCacheOptions = {}): DigestCache
   }
 
   return {
+    directory,
     async get(digest) {
       if (!isDigest(digest)) return null
       const hit = memory.get(digest)

@@ -1,18 +1,31 @@
-// Details for a page of tags: digest, kind, size, build date, platforms. HEADs resolve digests
-// (free on Docker Hub, REGISTRY-NOTES "Manifests"); manifests and configs come from the digest cache
-// or one GET each. Rows stream out as they complete, and one broken tag is one error row.
+// Details for a page of tags: digest, kind, size, build date, platforms. A tag Berth has never seen
+// costs one GET of its manifest by tag (digest and bytes at once); a tag with a digest hint from a
+// previous run costs one HEAD that revalidates the hint, the manifest then coming from the digest
+// cache. Docker Hub always gets HEADs (free there, GETs count as pulls: REGISTRY-NOTES "Manifests").
+// Config blobs come from the digest cache or one GET each. Rows stream out as they complete, and one
+// broken tag is one error row.
 import { toErrorData } from '../../shared/errors'
 import type { Platform, TagDetails, TagDetailsResult } from '../../shared/types'
 import { createBoundedPool } from './bounded-pool'
 import { createContentLoader, type ContentLoader } from './content-loader'
+import { isDigest } from './digest'
 import type { DigestCache } from './digest-cache'
 import { artifactTypeOf, isAttestationDescriptor, normalizeCreated, parseImageConfig, type Descriptor, type ParsedManifest } from './manifest'
+import { tagIndexForCache, type RepositoryTagHints, type TagIndex } from './tag-index'
 import type { RegistryClient } from './types'
 
+/** Tags resolved at once, chosen by `npm run bench -- --sweep` (see README "Performance"). */
+export const defaultTagDetailsConcurrency = 32
+
 export interface TagDetailsOptions {
-  /** Tags resolved at once. Default 16. */
+  /** Tags resolved at once. Default `defaultTagDetailsConcurrency`. */
   concurrency?: number
   cache?: DigestCache
+  /**
+   * Tag → digest hints that choose HEAD (hinted) or GET by tag (unknown). Default: the index stored
+   * beside `cache` (memory only for a memory cache; none without a cache); null: no hints.
+   */
+  tagIndex?: TagIndex | null
   signal?: AbortSignal
   /** Called with each row as soon as it is known (the UI shows rows as they come). */
   onResult?: (result: TagDetailsResult) => void
@@ -27,7 +40,9 @@ export async function loadTagDetails(
   options: TagDetailsOptions = {},
 ): Promise<TagDetailsResult[]> {
   const loader = createContentLoader(client, options.cache, options.signal)
-  const pool = createBoundedPool(options.concurrency ?? 16, options.signal)
+  const pool = createBoundedPool(options.concurrency ?? defaultTagDetailsConcurrency, options.signal)
+  const index = options.tagIndex === undefined ? (options.cache ? tagIndexForCache(options.cache) : null) : options.tagIndex
+  const hints = index ? await index.open(client.endpoint.host, repository) : undefined
   const emit = (result: TagDetailsResult): TagDetailsResult => {
     try {
       options.onResult?.(result)
@@ -39,24 +54,35 @@ export async function loadTagDetails(
   const results = await Promise.all(
     tags.map((tag) =>
       pool
-        .run(() => detailsForTag(loader, repository, tag))
+        .run(() => detailsForTag(loader, repository, tag, hints))
         .then(
           (details): TagDetailsResult => emit({ tag, ok: true, details }),
           (error: unknown): TagDetailsResult => emit({ tag, ok: false, error: toErrorData(error) }),
         ),
     ),
   )
-  // Rows streamed through onResult as they came; the call itself resolves once the cache is on disk,
-  // so a next process (or the next CLI call) finds it there.
-  await loader.flush()
+  // Rows streamed through onResult as they came; the call itself resolves once the cache and the
+  // hints are on disk, so a next process (or the next CLI call) finds them there.
+  await Promise.all([loader.flush(), hints?.save()])
   return results
 }
 
-/** Resolves `reference` (a tag or digest) and describes what it points at. */
-export async function detailsForTag(loader: ContentLoader, repository: string, reference: string): Promise<TagDetails> {
-  const resolved = await loader.resolve(repository, reference)
-  const manifest = await loader.manifest(repository, resolved.digest, resolved.mediaType)
-  return describeManifest(loader, repository, reference, resolved.digest, manifest.parsed)
+/**
+ * Resolves `reference` (a tag or digest) and describes what it points at. The digest reported is
+ * always the registry's answer to this call; `hints` only choose HEAD or GET and learn the answer.
+ */
+export async function detailsForTag(loader: ContentLoader, repository: string, reference: string, hints?: RepositoryTagHints): Promise<TagDetails> {
+  const isTag = !isDigest(reference)
+  let loaded: Awaited<ReturnType<ContentLoader['load']>>
+  try {
+    loaded = await loader.load(repository, reference, isTag ? hints?.get(reference) : undefined)
+  } catch (error) {
+    // A tag that is gone must not keep asking for HEADs as if it were known.
+    if (isTag && toErrorData(error).code === 'not_found') hints?.forget(reference)
+    throw error
+  }
+  if (isTag) hints?.set(reference, loaded.digest)
+  return describeManifest(loader, repository, reference, loaded.digest, loaded.manifest.parsed)
 }
 
 export async function describeManifest(loader: ContentLoader, repository: string, tag: string, digest: string, m: ParsedManifest): Promise<TagDetails> {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createDigestCache } from '../../electron/registry/digest-cache'
 import { dockerManifest, dockerManifestList, dockerSchema1Signed, helmChartLayer, helmConfig, inTotoLayer, ociManifest } from '../../electron/registry/media-types'
 import { loadTagDetails } from '../../electron/registry/tag-details'
-import type { ManifestHead, ManifestResponse } from '../../electron/registry/types'
+import type { ManifestResponse } from '../../electron/registry/types'
 import type { TagDetails, TagDetailsResult } from '../../shared/types'
 import { FakeRegistryClient } from './fake-registry-client'
 
@@ -192,12 +192,12 @@ describe('loadTagDetails', () => {
     expect(results[0]?.ok).toBe(true)
   })
 
-  it('fetches each manifest and each config once per call however many tags share them', async () => {
+  it('gets each unknown tag with one manifest GET and each shared config once per call', async () => {
     const fake = new FakeRegistryClient()
     seedImages(fake)
     await loadTagDetails(fake, repo, ['1.0', 'latest', 'stable', '2.0'], { concurrency: 4 })
-    expect(fake.count('HEAD', 'manifest')).toBe(4)
-    expect(fake.count('GET', 'manifest')).toBe(2)
+    expect(fake.count('HEAD', 'manifest')).toBe(0)
+    expect(fake.calls.filter((c) => c.method === 'GET' && c.kind === 'manifest').map((c) => c.reference).sort()).toEqual(['1.0', '2.0', 'latest', 'stable'])
     expect(fake.count('GET', 'blob')).toBe(2)
   })
 
@@ -243,7 +243,7 @@ describe('loadTagDetails', () => {
     expect(retry[0]?.ok).toBe(true)
   })
 
-  it('never has more HEADs in flight than the concurrency allows', async () => {
+  it('never has more manifest requests in flight than the concurrency allows', async () => {
     const fake = new FakeRegistryClient()
     const { one } = seedImages(fake)
     const tags = Array.from({ length: 40 }, (_, i) => `t${i}`)
@@ -251,11 +251,11 @@ describe('loadTagDetails', () => {
     let inFlight = 0
     let peak = 0
     const counting = Object.create(fake) as FakeRegistryClient
-    counting.headManifest = async (repository: string, reference: string): Promise<ManifestHead> => {
+    counting.getManifest = async (repository: string, reference: string): Promise<ManifestResponse> => {
       inFlight++
       peak = Math.max(peak, inFlight)
       try {
-        return await fake.headManifest(repository, reference)
+        return await fake.getManifest(repository, reference)
       } finally {
         inFlight--
       }
