@@ -10,7 +10,7 @@ import { isDigest, sha256Digest, verifyDigest } from './digest'
 import { isLoopbackHost } from './host-address'
 import type { Clock } from './http-clock'
 import { catalogPageSchema, createPageWalker, parseJsonBody, tagsPageSchema } from './http-paging'
-import { baseMediaType, manifestAcceptHeader, ociIndex } from './media-types'
+import { baseMediaType, isSchema1MediaType, manifestAcceptHeader, ociIndex } from './media-types'
 import { sanitizeForMessage } from './sanitize'
 import { catalogScope, repositoryScope } from './scope'
 import { createTransport, flatHeaders, headerValue, headerValues, responseError, type HttpRequest, type HttpResponse } from './transport'
@@ -159,9 +159,17 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     )
     if (response.status !== 200) throw failure(response, `get manifest ${name}:${ref}`)
     const bytes = response.body
-    // The digest is ours, computed over the bytes; Docker-Content-Digest is only advisory.
+    // The digest is ours, computed over the bytes. By digest, the bytes must match it; by tag, a
+    // Docker-Content-Digest the registry did send must match too — otherwise content altered on
+    // the way (plain HTTP, a broken proxy) would pass unnoticed. Schema1 is exempt: its header
+    // digest covers the payload without the signatures, not the bytes.
     if (isDigest(ref)) verifyDigest(bytes, ref)
-    return { bytes, digest: isDigest(ref) ? ref : sha256Digest(bytes), mediaType: manifestMediaType(response, bytes) }
+    const mediaType = manifestMediaType(response, bytes)
+    const announced = headerValue(response.headers, 'docker-content-digest')
+    if (!isDigest(ref) && announced !== undefined && announced.startsWith('sha256:') && isDigest(announced) && !isSchema1MediaType(mediaType)) {
+      verifyDigest(bytes, announced)
+    }
+    return { bytes, digest: isDigest(ref) ? ref : sha256Digest(bytes), mediaType }
   }
 
   /** Every page's items, or the first non-200 response (the caller decides what it means). */

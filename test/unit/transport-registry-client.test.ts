@@ -99,12 +99,17 @@ describe('listing', () => {
 
 describe('manifests and blobs', () => {
   it('computes the digest over the bytes and verifies a by-digest fetch', async () => {
-    const { client } = await registry((_req, res) => sendManifest(res, { 'docker-content-digest': 'sha256:' + '0'.repeat(64) }))
+    const { client } = await registry((_req, res) => sendManifest(res))
     const byTag = await client.getManifest('a', 'latest')
     expect(byTag.digest).toBe(manifestDigest)
     expect(byTag.mediaType).toBe('application/vnd.oci.image.manifest.v1+json')
     expect((await client.getManifest('a', manifestDigest)).digest).toBe(manifestDigest)
     expect((await rejection(client.getManifest('a', 'sha256:' + '1'.repeat(64)))).code).toBe('digest_mismatch')
+  })
+
+  it('refuses manifest bytes fetched by tag that contradict the Docker-Content-Digest the registry sent', async () => {
+    const { client } = await registry((_req, res) => sendManifest(res, { 'docker-content-digest': 'sha256:' + '0'.repeat(64) }))
+    expect((await rejection(client.getManifest('a', 'latest'))).code).toBe('digest_mismatch')
   })
 
   it('sends the full Accept list for manifests', async () => {
