@@ -101,6 +101,8 @@ export interface TagDetails {
   /** Push date from the registry's own API, when it has one (GitLab published_at). */
   pushed?: string | null
   platforms: Platform[]
+  /** A single-platform image's os/architecture, from its config (an index lists `platforms` instead). */
+  platform?: { os: string; architecture: string; variant?: string }
   /** Number of buildx attestation manifests in an index (not platforms, not in size). */
   attestations: number
   artifactType: string | null

@@ -94,7 +94,7 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
         shortDigest(d.digest),
         formatBytes(d.size),
         d.created ?? 'unknown',
-        d.platforms.length > 0 ? d.platforms.map(formatPlatform).join(',') : '-',
+        d.platforms.length > 0 ? d.platforms.map(formatPlatform).join(',') : d.platform ? formatPlatform(d.platform) : '-',
         d.kind === 'artifact' ? `artifact ${d.artifactType ?? ''}`.trim() : d.kind,
       ]),
     )

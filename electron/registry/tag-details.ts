@@ -116,6 +116,9 @@ export async function describeManifest(loader: ContentLoader, repository: string
     size,
     sizeNote: 'compressed layers + config',
     ...dated,
+    ...(config.os && config.architecture
+      ? { platform: { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) } }
+      : {}),
   }
 }
 

@@ -80,6 +80,7 @@ describe('loadTagDetails', () => {
       created: '2025-03-01T10:00:00.000Z',
       createdSource: 'config',
       platforms: [],
+      platform: { os: 'linux', architecture: 'amd64' },
       attestations: 0,
       artifactType: null,
     })

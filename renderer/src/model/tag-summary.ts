@@ -8,9 +8,10 @@ export function shortDigest(digest: string): string {
   return at >= 0 ? `${digest.slice(0, at + 1)}${digest.slice(at + 1, at + 13)}` : digest.slice(0, 12)
 }
 
-/** "linux/amd64, linux/arm64 +1 attestation"; "" when the tag has no platforms (a plain image). */
-export function platformSummary(d: Pick<TagDetails, 'platforms' | 'attestations'>, max = 3): string {
-  const names = d.platforms.map(formatPlatform).filter((p) => p !== '')
+/** "linux/amd64, linux/arm64 +1 attestation"; a plain image's own platform; "" when unknown. */
+export function platformSummary(d: Pick<TagDetails, 'platforms' | 'attestations' | 'platform'>, max = 3): string {
+  const listed = d.platforms.length > 0 ? d.platforms : d.platform ? [d.platform] : []
+  const names = listed.map(formatPlatform).filter((p) => p !== '')
   const shown = names.slice(0, max).join(', ')
   const parts = [shown]
   if (names.length > max) parts.push(`+${names.length - max} more`)
