@@ -88,10 +88,15 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
           ) : null}
         </ErrorView>
       ) : null}
-      {unavailable ? (
+      {unavailable && all.length > 0 ? (
+        // Once repositories were added by name the explanation has done its job: keep it one line.
+        <p className="sidebar-hint" title={sentence(entry.listing?.reason)} dir="auto">
+          No catalog here: these were added by name.
+        </p>
+      ) : unavailable ? (
         <div className="notice" role="note">
           <strong>No catalog on this registry.</strong>
-          <span dir="auto">{entry.listing?.reason ?? 'The registry does not list its repositories to this account.'}</span>
+          <span dir="auto">{sentence(entry.listing?.reason)}</span>
           <button type="button" className="button small" onClick={() => openDialog({ kind: 'add-repository', registryId })}>
             Add repository by name
           </button>
@@ -152,4 +157,10 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
       </div>
     </div>
   )
+}
+
+/** Registry reasons arrive as clauses ("the registry did not grant …"): show them as a sentence. */
+function sentence(reason: string | undefined): string {
+  const text = reason ?? 'The registry does not list its repositories to this account.'
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
