@@ -72,6 +72,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close().catch(() => undefined)
   await web?.close()
+  // The lab is shared with the other files of this run: leave acme/web as it was seeded.
+  await reseed('tls', 'acme/web')
 })
 
 describe('Berth web mode against the lab TLS registry', () => {

@@ -20,7 +20,9 @@ interface CliRun {
 let dataDir: string
 let caFile: string
 
-beforeAll(() => {
+beforeAll(async () => {
+  // These tests compare against the seeded truth: start from it whatever ran before in the shared lab.
+  await reseed('tls', 'acme/web')
   dataDir = mkdtempSync(join(tmpdir(), 'berth-cli-test-'))
   caFile = join(dataDir, 'lab-ca.pem')
   writeFileSync(caFile, getLab().tls.caPem)
