@@ -155,6 +155,8 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     const ctx = createCliContext(io, values, () => (core = createAppCore({ dataDirectory: defaultDataDirectory(env), env })))
     try {
       await command(ctx, rest)
+      // A profiles file that could not be read was moved aside: say so, whatever the command was.
+      for (const warning of (core as ReturnType<typeof createAppCore> | null)?.profiles.warnings ?? []) io.stderr(`berth: warning: ${warning}\n`)
     } finally {
       await (core as ReturnType<typeof createAppCore> | null)?.close()
     }
