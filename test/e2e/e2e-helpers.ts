@@ -49,6 +49,24 @@ export interface BerthWeb {
   close(): Promise<void>
 }
 
+/**
+ * Tag-detail fetches the page started keep writing cache files after `core.close()` resolves (a
+ * cold 1,000-tag repository takes seconds): retry while the tree is still changing, until a deadline.
+ */
+async function removeDirectory(dir: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      rmSync(dir, { recursive: true, force: true })
+      return
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if ((code !== 'ENOTEMPTY' && code !== 'EBUSY') || Date.now() > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+}
+
 export async function startBerthWeb(): Promise<BerthWeb> {
   requireBuiltRenderer()
   const dataDirectory = mkdtempSync(join(tmpdir(), 'berth-e2e-'))
@@ -68,7 +86,7 @@ export async function startBerthWeb(): Promise<BerthWeb> {
     async close() {
       await server.close().catch(() => undefined)
       await core.close().catch(() => undefined)
-      rmSync(dataDirectory, { recursive: true, force: true })
+      await removeDirectory(dataDirectory)
     },
   }
 }
