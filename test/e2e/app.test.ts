@@ -1,13 +1,10 @@
 // One user's flow through web mode in Chromium, against the lab's TLS + token-auth registry:
 // add it, trust its self-signed certificate by fingerprint, sign in, browse, filter, inspect an
 // index, copy a pull command, delete one tag safely, and come back to the same view after a reload.
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { formatBytes } from '../../shared/format'
+import { skopeoTags } from '../lab/skopeo-witness'
 import { getLab, reseed, type LabInfo } from '../lab/lab-client'
 import { detailsSettled, type BrowserGlobals, launchChromium, screenshot, startBerthWeb, until, type BerthWeb } from './e2e-helpers'
 
@@ -17,23 +14,6 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 const pageErrors: string[] = []
-
-/** The witness that is not Berth: skopeo asks the registry itself which tags exist. */
-function skopeoTags(repository: string): string[] {
-  const certDir = mkdtempSync(join(tmpdir(), 'berth-e2e-certs-'))
-  try {
-    writeFileSync(join(certDir, 'ca.crt'), lab.tls.caPem)
-    const { username, password } = lab.users.writer
-    const result = spawnSync('skopeo', ['list-tags', '--cert-dir', certDir, '--creds', `${username}:${password}`, `docker://${lab.tls.host}/${repository}`], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    })
-    if (result.status !== 0) throw new Error(`skopeo list-tags failed: ${result.stderr}`)
-    return (JSON.parse(result.stdout) as { Tags: string[] }).Tags
-  } finally {
-    rmSync(certDir, { recursive: true, force: true })
-  }
-}
 
 async function visibleTags(): Promise<string[]> {
   const rows = await page.locator('.row[data-tag]').all()
@@ -192,7 +172,7 @@ describe('Berth web mode against the lab TLS registry', () => {
     const shown = await visibleTags()
     for (const tag of siblings) expect(shown, `UI still lists ${tag}`).toContain(tag)
 
-    const listed = skopeoTags('acme/web')
+    const listed = skopeoTags(lab, 'acme/web')
     expect(listed).not.toContain('stable')
     for (const tag of siblings) expect(listed, `registry still has ${tag}`).toContain(tag)
   })

@@ -1,12 +1,9 @@
 // The cleanup dialog end to end: Chromium over web mode against the lab's TLS registry. The rules
 // remove old 0.x / 1.0.x / 1.1.x tags but keep the 2 most recent; the expected removal set is
 // written here from the lab's truth, and skopeo (not Berth) confirms what the registry lists after.
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { skopeoTags } from '../lab/skopeo-witness'
 import { getLab, reseed, type LabInfo } from '../lab/lab-client'
 import { detailsSettled, launchChromium, screenshot, startBerthWeb, until, type BerthWeb } from './e2e-helpers'
 
@@ -21,22 +18,6 @@ let web: BerthWeb
 let browser: Browser
 let page: Page
 const pageErrors: string[] = []
-
-function skopeoTags(repository: string): string[] {
-  const certDir = mkdtempSync(join(tmpdir(), 'berth-e2e-certs-'))
-  try {
-    writeFileSync(join(certDir, 'ca.crt'), lab.tls.caPem)
-    const { username, password } = lab.users.writer
-    const result = spawnSync('skopeo', ['list-tags', '--cert-dir', certDir, '--creds', `${username}:${password}`, `docker://${lab.tls.host}/${repository}`], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    })
-    if (result.status !== 0) throw new Error(`skopeo list-tags failed: ${result.stderr}`)
-    return (JSON.parse(result.stdout) as { Tags: string[] }).Tags
-  } finally {
-    rmSync(certDir, { recursive: true, force: true })
-  }
-}
 
 beforeAll(async () => {
   lab = getLab()
@@ -97,7 +78,7 @@ describe('the cleanup dialog against the lab TLS registry', () => {
     await page.waitForSelector('.cleanup-summary.cleanup-ok', { timeout: 30_000 })
     await screenshot(page, 'e2e-cleanup-results.png')
 
-    const listed = skopeoTags('acme/web')
+    const listed = skopeoTags(lab, 'acme/web')
     const expectedLeft = allTags.filter((t) => !EXPECTED_REMOVED.includes(t))
     expect(listed.sort()).toEqual(expectedLeft.sort())
     expect(listed).toContain(DIGEST_SIBLING)

@@ -1,33 +1,27 @@
 // `berth cleanup` in-process against the lab's `tls` registry: a dry run by default that deletes
 // nothing and says how to execute, `--yes` removing exactly the plan, saved rules re-run, and
 // usage errors for rules that could never be meant.
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../electron/cli'
 import type { CliIo } from '../../electron/cli/cli-output'
 import type { CleanupPlan } from '../../shared/cleanup-rules'
+import { skopeoTags } from '../lab/skopeo-witness'
 import { getLab, reseed } from '../lab/lab-client'
 
-const run = promisify(execFile)
 const lab = getLab()
 const web = lab.truth.repositories['acme/web'] ?? {}
 const writer = lab.users.writer
 const target = `${lab.tls.host}/acme/web`
 let dataDir = ''
 let caFile = ''
-let certDir = ''
 
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'berth-cleanup-cli-'))
   caFile = join(dataDir, 'lab-ca.pem')
   writeFileSync(caFile, lab.tls.caPem)
-  certDir = join(dataDir, 'certs')
-  mkdirSync(certDir)
-  writeFileSync(join(certDir, 'ca.crt'), lab.tls.caPem)
 })
 afterAll(async () => {
   await reseed('tls', 'acme/web')
@@ -48,11 +42,6 @@ async function berth(args: string[]): Promise<{ code: number; stdout: string; st
   return { code, stdout, stderr }
 }
 
-async function skopeoTags(): Promise<string[]> {
-  const { stdout } = await run('skopeo', ['list-tags', '--cert-dir', certDir, '--creds', `${writer.username}:${writer.password}`, `docker://${target}`])
-  return (JSON.parse(stdout) as { Tags: string[] }).Tags.sort()
-}
-
 describe('berth cleanup', () => {
   it('is a dry run by default: prints the plan, deletes nothing and says how to execute', async () => {
     await reseed('tls', 'acme/web')
@@ -63,7 +52,7 @@ describe('berth cleanup', () => {
     expect(result.stdout).toMatch(/^keep\s+1\.0\s.*Matches the keep pattern/m)
     expect(result.stdout).toContain('Remove 4 of 30 tags')
     expect(result.stdout).toContain('Dry run: nothing was deleted. Run again with --yes to remove these 4 tags.')
-    expect(await skopeoTags()).toHaveLength(30)
+    expect(skopeoTags(lab, 'acme/web')).toHaveLength(30)
   })
 
   it('prints the plan as JSON with --json, with the digests it would check', async () => {
@@ -83,7 +72,7 @@ describe('berth cleanup', () => {
     const out = JSON.parse(result.stdout) as { removed: string[]; failed: string[] }
     expect(out.removed.sort()).toEqual(['0.1.0', '0.9.0', '1.0.0', '1.0.1'])
     expect(out.failed).toEqual([])
-    const left = await skopeoTags()
+    const left = skopeoTags(lab, 'acme/web')
     expect(left).toEqual(Object.keys(web).filter((t) => !['0.1.0', '0.9.0', '1.0.0', '1.0.1'].includes(t)).sort())
     expect(left).toContain('1.0')
     const audit = readFileSync(join(dataDir, 'audit.log'), 'utf8')
@@ -99,7 +88,7 @@ describe('berth cleanup', () => {
     const rerun = await berth(['cleanup', target, '--saved-rules', '--yes'])
     expect(rerun.code).toBe(0)
     expect(rerun.stdout).toContain('Removed 1 of 1 tags.')
-    expect(await skopeoTags()).not.toContain('nightly')
+    expect(skopeoTags(lab, 'acme/web')).not.toContain('nightly')
   })
 
   it.each([

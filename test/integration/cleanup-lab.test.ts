@@ -13,6 +13,7 @@ import type { CleanupRulesInput } from '../../shared/cleanup-rules'
 import { createAuditLog, type AuditLog } from '../../electron/registry/audit-log'
 import { planCleanup, runCleanup } from '../../electron/registry/cleanup'
 import type { RegistryClient } from '../../electron/registry/types'
+import { skopeoTags } from '../lab/skopeo-witness'
 import { getLab, reseed } from '../lab/lab-client'
 import { tlsClient } from './operations-clients'
 
@@ -44,12 +45,6 @@ function writerClient(): RegistryClient {
   const client = tlsClient(lab.tls, writer)
   clients.push(client)
   return client
-}
-
-/** The independent witness: skopeo's own view of the repository's tags. */
-async function skopeoTags(repository: string): Promise<string[]> {
-  const { stdout } = await run('skopeo', ['list-tags', '--cert-dir', certDir, '--creds', `${writer.username}:${writer.password}`, `docker://${lab.tls.host}/${repository}`])
-  return (JSON.parse(stdout) as { Tags: string[] }).Tags.sort()
 }
 
 // Fixture dates (test/lab/fixtures.ts): day N = 2025-01-10 + N days. "Now" is pinned to day ~364.7,
@@ -113,13 +108,13 @@ describe('cleanup on distribution 2.8 (tag-safe)', () => {
 
     const survivors = Object.keys(expectedReasons).sort()
     expect((await client.listTags('acme/web')).sort()).toEqual(survivors)
-    expect(await skopeoTags('acme/web')).toEqual(survivors)
+    expect(skopeoTags(lab, 'acme/web')).toEqual(survivors)
     for (const tag of ['2.3', 'latest', 'stable', '1.0']) expect((await client.headManifest('acme/web', tag)).digest).toBe(web[tag]?.digest)
     const logged = (await audit.read(1000)).filter((e) => e.repository === 'acme/web' && e.result === 'ok').map((e) => e.tag)
     expect(new Set(logged)).toEqual(new Set(expectedRemoved))
 
     // The other repository was never touched: the multi-arch index and every child still pull.
-    expect(await skopeoTags('acme/multiarch')).toEqual(['1.0', 'latest'])
+    expect(skopeoTags(lab, 'acme/multiarch')).toEqual(['1.0', 'latest'])
     for (const tag of ['1.0', 'latest']) expect((await client.headManifest('acme/multiarch', tag)).digest).toBe(multiarch[tag]?.digest)
     for (const p of multiarch.latest?.platforms ?? []) expect((await client.getManifest('acme/multiarch', p.digest)).digest).toBe(p.digest)
   })
@@ -134,7 +129,7 @@ describe('cleanup on distribution 2.8 (tag-safe)', () => {
     const result = await runCleanup(client, 'acme/multiarch', plan.remove, plan.expectedDigests, { audit, registry: lab.tls.host })
     expect(result.removed).toEqual(['1.0'])
 
-    expect(await skopeoTags('acme/multiarch')).toEqual(['latest'])
+    expect(skopeoTags(lab, 'acme/multiarch')).toEqual(['latest'])
     const { stdout } = await run('skopeo', ['inspect', '--raw', '--cert-dir', certDir, '--creds', `${writer.username}:${writer.password}`, `docker://${lab.tls.host}/acme/multiarch:latest`])
     const children = (JSON.parse(stdout) as { manifests: { digest: string }[] }).manifests.map((m) => m.digest)
     expect(children.length).toBeGreaterThanOrEqual(2)
@@ -154,11 +149,11 @@ describe('cleanup on distribution 2.8 (tag-safe)', () => {
     expect(first.failed).toEqual(['1.2.0'])
     expect(first.results.find((r) => r.tag === '1.2.0')?.error).toMatchObject({ code: 'server_error', status: 500 })
     expect([...first.removed].sort()).toEqual(['1.1.0', '1.2.10', '1.2.9'])
-    expect((await skopeoTags('acme/web')).filter((t) => /^1\.[12]\./.test(t))).toEqual(['1.2.0'])
+    expect((skopeoTags(lab, 'acme/web')).filter((t) => /^1\.[12]\./.test(t))).toEqual(['1.2.0'])
 
     const retry = await runCleanup(client, 'acme/web', first.failed, plan.expectedDigests, { audit, registry: lab.tls.host })
     expect(retry.removed).toEqual(['1.2.0'])
-    expect(await skopeoTags('acme/web')).toHaveLength(26)
+    expect(skopeoTags(lab, 'acme/web')).toHaveLength(26)
   })
 
   it('refuses a tag that was pushed again since the preview and deletes the others', async () => {
@@ -192,7 +187,7 @@ describe('cleanup on distribution 2.8 (tag-safe)', () => {
     expect(result.cancelled).toHaveLength(plan.remove.length - result.removed.length)
     expect(result.cancelled.length).toBeGreaterThanOrEqual(5)
     expect(result.failed).toEqual([])
-    const left = await skopeoTags('acme/web')
+    const left = skopeoTags(lab, 'acme/web')
     expect(result.cancelled.every((t) => left.includes(t))).toBe(true)
     expect(result.removed.some((t) => left.includes(t))).toBe(false)
   })

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { rejection } from '../support/rejection'
 import { createAppCore, type AppCore } from '../../electron/app-core'
 import { createMemorySecretStore } from '../../electron/credentials/secret-store'
 import { createGitlabRegistryApi } from '../../electron/registry/gitlab/gitlab-registry-api'
 import { parseRegistryAddress } from '../../electron/registry/reference'
-import { BerthError } from '../../shared/errors'
 import { countRequests, startGitlabRecording, type GitlabRecordingServer } from '../fixtures/recording-server'
 
 const developer = 'glpat-recorded-developer'
@@ -31,16 +31,6 @@ async function setup(options: { token?: string | null; gitlabV1?: boolean; gitla
   })
   if (options.token !== null) await core.api.login({ registryId: saved.id, username: 'ada', secret: options.token ?? developer })
   return { core, gitlab, registryId: saved.id }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BerthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof BerthError) return error
-    throw error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('GitLab through its recording', () => {

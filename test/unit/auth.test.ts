@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import { rejection } from '../support/rejection'
 import { BerthError } from '../../shared/errors'
 import { checkRealm } from '../../electron/registry/auth'
 import { parseTokenResponse } from '../../electron/registry/http-token'
@@ -23,16 +24,6 @@ function client(registry: TestServer, extra: { credentials?: CredentialSource; c
   const c = createRegistryClient({ endpoint: { url: registry.url, host: registry.host, insecure: true }, ...extra })
   cleanups.push(() => c.close())
   return c
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BerthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof BerthError) return error
-    throw error
-  }
-  throw new Error('expected a rejection')
 }
 
 function credentialsOf(credential: RegistryCredential | null): CredentialSource & { calls: number } {

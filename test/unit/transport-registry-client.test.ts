@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import { rejection } from '../support/rejection'
 import { BerthError } from '../../shared/errors'
 import { sha256Digest } from '../../electron/registry/digest'
 import { createRegistryClient } from '../../electron/registry/registry-client'
@@ -17,16 +18,6 @@ async function registry(handler: Parameters<typeof startServer>[0]): Promise<{ s
   const client = createRegistryClient({ endpoint: { url: server.url, host: server.host, insecure: true } })
   cleanups.push(() => client.close())
   return { server, client }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BerthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof BerthError) return error
-    throw error
-  }
-  throw new Error('expected a rejection')
 }
 
 const manifest = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] }))

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { BerthError } from '../../shared/errors'
+import { rejection } from '../support/rejection'
 import type { Clock } from '../../electron/registry/http-clock'
 import { createTransport, type HttpRequest, type Transport } from '../../electron/registry/transport'
 import type { RegistryEndpoint, TlsTrust } from '../../electron/registry/types'
@@ -30,16 +30,6 @@ async function server(handler: Parameters<typeof startServer>[0]): Promise<TestS
 
 function get(url: string, extra: Partial<HttpRequest> = {}): HttpRequest {
   return { method: 'GET', url, maxBytes: 1024 * 1024, operation: 'test', ...extra }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BerthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof BerthError) return error
-    throw error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('redirects', () => {
