@@ -12,6 +12,8 @@ import { hostnameOf } from './registry/host-address'
 import { withPlainHttpFallback } from './registry/plain-http-fallback'
 import type { CredentialSource, RegistryClient, RegistryCredential, TlsTrust } from './registry/types'
 import { loadTagDetails } from './registry/tag-details'
+import { cachedTagDetails } from './registry/cached-details'
+import { tagIndexForCache } from './registry/tag-index'
 import { inspectReference } from './registry/inspect'
 import { deleteTags, previewDelete } from './registry/delete-tags'
 import { createDigestCache, type DigestCache } from './registry/digest-cache'
@@ -272,7 +274,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       const provider = providerOf(registryId)
       if (provider) return provider.getTagDetails(repository, tags)
       const { client } = clientFor(registryId)
-      return loadTagDetails(client, repository, tags, { cache, concurrency: options.concurrency ?? 32 })
+      // The renderer asks in batches of ~50: the cache and hints persist on their own timers and at close().
+      return loadTagDetails(client, repository, tags, { cache, concurrency: options.concurrency ?? 32, persist: 'background' })
+    },
+    async getCachedTagDetails({ registryId, repository }) {
+      // GitLab and Docker Hub rows come from their own APIs, which this cache does not hold.
+      if (providerOf(registryId)) return { repository, details: [] }
+      const { client } = clientFor(registryId)
+      return { repository, details: await cachedTagDetails(cache, client.endpoint.host, repository) }
     },
     async inspect({ registryId, repository, reference }) {
       const { client } = clientFor(registryId)
@@ -345,7 +354,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       clients.clear()
       providers.clear()
       await Promise.all(allProviders.map((p) => (p ? p.close() : Promise.resolve())))
-      await Promise.all([...all.map((c) => c.close()), cache.flush()])
+      await Promise.all([...all.map((c) => c.close()), cache.flush(), tagIndexForCache(cache).flush()])
     },
   }
 }

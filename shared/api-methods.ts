@@ -17,6 +17,7 @@ export const apiMethodNames = [
   'listRepositories',
   'listTags',
   'getTagDetails',
+  'getCachedTagDetails',
   'inspect',
   'previewDelete',
   'deleteTags',

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { BerthErrorData } from './errors'
 import type {
+  CachedTagDetails,
   DeletePreview,
   DeleteResult,
   Inspection,
@@ -58,6 +59,8 @@ export const requestSchemas = {
   listRepositories: z.object({ registryId: id }),
   listTags: z.object({ registryId: id, repository }),
   getTagDetails: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(500) }),
+  /** What Berth last verified for this repository's tags, from its own caches: no registry request. */
+  getCachedTagDetails: z.object({ registryId: id, repository }),
   inspect: z.object({ registryId: id, repository, reference }),
   previewDelete: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(10_000), mode: z.enum(['tag', 'digest']) }),
   /** `expectedDigests` are the digests the user confirmed in the preview: a tag that moved since is refused. */
@@ -123,6 +126,7 @@ export interface ApiResponses {
   /** `rateLimit`: Docker Hub's pull quota as last reported by its `ratelimit-*` headers. */
   listTags: TagList & { rateLimit?: { limit?: number; remaining?: number; windowSeconds?: number } | null }
   getTagDetails: TagDetailsResult[]
+  getCachedTagDetails: CachedTagDetails
   inspect: Inspection
   previewDelete: DeletePreview
   deleteTags: { results: DeleteResult[]; note: string }

@@ -112,6 +112,18 @@ export type TagDetailsResult =
   | { tag: string; ok: true; details: TagDetails }
   | { tag: string; ok: false; error: BerthErrorData }
 
+/**
+ * Details for a repository's tags derived from Berth's local caches alone (the digest each tag had
+ * when last verified, and the content at that digest), answered without asking the registry. A
+ * tag may have moved or gone since: show these rows as "checking" until getTagDetails answers for
+ * the tag, and never act on them (delete and cleanup take the digests getTagDetails confirmed).
+ */
+export interface CachedTagDetails {
+  repository: string
+  /** One per tag whose last verified digest and content are both cached, in no particular order. */
+  details: TagDetails[]
+}
+
 export interface Layer {
   digest: string
   size: number

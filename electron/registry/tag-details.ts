@@ -29,7 +29,16 @@ export interface TagDetailsOptions {
   signal?: AbortSignal
   /** Called with each row as soon as it is known (the UI shows rows as they come). */
   onResult?: (result: TagDetailsResult) => void
+  /**
+   * 'await' (default): resolve once the cache and the hints are on disk, for a process that may
+   * exit next (the CLI). 'background': leave them to the cache's and the hints' own timers, for the
+   * app, which asks in many small batches and flushes both when it closes.
+   */
+  persist?: 'await' | 'background'
 }
+
+/** What describing a manifest reads: the network-backed loader, or the cache alone (cached-details.ts). */
+export type ContentSource = Pick<ContentLoader, 'manifest' | 'configBlob'>
 
 export const createdAnnotation = 'org.opencontainers.image.created'
 
@@ -61,9 +70,10 @@ export async function loadTagDetails(
         ),
     ),
   )
-  // Rows streamed through onResult as they came; the call itself resolves once the cache and the
-  // hints are on disk, so a next process (or the next CLI call) finds them there.
-  await Promise.all([loader.flush(), hints?.save()])
+  // Rows streamed through onResult as they came; by default the call itself resolves once the cache
+  // and the hints are on disk, so a next process (or the next CLI call) finds them there.
+  if (options.persist === 'background') hints?.saveSoon()
+  else await Promise.all([loader.flush(), hints?.save()])
   return results
 }
 
@@ -82,10 +92,20 @@ export async function detailsForTag(loader: ContentLoader, repository: string, r
     throw error
   }
   if (isTag) hints?.set(reference, loaded.digest)
-  return describeManifest(loader, repository, reference, loaded.digest, loaded.manifest.parsed)
+  const details = await describeManifest(loader, repository, reference, loaded.digest, loaded.manifest.parsed)
+  if (isTag && hints && isWhole(details)) {
+    const { tag: _tag, ...forDigest } = details
+    hints.setDetails(forDigest)
+  }
+  return details
 }
 
-export async function describeManifest(loader: ContentLoader, repository: string, tag: string, digest: string, m: ParsedManifest): Promise<TagDetails> {
+/** An index whose platforms could not all be read has no total: not worth showing again from cache. */
+function isWhole(details: TagDetails): boolean {
+  return details.kind !== 'index' || details.size !== null
+}
+
+export async function describeManifest(loader: ContentSource, repository: string, tag: string, digest: string, m: ParsedManifest): Promise<TagDetails> {
   if (m.kind === 'schema1') {
     return {
       ...base(tag, digest, m.mediaType, 'schema1'),
@@ -123,7 +143,7 @@ export async function describeManifest(loader: ContentLoader, repository: string
 }
 
 async function describeIndex(
-  loader: ContentLoader,
+  loader: ContentSource,
   repository: string,
   tag: string,
   digest: string,
@@ -167,7 +187,7 @@ interface DescribedChild {
   created: string | null
 }
 
-async function describeChild(loader: ContentLoader, repository: string, d: Descriptor): Promise<DescribedChild> {
+async function describeChild(loader: ContentSource, repository: string, d: Descriptor): Promise<DescribedChild> {
   const platform: Platform = {
     os: d.platform?.os ?? 'unknown',
     architecture: d.platform?.architecture ?? 'unknown',

@@ -2,12 +2,19 @@
 // decides how a tag is resolved: with a hint, HEAD (revalidating it) and take the manifest from the
 // digest cache; without one, GET the manifest by tag, which brings digest and bytes in one request.
 // A hint is never reported as a tag's digest: the registry's answer NOW always is (tags move).
+// Beside the hints, the details last derived for each digest: what the app shows at once, marked
+// "checking", when it opens a repository it has seen (cached-details.ts). Verified rows are always
+// derived again from hash-checked content, never taken from this file.
 // The file is not trusted either: schema-validated on load, discarded whole when anything is off.
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import type { TagDetails } from '../../shared/types'
 import { isDigest } from './digest'
+
+/** A row's details without its tag: the same for every tag at that digest. */
+export type DigestDetails = Omit<TagDetails, 'tag'>
 
 export interface RepositoryTagHints {
   /** The digest this tag had when last seen, if any: a hint to revalidate, never an answer. */
@@ -16,22 +23,61 @@ export interface RepositoryTagHints {
   set(tag: string, digest: string): void
   /** Forgets `tag` (the registry answered 404, or its answer could not be trusted). */
   forget(tag: string): void
+  /** Every tag with a hint and its digest. */
+  entries(): IterableIterator<[string, string]>
+  /** The details last derived for `digest` in this repository, if kept. */
+  details(digest: string): DigestDetails | undefined
+  /** Keeps the details derived (from verified content) for the digest of `details`. */
+  setDetails(details: DigestDetails): void
   /** Writes the hints atomically when they changed since the last save; never rejects. */
   save(): Promise<void>
+  /**
+   * Saves a second from now unless a save is already due then: the app asks for details in many
+   * small batches, and writing the whole repository's file after each one would be wasted work.
+   */
+  saveSoon(): void
 }
 
 export interface TagIndex {
   /** The hints of one repository, read from disk at most once per index (then kept in memory). */
   open(host: string, repository: string): Promise<RepositoryTagHints>
+  /** Saves every repository opened so far that changed; never rejects. */
+  flush(): Promise<void>
 }
+
+const saveDelayMs = 1000
 
 const maxTagLength = 128
 
+const digestSchema = z.string().refine(isDigest)
+const short = z.string().max(1000)
+const nullableCount = z.number().nonnegative().nullable()
+
+const platformSchema = z.object({ os: short, architecture: short, variant: short.optional(), digest: digestSchema, mediaType: short, size: nullableCount })
+
+const digestDetailsSchema = z.object({
+  digest: digestSchema,
+  mediaType: short,
+  kind: z.enum(['image', 'index', 'artifact', 'schema1', 'unknown']),
+  configDigest: digestSchema.nullable(),
+  size: nullableCount,
+  sizeNote: short,
+  created: short.nullable(),
+  createdSource: z.enum(['config', 'annotation', 'pushed', 'unknown']),
+  pushed: short.nullable().optional(),
+  platforms: z.array(platformSchema).max(1000),
+  platform: z.object({ os: short, architecture: short, variant: short.optional() }).optional(),
+  attestations: z.number().int().nonnegative(),
+  artifactType: short.nullable(),
+}) satisfies z.ZodType<DigestDetails>
+
 const indexFileSchema = z.object({
-  version: z.literal(1),
+  // 1: hints only (Berth before details were kept); still read.
+  version: z.union([z.literal(1), z.literal(2)]),
   host: z.string(),
   repository: z.string(),
-  tags: z.record(z.string().max(maxTagLength), z.string().refine(isDigest)),
+  tags: z.record(z.string().max(maxTagLength), digestSchema),
+  details: z.record(digestSchema, digestDetailsSchema).optional(),
 })
 
 /** ~10× a 10,000-tag repository's file: anything larger is not ours. */
@@ -49,6 +95,10 @@ export function createTagIndex(options: { directory?: string } = {}): TagIndex {
         open.set(key, hints)
       }
       return hints
+    },
+    async flush() {
+      const opened = await Promise.all([...open.values()].map((hints) => hints.catch(() => null)))
+      await Promise.all(opened.map((hints) => (hints ? hints.save() : Promise.resolve())))
     },
   }
 }
@@ -72,12 +122,16 @@ export function tagIndexForCache(cache: { readonly directory?: string | undefine
 async function openRepository(directory: string | undefined, host: string, repository: string): Promise<RepositoryTagHints> {
   // A hash for a file name: repository names hold slashes, hosts hold colons.
   const file = directory === undefined ? null : join(directory, `${createHash('sha256').update(`${host}\n${repository}`).digest('hex')}.json`)
-  const tags = file === null ? new Map<string, string>() : await load(file, host, repository)
+  const { tags, details } = file === null ? empty() : await load(file, host, repository)
   let dirty = false
   let saving: Promise<void> = Promise.resolve()
+  let saveTimer: ReturnType<typeof setTimeout> | null = null
 
   const write = async (target: string): Promise<void> => {
-    const body = JSON.stringify({ version: 1, host, repository, tags: Object.fromEntries(tags) })
+    // Only details some tag still points at: a repository's file stays the size of its tag list.
+    const referenced = new Set(tags.values())
+    const kept = [...details].filter(([digest]) => referenced.has(digest))
+    const body = JSON.stringify({ version: 2, host, repository, tags: Object.fromEntries(tags), details: Object.fromEntries(kept) })
     try {
       await mkdir(join(target, '..'), { recursive: true, mode: 0o700 })
       // Temp file + rename: a concurrent reader (another Berth process) never sees half a file.
@@ -92,7 +146,7 @@ async function openRepository(directory: string | undefined, host: string, repos
     }
   }
 
-  return {
+  const hints: RepositoryTagHints = {
     get: (tag) => tags.get(tag),
     set(tag, digest) {
       // Longer names break the tag grammar (DIST: at most 128) and would fail the schema on load.
@@ -103,7 +157,18 @@ async function openRepository(directory: string | undefined, host: string, repos
     forget(tag) {
       if (tags.delete(tag)) dirty = true
     },
+    entries: () => tags.entries(),
+    details: (digest) => details.get(digest),
+    setDetails(derived) {
+      if (!isDigest(derived.digest) || details.get(derived.digest) === derived) return
+      details.set(derived.digest, derived)
+      dirty = true
+    },
     save() {
+      if (saveTimer !== null) {
+        clearTimeout(saveTimer)
+        saveTimer = null
+      }
       if (file === null) return Promise.resolve()
       // Saves run one after another, each writing the state at its start: the last one wins and
       // holds every change made before it began.
@@ -114,18 +179,34 @@ async function openRepository(directory: string | undefined, host: string, repos
       })
       return saving
     },
+    saveSoon() {
+      if (file === null || saveTimer !== null) return
+      saveTimer = setTimeout(() => void hints.save(), saveDelayMs)
+      // Not a reason to keep a process alive: flush() is how callers make hints durable.
+      saveTimer.unref?.()
+    },
   }
+  return hints
 }
 
-async function load(file: string, host: string, repository: string): Promise<Map<string, string>> {
+interface LoadedIndex {
+  tags: Map<string, string>
+  details: Map<string, DigestDetails>
+}
+
+const empty = (): LoadedIndex => ({ tags: new Map(), details: new Map() })
+
+async function load(file: string, host: string, repository: string): Promise<LoadedIndex> {
   try {
     const bytes = await readFile(file)
-    if (bytes.byteLength > maxIndexFileBytes) return new Map()
+    if (bytes.byteLength > maxIndexFileBytes) return empty()
     const parsed = indexFileSchema.safeParse(JSON.parse(bytes.toString('utf8')))
     // A file for another repository (a hash collision, or a copied file) is as good as none.
-    if (!parsed.success || parsed.data.host !== host || parsed.data.repository !== repository) return new Map()
-    return new Map(Object.entries(parsed.data.tags))
+    if (!parsed.success || parsed.data.host !== host || parsed.data.repository !== repository) return empty()
+    // Keyed by digest in the file and inside each entry: an entry filed under another digest is not trusted.
+    const details = Object.entries(parsed.data.details ?? {}).filter(([digest, entry]) => entry.digest === digest)
+    return { tags: new Map(Object.entries(parsed.data.tags)), details: new Map(details) }
   } catch {
-    return new Map()
+    return empty()
   }
 }

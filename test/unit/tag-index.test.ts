@@ -26,6 +26,57 @@ async function onlyFile(dir: string): Promise<string> {
 }
 
 describe('tag index', () => {
+  it('keeps the details of digests some tag points at, and drops one filed under another digest', async () => {
+    const dir = await tempDir()
+    const hints = await createTagIndex({ directory: dir }).open('h', 'r')
+    const details = (digest: string) => ({
+      digest,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      kind: 'image' as const,
+      configDigest: null,
+      size: 10,
+      sizeNote: '',
+      created: null,
+      createdSource: 'unknown' as const,
+      platforms: [],
+      attestations: 0,
+      artifactType: null,
+    })
+    hints.set('1.0', digestA)
+    hints.setDetails(details(digestA))
+    hints.setDetails(details(digestB)) // no tag points at B: not worth a byte on disk
+    await hints.save()
+    const again = await createTagIndex({ directory: dir }).open('h', 'r')
+    expect(again.details(digestA)).toEqual(details(digestA))
+    expect(again.details(digestB)).toBeUndefined()
+
+    const file = await onlyFile(dir)
+    const body = JSON.parse(await readFile(file, 'utf8')) as { details: Record<string, unknown> }
+    body.details[digestB] = body.details[digestA] // the entry for A, filed under B
+    await writeFile(file, JSON.stringify({ ...body, tags: { '1.0': digestA, '2.0': digestB } }))
+    const tampered = await createTagIndex({ directory: dir }).open('h', 'r')
+    expect(tampered.details(digestA)).toEqual(details(digestA))
+    expect(tampered.details(digestB)).toBeUndefined()
+  })
+
+  it('lists its hints, and saves them soon (once) or at flush without a save per change', async () => {
+    const dir = await tempDir()
+    const index = createTagIndex({ directory: dir })
+    const hints = await index.open('127.0.0.1:5000', 'acme/web')
+    hints.set('1.0', digestA)
+    hints.saveSoon()
+    hints.set('latest', digestB)
+    hints.saveSoon()
+    expect([...hints.entries()]).toEqual([
+      ['1.0', digestA],
+      ['latest', digestB],
+    ])
+    expect(await readdir(dir).catch(() => [])).toEqual([]) // not yet: the save is a second away
+    await index.flush()
+    const again = await createTagIndex({ directory: dir }).open('127.0.0.1:5000', 'acme/web')
+    expect(again.get('latest')).toBe(digestB)
+  })
+
   it('round-trips hints through an atomically written file', async () => {
     const dir = await tempDir()
     const hints = await createTagIndex({ directory: dir }).open('127.0.0.1:5000', 'acme/web')
@@ -58,7 +109,8 @@ describe('tag index', () => {
 
   it.each([
     ['not JSON', '{"version":1,'],
-    ['a wrong version', JSON.stringify({ version: 2, host: 'h', repository: 'r', tags: { '1.0': digestA } })],
+    ['a wrong version', JSON.stringify({ version: 3, host: 'h', repository: 'r', tags: { '1.0': digestA } })],
+    ['details that are not details', JSON.stringify({ version: 2, host: 'h', repository: 'r', tags: { '1.0': digestA }, details: { [digestA]: { digest: digestA, size: 'big' } } })],
     ['a value that is not a digest', JSON.stringify({ version: 1, host: 'h', repository: 'r', tags: { '1.0': '../../etc/passwd' } })],
     ['another repository', JSON.stringify({ version: 1, host: 'h', repository: 'other', tags: { '1.0': digestA } })],
   ])('discards a file holding %s', async (_what, body) => {
