@@ -154,7 +154,8 @@ async function main(): Promise<void> {
     async (i) => {
       const result = await runWarmChild(bench.target, join(certDir, 'ca.crt'), warmCache, concurrency)
       check(result, 'warm')
-      log(`  warm #${i + 1}: details ${result.detailsMs} ms (list ${result.listMs} ms, HEADs ${result.requests.byKind['head-manifest'] ?? 0}, GETs ${(result.requests.byKind['get-manifest'] ?? 0) + (result.requests.byKind['get-blob'] ?? 0)})`)
+      if (result.cachedRows < result.tags) throw new Error(`warm: only ${result.cachedRows} of ${result.tags} tags had cached rows`)
+      log(`  warm #${i + 1}: cached rows ${result.cachedMs} ms (${result.cachedRows} rows, ${result.cachedConfirmed} confirmed); verified ${result.detailsMs} ms (list ${result.listMs} ms, HEADs ${result.requests.byKind['head-manifest'] ?? 0}, GETs ${(result.requests.byKind['get-manifest'] ?? 0) + (result.requests.byKind['get-blob'] ?? 0)})`)
       return result
     },
     { reps, minReps: 1, budgetMs: 30_000 },
@@ -185,7 +186,14 @@ async function main(): Promise<void> {
   const coldSummary = summarize(cold.map((t) => t.totalMs))
   const rows: MeasurementRow[] = [
     { id: 'cold', label: `1. cold: ${bench.tagCount} tags + details`, summary: coldSummary, target: { maxMs: 1500, text: '≤ 1.5 s' }, details: { listMs: summarize(cold.map((t) => t.listMs)), detailsMs: summarize(cold.map((t) => t.detailsMs)), cpuMs: cold.map((t) => t.cpu) } },
-    { id: 'warm', label: '2. warm (fresh process): details', summary: summarize(warm.map((w) => w.detailsMs)), target: { maxMs: 100, text: '≤ 100 ms' }, details: { listMs: summarize(warm.map((w) => w.listMs)), startupMs: summarize(warm.map((w) => w.startupMs)), requests: warm[0]?.requests } },
+    {
+      id: 'warm',
+      label: '2. warm (fresh process): cached details shown',
+      summary: summarize(warm.map((w) => w.cachedMs)),
+      target: { maxMs: 100, text: '≤ 100 ms' },
+      details: { cachedRows: warm.map((w) => w.cachedRows), cachedConfirmed: warm.map((w) => w.cachedConfirmed), startupMs: summarize(warm.map((w) => w.startupMs)) },
+    },
+    { id: 'warm-verified', label: '2. warm: every tag verified (1 HEAD each)', summary: summarize(warm.map((w) => w.detailsMs)), details: { requests: warm[0]?.requests } },
     { id: 'warm-list', label: '2. warm: the tag list request', summary: summarize(warm.map((w) => w.listMs)) },
     { id: 'skopeo-inspect', label: '3. skopeo inspect, per tag', summary: summarize(inspect) },
     { id: 'skopeo-1000', label: `3. skopeo inspect ×${inspect.length}, scaled to 1,000`, summary: summarize([skopeoPer1000]) },
