@@ -80,8 +80,8 @@ const indexFileSchema = z.object({
   details: z.record(digestSchema, digestDetailsSchema).optional(),
 })
 
-/** ~10× a 10,000-tag repository's file: anything larger is not ours. */
-export const maxIndexFileBytes = 16 * 1024 * 1024
+/** ~10× a 10,000-tag repository's file with details (~5 MB): anything larger is not ours. */
+export const maxIndexFileBytes = 64 * 1024 * 1024
 
 /** `directory` omitted: memory only (hints last as long as the index). */
 export function createTagIndex(options: { directory?: string } = {}): TagIndex {
@@ -160,7 +160,10 @@ async function openRepository(directory: string | undefined, host: string, repos
     entries: () => tags.entries(),
     details: (digest) => details.get(digest),
     setDetails(derived) {
-      if (!isDigest(derived.digest) || details.get(derived.digest) === derived) return
+      if (!isDigest(derived.digest)) return
+      const known = details.get(derived.digest)
+      // Revalidating a repository derives the same details again: no reason to rewrite the file.
+      if (known !== undefined && canonicalJson(known) === canonicalJson(derived)) return
       details.set(derived.digest, derived)
       dirty = true
     },
@@ -187,6 +190,13 @@ async function openRepository(directory: string | undefined, host: string, repos
     },
   }
   return hints
+}
+
+/** JSON with object keys sorted: details read back from the file list their keys in schema order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  )
 }
 
 interface LoadedIndex {
