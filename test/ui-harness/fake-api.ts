@@ -4,16 +4,44 @@
 import { errorFromData } from '../../shared/api-bridge'
 import type { BerthErrorData } from '../../shared/errors'
 import type { Api, ApiRequests, DockerLoginCandidate } from '../../shared/ipc'
-import { garbageCollectionNote, type CertificateInfo, type DeleteResult, type RegistryView, type TagDetailsResult } from '../../shared/types'
+import { garbageCollectionNote, type CertificateInfo, type DeleteResult, type RegistryView, type TagDetails, type TagDetailsResult } from '../../shared/types'
 import { evaluateCleanup, type CleanupTagInfo } from '../../shared/cleanup-rules'
 import type { SavedCleanupRules } from '../../shared/ipc'
-import { bigRepository, bigRepositoryTags, catalogRepositories, digestKey, makeImage, now, smallRepositoryTags, type FakeImage } from './fake-data'
+import {
+  bigRepository,
+  bigRepositoryTags,
+  catalogRepositories,
+  digestKey,
+  makeImage,
+  now,
+  smallRepositoryTags,
+  wideImageIndex,
+  wideRepository,
+  wideRepositoryTags,
+  type FakeImage,
+} from './fake-data'
 
 export interface FakeApiOptions {
   /** Start with no registries (the welcome screen). */
   empty?: boolean
   /** Milliseconds each call takes, so loading states are visible. */
   latencyMs?: number
+  /**
+   * Berth has verified these repositories in an earlier session: getCachedTagDetails answers from
+   * that session's "cache", where a few tags have moved since, a few are new and one is gone.
+   * Without it the cache holds only what getTagDetails answered in this session, as in the core.
+   */
+  seenBefore?: boolean
+}
+
+/** Tags whose cached digest is older than the registry's: the UI must show the verified one. */
+export const movedSinceLastSession = new Set(['latest', 'develop', 'main', 'main-b11', 'pr-2407-b11'])
+/** In the earlier session's cache only: deleted since. */
+export const goneSinceLastSession = 'removed-last-week'
+
+/** Tags pushed after the earlier session (every 50th, from the 8th): nothing cached for them. */
+function newSinceLastSession(index: number): boolean {
+  return index % 50 === 7
 }
 
 const untrustedCertificate: CertificateInfo = {
@@ -42,7 +70,13 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
   const latency = options.latencyMs ?? 120
   const registries: RegistryView[] = options.empty ? [] : initialRegistries()
   const tagsByRepo = new Map<string, string[]>()
+  /** Tag → position in its repository's full list: `indexOf` over 10,000 tags per detail was quadratic. */
+  const positions = new Map<string, Map<string, number>>()
   const deleted = new Set<string>()
+  /** What getCachedTagDetails answers: the last verified details per tag, per repository. */
+  const verifiedBefore = new Map<string, Map<string, TagDetails>>()
+  /** One generated image per (repository, digest key): 10,000 wide tags share 1,000 images. */
+  const images = new Map<string, FakeImage>()
   const savedRules = new Map<string, SavedCleanupRules>()
   let nextId = 1
 
@@ -53,18 +87,64 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
     const k = key(registryId, repo)
     let tags = tagsByRepo.get(k)
     if (!tags) {
-      tags = repo === bigRepository ? bigRepositoryTags() : repo === 'sandbox/hello-world' ? [] : smallRepositoryTags(repo)
+      tags = repo === bigRepository ? bigRepositoryTags() : repo === wideRepository ? wideRepositoryTags() : repo === 'sandbox/hello-world' ? [] : smallRepositoryTags(repo)
       tagsByRepo.set(k, tags)
+      positions.set(k, new Map(tags.map((t, i) => [t, i])))
     }
     return deleted.size === 0 ? tags : tags.filter((t) => !deleted.has(`${k}:${t}`))
   }
+  const positionOf = (registryId: string, repo: string, tag: string): number | undefined => {
+    tagsOf(registryId, repo)
+    const k = key(registryId, repo)
+    return deleted.has(`${k}:${tag}`) ? undefined : positions.get(k)?.get(tag)
+  }
+  const generated = (repo: string, tag: string, digestAt: string, index: number): FakeImage => {
+    const k = `${repo}@${digestAt}`
+    let img = images.get(k)
+    if (!img) {
+      img = makeImage(repo, tag, digestAt, index)
+      images.set(k, img)
+    }
+    return img.details.tag === tag ? img : { ...img, details: { ...img.details, tag } }
+  }
   const image = (registryId: string, repo: string, tag: string): FakeImage => {
-    const tags = tagsOf(registryId, repo)
-    if (!tags.includes(tag)) fail({ code: 'not_found', message: `${repo}:${tag} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
+    const index = positionOf(registryId, repo, tag)
+    if (index === undefined) fail({ code: 'not_found', message: `${repo}:${tag} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
     if (tag === 'broken-manifest') {
       fail({ code: 'invalid_response', message: `The manifest of ${tag} is not valid JSON (truncated at byte 512).`, fix: 'Re-push the tag; the stored manifest is corrupt.' })
     }
-    return makeImage(repo, tag, digestKey(tag), tags.indexOf(tag))
+    if (repo === wideRepository) {
+      const at = wideImageIndex(tag)
+      return generated(repo, tag, `ci-${at}`, at)
+    }
+    return generated(repo, tag, digestKey(tag), index)
+  }
+  /** The earlier session's view of a repository: what the tags pointed at then. */
+  const earlierSession = (registryId: string, repo: string): Map<string, TagDetails> => {
+    const remembered = new Map<string, TagDetails>()
+    const tags = tagsOf(registryId, repo)
+    tags.forEach((tag, index) => {
+      if (tag === 'broken-manifest' || newSinceLastSession(index)) return
+      if (movedSinceLastSession.has(tag)) {
+        // The tag pointed at another (older) build then: same name, other digest, size and date.
+        const then = generated(repo, tag, `${digestKey(tag)}@previous`, index + 400)
+        remembered.set(tag, then.details)
+      } else {
+        remembered.set(tag, image(registryId, repo, tag).details)
+      }
+    })
+    const sample = tags[0]
+    if (sample !== undefined && sample !== 'broken-manifest') remembered.set(goneSinceLastSession, { ...image(registryId, repo, sample).details, tag: goneSinceLastSession })
+    return remembered
+  }
+  const rememberedFor = (registryId: string, repo: string): Map<string, TagDetails> => {
+    const k = key(registryId, repo)
+    let remembered = verifiedBefore.get(k)
+    if (!remembered) {
+      remembered = options.seenBefore ? earlierSession(registryId, repo) : new Map()
+      verifiedBefore.set(k, remembered)
+    }
+    return remembered
   }
   const upsert = (view: RegistryView): RegistryView => {
     const at = registries.findIndex((r) => r.id === view.id)
@@ -132,14 +212,24 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
       return wait({ repository, tags: tagsOf(registryId, repository) }, latency * 2)
     },
     getTagDetails: ({ registryId, repository, tags }) => {
+      const remembered = rememberedFor(registryId, repository)
       const results: TagDetailsResult[] = tags.map((tag) => {
         try {
-          return { tag, ok: true as const, details: image(registryId, repository, tag).details }
+          const details = image(registryId, repository, tag).details
+          remembered.set(tag, details)
+          return { tag, ok: true as const, details }
         } catch (error) {
+          // The core keeps no hint for a tag it could not verify.
+          remembered.delete(tag)
           return { tag, ok: false as const, error: JSON.parse((error as Error).message) as BerthErrorData }
         }
       })
       return wait(results, latency * (1 + tags.length / 25))
+    },
+    getCachedTagDetails: ({ registryId, repository }) => {
+      registry(registryId)
+      // Local disk in the core: quicker than any registry call.
+      return wait({ repository, details: [...rememberedFor(registryId, repository).values()] }, latency / 2)
     },
     inspect: ({ registryId, repository, reference }) => {
       const img = image(registryId, repository, reference)

@@ -70,9 +70,32 @@ export const catalogRepositories: string[] = [
   'security/scanner',
   'security/vault',
   'sandbox/hello-world',
+  'ci/builds',
 ]
 
 export const bigRepository = 'platform/api/server'
+
+/** 10,000 CI build tags over 1,000 images (retags share a digest), like the bench lab's perf/wide. */
+export const wideRepository = 'ci/builds'
+export const wideImageCount = 1000
+
+/** Tag i of the wide repository: main builds, pull-request builds and releases; all distinct. */
+export function wideRepositoryTags(): string[] {
+  return Array.from({ length: 10_000 }, (_, i) => {
+    const kind = i % 10
+    if (kind === 9) return `3.${Math.floor(i / 100)}.${i % 100}`
+    if (kind >= 6) return `pr-${2000 + ((i * 37) % 900)}-b${i}`
+    return `main-b${i}`
+  })
+}
+
+/** Which of the 1,000 images a wide-repository tag points at, from the build number in its name. */
+export function wideImageIndex(tag: string): number {
+  const build = /b(\d+)$/.exec(tag)?.[1]
+  if (build !== undefined) return Number(build) % wideImageCount
+  const release = /^3\.(\d+)\.(\d+)$/.exec(tag)
+  return release ? (Number(release[1]) * 100 + Number(release[2])) % wideImageCount : 0
+}
 
 const variants = ['', '-alpine', '-slim']
 

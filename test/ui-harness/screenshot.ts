@@ -86,8 +86,9 @@ async function main(): Promise<void> {
     await page.waitForSelector('.details .section-title')
     await shot(page, 'states')
 
+    // The mirror has favorites, so the no-catalog explanation is its one-line form.
     await page.goto(`${base}#/r/mirror`)
-    await page.waitForSelector('.notice')
+    await page.waitForSelector('.notice, .sidebar-hint')
     await shot(page, 'no-catalog')
 
     await page.goto(`${base}?latency=60${repo}?q=(1.&mode=regex`)

@@ -57,7 +57,7 @@ export function CleanupDialog({ registryId, repository, selection, onClose }: Cl
 function EditStep() {
   const { repository, selection, fields, setField, review, phase, save, savedAt } = useCleanup()
   const tags = useTags((s) => s.tags)
-  const details = useTags((s) => s.details)
+  const rows = useTags((s) => s.rows)
   const loaded = useTags((s) => s.loaded)
   const [saveError, setSaveError] = useState<BerthErrorData | null>(null)
   const [onlyRemoved, setOnlyRemoved] = useState(false)
@@ -66,8 +66,8 @@ function EditStep() {
   const minute = Math.floor(Date.now() / 60_000) * 60_000
   const rulesKey = rules ? JSON.stringify(rules) : null
   const plan = useMemo(
-    () => (rulesKey ? livePlan(repository, tags, details, JSON.parse(rulesKey) as NonNullable<typeof rules>, selection, minute) : null),
-    [repository, tags, details, rulesKey, selection, minute],
+    () => (rulesKey ? livePlan(repository, tags, rows, JSON.parse(rulesKey) as NonNullable<typeof rules>, selection, minute) : null),
+    [repository, tags, rows, rulesKey, selection, minute],
   )
   const count = (pattern: string): number | null => {
     const f = pattern === '' ? null : compileTagFilter(pattern, 'regex')

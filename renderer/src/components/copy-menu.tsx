@@ -43,7 +43,7 @@ export function CopyMenu({ registryUrl, repository, tag, digest }: CopyMenuProps
               </span>
             </DropdownMenu.Item>
           ))}
-          {digest === null && !disabled ? <div className="menu-note">By-digest commands appear once the tag’s details have loaded.</div> : null}
+          {digest === null && !disabled ? <div className="menu-note">By-digest commands appear once the registry has confirmed the tag’s digest.</div> : null}
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
     </DropdownMenu.Root>

@@ -1,6 +1,13 @@
 // Deleting names exactly what will go (STYLE.md "every destructive action goes through a dialog"):
 // preview first; tag mode lists the tags, digest mode every tag on each digest (they all vanish);
 // the confirmed digests are sent back so a tag that moved since the preview is refused.
+//
+// Rows in the table may still be "checking" (cached or earlier values). The dialog never takes a
+// digest from the table: the preview is itself the check — the core resolves every selected tag
+// with the registry — and Delete stays disabled until it has answered. That is what a user expects
+// of "Delete…": it opens at once and shows the current truth, rather than refusing to open until
+// the table has caught up. Where the registry's answer differs from what the row showed, the
+// preview says so, so nobody confirms a digest they did not see.
 import { useCallback, useEffect, useState } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
 import { garbageCollectionNote, type DeleteMode, type DeletePreview, type DeleteResult } from '../../../shared/types'
@@ -40,6 +47,8 @@ export function tagsThatGo(preview: DeletePreview): string[] {
 export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDialogProps) {
   const [mode, setMode] = useState<DeleteMode>('tag')
   const [phase, setPhase] = useState<Phase>({ kind: 'previewing' })
+  // What the table showed when the dialog opened, to compare with the registry's answer.
+  const [shown] = useState(() => shownDigests(tags))
 
   const preview = useCallback(async () => {
     setPhase({ kind: 'previewing' })
@@ -92,7 +101,7 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
       ) : null}
       {phase.kind === 'previewing' ? <p className="muted">Resolving what would be deleted…</p> : null}
       {phase.kind === 'error' ? <ErrorView error={phase.error} onRetry={() => void preview()} /> : null}
-      {phase.kind === 'preview' || phase.kind === 'deleting' ? <PreviewList preview={phase.preview} /> : null}
+      {phase.kind === 'preview' || phase.kind === 'deleting' ? <PreviewList preview={phase.preview} shown={shown} /> : null}
       {phase.kind === 'done' ? <ResultList results={phase.results} note={phase.note} /> : null}
       <p className="gc-note">{garbageCollectionNote}</p>
       <div className="dialog-actions">
@@ -120,7 +129,18 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
   )
 }
 
-function PreviewList({ preview }: { preview: DeletePreview }) {
+/** Each tag's digest as its row showed it (checked or not); absent when the row had none. */
+function shownDigests(tags: readonly string[]): Map<string, string> {
+  const rows = useTags.getState().rows
+  const out = new Map<string, string>()
+  for (const tag of tags) {
+    const row = rows.get(tag)
+    if (row?.result?.ok) out.set(tag, row.result.details.digest)
+  }
+  return out
+}
+
+function PreviewList({ preview, shown }: { preview: DeletePreview; shown: ReadonlyMap<string, string> }) {
   const going = tagsThatGo(preview)
   const extra = going.length - preview.items.length
   return (
@@ -139,6 +159,11 @@ function PreviewList({ preview }: { preview: DeletePreview }) {
             <span className="mono muted" title={item.digest}>
               {shortDigest(item.digest)}
             </span>
+            {shown.has(item.tag) && shown.get(item.tag) !== item.digest ? (
+              <span className="moved-note" title={`The table showed ${shown.get(item.tag) ?? ''}`}>
+                moved: the table showed {shortDigest(shown.get(item.tag) ?? '')}
+              </span>
+            ) : null}
             {preview.mode === 'digest' && item.alsoRemoved.filter((t) => t !== item.tag).length > 0 ? (
               <span className="also">
                 also removes{' '}

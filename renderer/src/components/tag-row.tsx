@@ -1,10 +1,14 @@
 // One row of the tag table. Registry data is untrusted: everything renders as text, long values
 // ellipsize, and `dir="auto"` keeps a right-to-left tag from reordering its neighbours.
+// A row re-renders only when its own row object, place or selection changes: actions are read
+// from the stores when clicked, not subscribed to, and the display order is looked up on click.
 import { memo, type MouseEvent } from 'react'
-import { formatBytes, formatRelativeDate } from '../../../shared/format'
+import { formatBytes } from '../../../shared/format'
 import type { TagDetails } from '../../../shared/types'
-import type { TagRow } from '../model/tag-rows'
+import type { Checking, TagRow } from '../model/tag-rows'
+import { relativeDate } from '../model/relative-date'
 import { dateSourceLabel, dateSourceShort, displayDate, kindLabel, platformSummary, shortDigest } from '../model/tag-summary'
+import { currentDisplay } from '../stores/display'
 import { useSelection } from '../stores/selection'
 import { useTags } from '../stores/tags'
 import { useView } from '../stores/view'
@@ -13,32 +17,32 @@ import { CopyIcon } from './icons'
 
 export const rowHeight = 30
 
+/** The tooltip of a row whose values the registry has not confirmed in this load yet. */
+export function checkingTitle(checking: Exclude<Checking, null>): string {
+  return checking === 'cache' ? 'From cache, checking with the registry…' : 'Earlier answer, checking with the registry…'
+}
+
 interface TagRowProps {
   row: TagRow
   index: number
   top: number
-  order: readonly string[]
-  registryId: string
-  repository: string
 }
 
-export const TagRowView = memo(function TagRowView({ row, index, top, order }: TagRowProps) {
-  const { tag, result } = row
+export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowProps) {
+  const { tag, result, checking } = row
   const selected = useSelection((s) => s.selected.has(tag))
   const focused = useSelection((s) => s.focus === tag)
-  const click = useSelection((s) => s.click)
-  const detailsOpen = useView((s) => s.tag !== null)
-  const update = useView((s) => s.update)
-  const retry = useTags((s) => s.retry)
 
   const onClick = (e: MouseEvent) => {
     const toggle = e.ctrlKey || e.metaKey
-    click(order, tag, { shift: e.shiftKey, toggle })
+    useSelection.getState().click(currentDisplay().order, tag, { shift: e.shiftKey, toggle })
     // The details panel follows a plain click once it is open.
-    if (detailsOpen && !e.shiftKey && !toggle) update({ tag })
+    const view = useView.getState()
+    if (view.tag !== null && !e.shiftKey && !toggle) view.update({ tag })
   }
 
-  const className = ['row', index % 2 === 1 ? 'odd' : '', selected ? 'selected' : '', focused ? 'focused' : ''].filter(Boolean).join(' ')
+  const unconfirmed = checking !== null && result !== undefined
+  const className = ['row', index % 2 === 1 ? 'odd' : '', selected ? 'selected' : '', focused ? 'focused' : '', unconfirmed ? 'checking' : ''].filter(Boolean).join(' ')
   return (
     <div
       className={className}
@@ -46,16 +50,23 @@ export const TagRowView = memo(function TagRowView({ row, index, top, order }: T
       aria-rowindex={index + 2}
       aria-selected={selected}
       data-tag={tag}
+      data-checking={unconfirmed ? checking : undefined}
       style={{ transform: `translateY(${top}px)` }}
       onClick={onClick}
-      onDoubleClick={() => update({ tag })}
+      onDoubleClick={() => useView.getState().update({ tag })}
     >
       <div role="gridcell" className="cell col-tag">
         <span className="tag-name" dir="auto" title={tag}>
           {tag}
         </span>
       </div>
-      {result === undefined ? <PendingCells /> : result.ok ? <DetailCells d={result.details} /> : <ErrorCells message={result.error.message} fix={result.error.fix} onRetry={() => retry([tag])} />}
+      {result === undefined ? (
+        <PendingCells />
+      ) : result.ok ? (
+        <DetailCells d={result.details} checking={checking} />
+      ) : (
+        <ErrorCells message={result.error.message} fix={result.error.fix} checking={checking} onRetry={() => useTags.getState().retry([tag])} />
+      )}
     </div>
   )
 })
@@ -72,9 +83,9 @@ function PendingCells() {
   )
 }
 
-function ErrorCells({ message, fix, onRetry }: { message: string; fix: string | undefined; onRetry: () => void }) {
+function ErrorCells({ message, fix, checking, onRetry }: { message: string; fix: string | undefined; checking: Checking; onRetry: () => void }) {
   return (
-    <div role="gridcell" className="cell col-error" title={fix ? `${message}\n${fix}` : message}>
+    <div role="gridcell" className="cell col-error" title={[message, fix, checking !== null ? checkingTitle(checking) : undefined].filter(Boolean).join('\n')} aria-busy={checking !== null ? true : undefined}>
       <span className="row-error-icon" aria-hidden="true">
         !
       </span>
@@ -95,23 +106,28 @@ function ErrorCells({ message, fix, onRetry }: { message: string; fix: string | 
   )
 }
 
-function DetailCells({ d }: { d: TagDetails }) {
+function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
   const date = displayDate(d)
   const pushedToo = typeof d.pushed === 'string' && date.source !== 'pushed'
   const platforms = platformSummary(d, 2)
   const allPlatforms = platformSummary(d, Number.POSITIVE_INFINITY)
   return (
     <>
-      <div role="gridcell" className="cell col-digest">
-        <span className="mono digest" title={d.digest}>
+      {/* A checked row differs from a checking one only in attributes, and the mark is CSS
+          (styles.css .row.checking): turning hundreds of rows solid as answers arrive mounts and
+          unmounts nothing. aria-busy: the digest is what is being checked; it may still change. */}
+      <div role="gridcell" className="cell col-digest" aria-busy={checking !== null ? true : undefined} title={checking !== null ? checkingTitle(checking) : undefined}>
+        <span className="mono digest" title={checking !== null ? `${d.digest}\n${checkingTitle(checking)}` : d.digest}>
           {/* The algorithm prefix is the same on every row: 12 hex digits identify it, as in `docker images`. */}
           {shortDigest(d.digest).replace(/^sha256:/, '')}
         </span>
+        {/* No copy until the registry confirms the digest: the tag may point elsewhere by now. */}
         <button
           type="button"
           className="copy-inline"
           aria-label="Copy digest"
           title="Copy the full digest"
+          hidden={checking !== null}
           onClick={(e) => {
             e.stopPropagation()
             void copyText(d.digest, 'digest')
@@ -128,10 +144,10 @@ function DetailCells({ d }: { d: TagDetails }) {
         className="cell col-date"
         title={`${date.iso ? `${date.iso} — ${dateSourceLabel(date.source)}` : dateSourceLabel(date.source)}${pushedToo ? `; pushed ${d.pushed ?? ''} (registry API)` : ''}`}
       >
-        <span className={date.iso ? '' : 'muted'}>{pushedToo ? compactAgo(formatRelativeDate(date.iso)) : formatRelativeDate(date.iso)}</span>
+        <span className={date.iso ? '' : 'muted'}>{pushedToo ? compactAgo(relativeDate(date.iso)) : relativeDate(date.iso)}</span>
         {date.iso && date.source !== 'config' ? <span className="date-source">{dateSourceShort(date.source)}</span> : null}
         {/* Build and push dates differ for retagged or rebuilt images: show both when the registry's API gives a push date. */}
-        {pushedToo ? <span className="date-source date-pushed" style={{ flexShrink: 0 }}>pushed {compactAge(formatRelativeDate(d.pushed ?? null))}</span> : null}
+        {pushedToo ? <span className="date-source date-pushed" style={{ flexShrink: 0 }}>pushed {compactAge(relativeDate(d.pushed ?? null))}</span> : null}
       </div>
       <div role="gridcell" className="cell col-platforms" title={allPlatforms}>
         {platforms === '' ? <span className="muted">—</span> : <span dir="auto">{platforms}</span>}

@@ -16,6 +16,8 @@ interface Column {
   sort?: SortKey
 }
 
+const fixedRowHeight = (): number => rowHeight
+
 const columns: Column[] = [
   { id: 'tag', label: 'Tag', sort: 'name' },
   { id: 'digest', label: 'Digest' },
@@ -25,7 +27,7 @@ const columns: Column[] = [
   { id: 'type', label: 'Type' },
 ]
 
-export function TagTable({ registryId, repository, display, loading }: { registryId: string; repository: string; display: Display; loading: boolean }) {
+export function TagTable({ repository, display, loading }: { repository: string; display: Display; loading: boolean }) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const sort = useView((s) => s.sort)
   const dir = useView((s) => s.dir)
@@ -33,12 +35,14 @@ export function TagTable({ registryId, repository, display, loading }: { registr
   const focus = useSelection((s) => s.focus)
   const { rows, order } = display
 
+  // Every row is rowHeight tall and never measured, so items need no keys: a getItemKey closing
+  // over `rows` would be a new function on every render, and the virtualizer recomputes all 10,000
+  // positions whenever it changes.
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
+    estimateSize: fixedRowHeight,
     overscan: 15,
-    getItemKey: (index) => rows[index]?.tag ?? index,
   })
   const items = virtualizer.getVirtualItems()
   const first = items[0]?.index ?? 0
@@ -110,17 +114,7 @@ export function TagTable({ registryId, repository, display, loading }: { registr
             {items.map((item) => {
               const row = rows[item.index]
               if (!row) return null
-              return (
-                <TagRowView
-                  key={row.tag}
-                  row={row}
-                  index={item.index}
-                  top={item.start}
-                  order={order}
-                  registryId={registryId}
-                  repository={repository}
-                />
-              )
+              return <TagRowView key={row.tag} row={row} index={item.index} top={item.start} />
             })}
           </div>
         )}

@@ -5,6 +5,7 @@ import type { Display } from '../stores/display'
 import { sortKeys, type SortKey } from '../model/view-hash'
 import { registryHost } from '../model/tag-summary'
 import { selectedInOrder } from '../model/selection'
+import { verifiedDetailsOf } from '../model/tag-rows'
 import { registryById, useRegistries } from '../stores/registries'
 import { useSelection } from '../stores/selection'
 import { useTags } from '../stores/tags'
@@ -34,7 +35,9 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
 
   const selection = selectedInOrder({ selected, anchor: null, focus: null }, display.order)
   const single = selection.length === 1 ? selection[0] : undefined
-  const singleDetails = useTags((s) => (single !== undefined ? s.details[single] : undefined))
+  // Pull by digest only from a digest the registry confirmed in this load, never a cached one.
+  const singleDigest = useTags((s) => (single !== undefined ? (verifiedDetailsOf(s.rows.get(single))?.digest ?? null) : null))
+  const checking = useTags((s) => s.checking)
   const loadingDetails = status === 'ready' && loaded < total
   const percent = total === 0 ? 0 : Math.round((loaded / total) * 100)
 
@@ -59,12 +62,20 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             </span>
           ) : null}
           {loadingDetails ? (
-            <span className="progress" role="progressbar" aria-label="Loading tag details" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+            <span
+              className="progress"
+              role="progressbar"
+              aria-label={checking ? 'Checking shown tag details with the registry' : 'Loading tag details'}
+              title={checking ? 'Rows shown from cache or an earlier answer are being checked with the registry' : undefined}
+              aria-valuenow={percent}
+              aria-valuemin={0}
+              aria-valuemax={100}
+            >
               <span className="progress-track">
                 <span className="progress-fill" style={{ width: `${percent}%` }} />
               </span>
               <span className="progress-text">
-                Details {loaded.toLocaleString('en')} / {total.toLocaleString('en')}
+                {checking ? 'Checked' : 'Details'} {loaded.toLocaleString('en')} / {total.toLocaleString('en')}
               </span>
             </span>
           ) : null}
@@ -138,7 +149,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             registryUrl={registry?.url ?? ''}
             repository={repository}
             tag={single ?? null}
-            digest={singleDetails?.ok ? singleDetails.details.digest : null}
+            digest={singleDigest}
           />
           <button
             type="button"

@@ -49,7 +49,7 @@ export function TagView({ registryId, repository }: { registryId: string; reposi
       </div>
     )
   } else {
-    body = <TagTable registryId={registryId} repository={repository} display={display} loading={status === 'loading'} />
+    body = <TagTable repository={repository} display={display} loading={status === 'loading'} />
   }
 
   return (

@@ -1,50 +1,95 @@
 // Sorting and filtering of the tag table over ALL tags of a repository, not a page. Rows whose
 // details are not loaded yet (or failed) have no date/size: they go last in either direction so the
-// known rows stay put while the background loader fills the rest in.
+// known rows stay put while the background loader fills the rest in. Rows still being checked sort
+// and filter by the values they show: the table must not jump when each one is confirmed.
 import type { TagDetails, TagDetailsResult } from '../../../shared/types'
 import type { FilterMode, SortDir, SortKey } from './view-hash'
 import { compareSemver, compareTagNames, compileTagFilter, parseSemver, type TagFilter } from '../../../shared/tag-sort'
 
+/**
+ * Why a row's values are not confirmed yet: `cache` = from Berth's local caches, as last verified
+ * in an earlier session; `earlier` = the previous answer, kept on screen while a refresh asks again.
+ * null = answered by the registry in this load (or nothing known yet).
+ */
+export type Checking = 'cache' | 'earlier' | null
+
 export interface TagRow {
   tag: string
-  /** undefined = not loaded yet. */
+  /** undefined = nothing known yet. */
   result: TagDetailsResult | undefined
+  checking: Checking
 }
 
 export function detailsOf(row: TagRow): TagDetails | null {
   return row.result?.ok ? row.result.details : null
 }
 
+/**
+ * Details the registry confirmed in this load, or null. The only details anything may act on
+ * (copy by digest, delete, cleanup): a cached or earlier digest may have moved since.
+ */
+export function verifiedDetailsOf(row: TagRow | undefined): TagDetails | null {
+  return row !== undefined && row.checking === null ? detailsOf(row) : null
+}
+
 const byName = compareTagNames
+
+// A row's details object is replaced, never changed, when an answer arrives: its sort keys can be
+// kept per object, so re-sorting 10,000 rows while details stream in parses each date only once.
+const dateKeys = new WeakMap<TagDetails, number | null>()
+
+function dateKey(d: TagDetails): number | null {
+  let key = dateKeys.get(d)
+  if (key === undefined) {
+    const iso = d.created ?? d.pushed ?? null
+    const time = iso ? Date.parse(iso) : Number.NaN
+    key = Number.isNaN(time) ? null : time
+    dateKeys.set(d, key)
+  }
+  return key
+}
 
 /** The numeric key a date/size sort uses; null = unknown (sorted last). */
 function numericKey(row: TagRow, key: 'date' | 'size'): number | null {
   const d = detailsOf(row)
   if (!d) return null
-  if (key === 'size') return d.size
-  const iso = d.created ?? d.pushed ?? null
-  if (!iso) return null
-  const t = Date.parse(iso)
-  return Number.isNaN(t) ? null : t
+  return key === 'size' ? d.size : dateKey(d)
 }
 
-export function sortRows(rows: readonly TagRow[], key: SortKey, dir: SortDir): TagRow[] {
+/**
+ * Each tag's place in name order: comparing two integers instead of two strings through
+ * Intl.Collator. Computing it costs one name sort; callers keep it per tag list (display.ts), so
+ * every later sort of those tags — by name, or date and size with their ties — skips the collator.
+ */
+export function nameRanks(tags: readonly string[]): ReadonlyMap<string, number> {
+  const names = [...tags].sort(byName)
+  return new Map(names.map((tag, i) => [tag, i]))
+}
+
+/** `ranks` must hold every row's tag (nameRanks of the full list); without it, it is computed here. */
+export function sortRows(rows: readonly TagRow[], key: SortKey, dir: SortDir, ranks: ReadonlyMap<string, number> = nameRanks(rows.map((r) => r.tag))): TagRow[] {
   const sign = dir === 'asc' ? 1 : -1
-  if (key === 'name') return [...rows].sort((a, b) => sign * byName(a.tag, b.tag))
-  if (key === 'semver') {
-    // A non-version tag (latest, main) is not "older" than 1.0: those stay after the versions.
-    const decorated = rows.map((row) => ({ row, v: parseSemver(row.tag) !== null }))
-    decorated.sort((a, b) => (a.v !== b.v ? (a.v ? -1 : 1) : a.v ? sign * compareSemver(a.row.tag, b.row.tag) : byName(a.row.tag, b.row.tag)))
+  const rank = (row: TagRow): number => ranks.get(row.tag) ?? 0
+  if (key === 'name') {
+    const decorated = rows.map((row) => ({ row, r: rank(row) }))
+    decorated.sort((a, b) => sign * (a.r - b.r))
     return decorated.map((d) => d.row)
   }
-  // Decorate once: parsing 10,000 dates inside the comparator would run ~280,000 times.
-  const decorated = rows.map((row) => ({ row, k: numericKey(row, key) }))
+  if (key === 'semver') {
+    // A non-version tag (latest, main) is not "older" than 1.0: those stay after the versions, by name.
+    const versions = rows.filter((row) => parseSemver(row.tag) !== null)
+    const others = rows.filter((row) => parseSemver(row.tag) === null)
+    versions.sort((a, b) => sign * compareSemver(a.tag, b.tag))
+    return [...versions, ...sortRows(others, 'name', 'asc', ranks)]
+  }
+  // Decorate once: looking keys up inside the comparator would run ~140,000 times for 10,000 rows.
+  const decorated = rows.map((row) => ({ row, k: numericKey(row, key), r: rank(row) }))
   decorated.sort((a, b) => {
     if (a.k === null || b.k === null) {
       if (a.k !== b.k) return a.k === null ? 1 : -1
-      return byName(a.row.tag, b.row.tag)
+      return a.r - b.r
     }
-    return sign * (a.k - b.k) || byName(a.row.tag, b.row.tag)
+    return sign * (a.k - b.k) || a.r - b.r
   })
   return decorated.map((d) => d.row)
 }
@@ -61,8 +106,8 @@ export interface VisibleRows {
 }
 
 /** An invalid regex hides nothing (the table stays useful) and reports the error inline. */
-export function visibleRows(rows: readonly TagRow[], q: string, mode: FilterMode, key: SortKey, dir: SortDir): VisibleRows {
+export function visibleRows(rows: readonly TagRow[], q: string, mode: FilterMode, key: SortKey, dir: SortDir, ranks?: ReadonlyMap<string, number>): VisibleRows {
   const filter = compileFilter(q, mode)
   const kept = filter.ok ? rows.filter((r) => filter.test(r.tag)) : rows
-  return { rows: sortRows(kept, key, dir), filterError: filter.ok ? null : filter.error }
+  return { rows: sortRows(kept, key, dir, ranks), filterError: filter.ok ? null : filter.error }
 }

@@ -8,7 +8,8 @@
 import { create } from 'zustand'
 import type { BerthErrorData } from '../../../shared/errors'
 import { cleanupRulesSchema, evaluateCleanup, type CleanupPlan, type CleanupRules, type CleanupTagInfo } from '../../../shared/cleanup-rules'
-import type { DeleteResult, TagDetailsResult } from '../../../shared/types'
+import type { DeleteResult } from '../../../shared/types'
+import type { TagRow } from '../model/tag-rows'
 import { call } from '../api/call'
 
 /** The form as typed: strings, so half-typed input is never lost to parsing. */
@@ -65,16 +66,25 @@ export function rulesToFields(rules: CleanupRules): RuleFields {
   return { ...rules, keepN: rules.keepN === 0 ? '' : String(rules.keepN) }
 }
 
-/** The live plan from whatever details are loaded; tags still loading are kept and say so. */
-export function livePlan(repository: string, tags: readonly string[], details: Record<string, TagDetailsResult>, rules: CleanupRules, selection: string[] | null, now: number): CleanupPlan {
+/**
+ * The live plan from the details the registry confirmed in this load; tags still loading or still
+ * being checked (cached or earlier rows: their digest may have moved) are kept and say so.
+ */
+export function livePlan(repository: string, tags: readonly string[], rows: ReadonlyMap<string, TagRow>, rules: CleanupRules, selection: string[] | null, now: number): CleanupPlan {
+  const unconfirmed = new Map<string, string>()
   const infos: CleanupTagInfo[] = tags.map((tag) => {
-    const d = details[tag]
-    if (!d?.ok) return { tag, digest: null, kind: 'unknown', created: null, createdSource: 'unknown', children: [] }
-    const x = d.details
+    const row = rows.get(tag)
+    const result = row?.checking === null ? row.result : undefined
+    if (result === undefined) unconfirmed.set(tag, row?.result === undefined ? 'Details still loading: kept until they arrive.' : 'Being checked with the registry: kept until confirmed.')
+    if (!result?.ok) return { tag, digest: null, kind: 'unknown', created: null, createdSource: 'unknown', children: [] }
+    const x = result.details
     return { tag, digest: x.digest, kind: x.kind, created: x.created, createdSource: x.createdSource, ...(x.pushed !== undefined ? { pushed: x.pushed } : {}), children: x.kind === 'index' ? x.platforms.map((p) => p.digest) : [] }
   })
   const plan = evaluateCleanup(repository, infos, rules, { now, ...(selection ? { selection } : {}) })
-  for (const item of plan.items) if (item.reason === 'unreadable' && details[item.tag] === undefined) item.why = 'Details still loading: kept until they arrive.'
+  for (const item of plan.items) {
+    const why = unconfirmed.get(item.tag)
+    if (item.reason === 'unreadable' && why !== undefined) item.why = why
+  }
   return plan
 }
 

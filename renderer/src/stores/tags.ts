@@ -1,29 +1,45 @@
 // The open repository's tags and their details. Details load lazily in batches (≤ 50 tags a call,
 // a few calls in flight): the rows on screen first, then every other tag in the background, so
 // sorting by date or size works over all tags and not just a page.
+//
+// Stale-while-revalidate, honestly: on opening, Berth's cached details (what each tag pointed at
+// when last verified, read from local caches without a registry request) are shown at once, marked
+// as being checked, until getTagDetails answers for that tag in this load. A refresh marks the
+// previous answers the same way. A checked answer replaces the row whatever it says (moved digest,
+// error); tags missing from the registry's list are dropped. Nothing acts on an unchecked row:
+// see verifiedDetailsOf in model/tag-rows.ts.
 import { create } from 'zustand'
 import type { BerthErrorData } from '../../../shared/errors'
-import type { TagDetailsResult } from '../../../shared/types'
+import type { TagDetails, TagDetailsResult } from '../../../shared/types'
 import { call } from '../api/call'
 import { detailsConcurrency, nextDetailsBatch } from '../model/details-plan'
+import type { TagRow } from '../model/tag-rows'
 
 interface TagsStore {
   registryId: string | null
   repository: string | null
   status: 'idle' | 'loading' | 'ready' | 'error'
+  /** The registry's tag list; before it arrives (status 'loading'), the tags the cache knows. */
   tags: string[]
   error: BerthErrorData | null
-  /** Per tag; after a refresh, the previous answer stays until the new one arrives. */
-  details: Record<string, TagDetailsResult>
-  /** How many tags have details from the current load (progress = loaded / tags.length). */
+  /**
+   * What each tag's row shows; absent = nothing known yet. A row is replaced, never changed, so the
+   * table re-renders only the rows whose object changed.
+   */
+  rows: ReadonlyMap<string, TagRow>
+  /** How many tags the registry answered for in this load (progress = loaded / tags.length). */
   loaded: number
   /** Tags whose details are being fetched right now. */
   inflight: number
+  /** This load shows cached or earlier rows: its progress is the check of rows already on screen. */
+  checking: boolean
   open: (registryId: string, repository: string) => Promise<void>
   refresh: () => Promise<void>
   close: () => void
   retry: (tags: readonly string[]) => void
 }
+
+const noRows: ReadonlyMap<string, TagRow> = new Map()
 
 // Loader state outside the store: it changes on every batch and nothing renders from it directly.
 let generation = 0
@@ -33,6 +49,12 @@ const pending = new Set<string>()
 /** Tags answered during the current load (a refresh starts over; old answers stay on screen). */
 const fresh = new Set<string>()
 let running = 0
+/**
+ * Answers not in the store yet. They are applied together once per frame: with 10,000 rows each
+ * store update copies the row map and may re-sort, and three calls in flight answer often.
+ */
+let unapplied: TagDetailsResult[] = []
+let applyScheduled = false
 
 export const useTags = create<TagsStore>()((set, get) => ({
   registryId: null,
@@ -40,9 +62,10 @@ export const useTags = create<TagsStore>()((set, get) => ({
   status: 'idle',
   tags: [],
   error: null,
-  details: {},
+  rows: noRows,
   loaded: 0,
   inflight: 0,
+  checking: false,
   open: async (registryId, repository) => {
     const s = get()
     if (s.registryId === registryId && s.repository === repository && s.status !== 'error' && s.status !== 'idle') return
@@ -56,27 +79,42 @@ export const useTags = create<TagsStore>()((set, get) => ({
   close: () => {
     generation++
     resetLoader()
-    set({ registryId: null, repository: null, status: 'idle', tags: [], error: null, details: {}, loaded: 0, inflight: 0 })
+    set({ registryId: null, repository: null, status: 'idle', tags: [], error: null, rows: noRows, loaded: 0, inflight: 0, checking: false })
   },
   retry: (tags) => {
-    const details = { ...get().details }
+    const rows = new Map(get().rows)
     for (const t of tags) {
-      delete details[t]
+      rows.delete(t)
       fresh.delete(t)
     }
-    set({ details, loaded: fresh.size })
+    set({ rows, loaded: fresh.size })
     // Retried tags jump the queue.
     visible = [...tags, ...visible]
     pump()
   },
 }))
 
-function resetLoader(): void {
-  order = []
-  visible = []
+/**
+ * `keepPriority`: a reload of the same repository keeps what the table last reported (its order and
+ * visible rows), because the table reports again only when its order changes, and a reload that
+ * confirms the same tags leaves that order as it was.
+ */
+function resetLoader(keepPriority = false): void {
+  if (!keepPriority) {
+    order = []
+    visible = []
+  }
   pending.clear()
   fresh.clear()
   running = 0
+  unapplied = []
+}
+
+/** The previous load's rows, kept on screen during a refresh but no longer taken as current. */
+function asEarlier(rows: ReadonlyMap<string, TagRow>): Map<string, TagRow> {
+  const out = new Map<string, TagRow>()
+  for (const [tag, row] of rows) out.set(tag, row.checking === null && row.result !== undefined ? { ...row, checking: 'earlier' } : row)
+  return out
 }
 
 /**
@@ -85,18 +123,25 @@ function resetLoader(): void {
  */
 async function load(registryId: string, repository: string): Promise<void> {
   const gen = ++generation
-  resetLoader()
   const before = useTags.getState()
   const sameRepo = before.registryId === registryId && before.repository === repository
+  resetLoader(sameRepo)
+  const earlier = sameRepo ? asEarlier(before.rows) : new Map<string, TagRow>()
   useTags.setState({
     registryId,
     repository,
     status: 'loading',
     error: null,
     tags: sameRepo ? before.tags : [],
-    details: sameRepo ? before.details : {},
+    rows: earlier,
     loaded: 0,
     inflight: 0,
+    checking: earlier.size > 0,
+  })
+  // Both at once: the cache answers from disk, usually well before the registry lists the tags.
+  void call('getCachedTagDetails', { registryId, repository }).then((cached) => {
+    // Without cached rows the table simply waits for the registry, as on a first visit.
+    if (cached.ok && gen === generation) showCached(cached.value.details)
   })
   const result = await call('listTags', { registryId, repository })
   if (gen !== generation) return
@@ -104,12 +149,47 @@ async function load(registryId: string, repository: string): Promise<void> {
     useTags.setState({ status: 'error', error: result.error })
     return
   }
-  const tags = result.value.tags
+  const now = useTags.getState()
+  // The same tags as the cached rows already on screen: keep that array, so the table (which sorts
+  // and renders per tag array) has nothing to redo when the registry confirms the list.
+  const tags = sameTags(now.tags, result.value.tags) ? now.tags : result.value.tags
   const present = new Set(tags)
-  const kept = Object.fromEntries(Object.entries(useTags.getState().details).filter(([t]) => present.has(t)))
-  useTags.setState({ status: 'ready', tags, details: kept })
-  order = tags
+  const gone = [...now.rows.keys()].filter((t) => !present.has(t))
+  const listedRows = gone.length === 0 ? now.rows : new Map([...now.rows].filter(([t]) => present.has(t)))
+  useTags.setState({ status: 'ready', tags, rows: listedRows })
+  // The table reported its order for the cached rows: check in that order (minus tags gone) until
+  // it reports the order with the registry's list, rather than in the registry's order.
+  order = order.length > 0 ? order.filter((t) => present.has(t)) : tags
   pump()
+}
+
+/**
+ * Cached details fill only rows nothing newer is known for (an answer of this load, or the earlier
+ * answer a refresh keeps), and only for tags the registry still lists once its list is in.
+ */
+function showCached(cached: readonly TagDetails[]): void {
+  const s = useTags.getState()
+  const listed = s.status === 'ready' ? new Set(s.tags) : null
+  const rows = new Map(s.rows)
+  const added: string[] = []
+  for (const details of cached) {
+    const tag = details.tag
+    if (rows.has(tag) || (listed !== null && !listed.has(tag))) continue
+    rows.set(tag, { tag, result: { tag, ok: true, details }, checking: 'cache' })
+    added.push(tag)
+  }
+  if (added.length === 0) return
+  // Until the registry's list arrives, the cached tags stand in for it: the list drops any gone since.
+  // In code-unit order, as registries list them: sorting by name then finds them nearly in order.
+  const known = new Set(s.tags)
+  const tags = listed !== null ? s.tags : [...s.tags, ...added.filter((t) => !known.has(t))].sort()
+  useTags.setState({ rows, tags, checking: true })
+}
+
+function sameTags(shown: readonly string[], listed: readonly string[]): boolean {
+  if (shown.length !== listed.length) return false
+  const set = new Set(shown)
+  return listed.every((t) => set.has(t))
 }
 
 /** The table reports what is on screen and the order it shows; the loader follows. */
@@ -123,32 +203,58 @@ function pump(): void {
   const { registryId, repository, status } = useTags.getState()
   if (registryId === null || repository === null || status !== 'ready') return
   const gen = generation
+  let started = false
   while (running < detailsConcurrency) {
     const batch = nextDetailsBatch({ order, visible, skip: (t) => pending.has(t) || fresh.has(t) })
     if (batch.length === 0) break
     running++
+    started = true
     for (const t of batch) pending.add(t)
-    useTags.setState({ inflight: pending.size })
     void fetchBatch(gen, registryId, repository, batch)
   }
+  if (started) useTags.setState({ inflight: pending.size })
 }
 
 async function fetchBatch(gen: number, registryId: string, repository: string, batch: string[]): Promise<void> {
   const result = await call('getTagDetails', { registryId, repository, tags: batch })
   if (gen !== generation) return
   running--
+  const answers = new Map<string, TagDetailsResult>()
+  if (result.ok) for (const r of result.value) answers.set(r.tag, r)
   for (const t of batch) {
     pending.delete(t)
     fresh.add(t)
-  }
-  const details = { ...useTags.getState().details }
-  if (result.ok) {
-    for (const r of result.value) details[r.tag] = r
     // A tag the core did not answer for is an error too, not an eternal spinner.
-    for (const t of batch) details[t] ??= { tag: t, ok: false, error: { code: 'invalid_response', message: 'No details were returned for this tag.' } }
-  } else {
-    for (const t of batch) details[t] = { tag: t, ok: false, error: result.error }
+    const fallback: TagDetailsResult = result.ok
+      ? { tag: t, ok: false, error: { code: 'invalid_response', message: 'No details were returned for this tag.' } }
+      : { tag: t, ok: false, error: result.error }
+    unapplied.push(answers.get(t) ?? fallback)
   }
-  useTags.setState({ details, loaded: fresh.size, inflight: pending.size })
+  scheduleApply()
   pump()
+}
+
+/** Where the browser paints, once per frame; elsewhere (Node tests) on the next turn. */
+const frames = (globalThis as { requestAnimationFrame?: (callback: () => void) => number }).requestAnimationFrame
+const nextFrame = (callback: () => void): void => {
+  if (frames) frames(callback)
+  else setTimeout(callback, 0)
+}
+
+/** Whatever is unapplied belongs to the current load: resetLoader drops the answers of older ones. */
+function scheduleApply(): void {
+  if (applyScheduled) return
+  applyScheduled = true
+  nextFrame(() => {
+    applyScheduled = false
+    applyAnswers()
+  })
+}
+
+function applyAnswers(): void {
+  if (unapplied.length === 0) return
+  const rows = new Map(useTags.getState().rows)
+  for (const answer of unapplied) rows.set(answer.tag, { tag: answer.tag, result: answer, checking: null })
+  unapplied = []
+  useTags.setState({ rows, loaded: fresh.size, inflight: pending.size })
 }

@@ -1,0 +1,99 @@
+// Cached ("checking") rows and the 10,000-tag repository in the UI harness, to judge by eye: rows
+// shown from cache before the registry answers, the boundary between checked and checking rows, a
+// moved tag in the delete dialog, the whole table sorted by date, and the checking look in dark
+// mode. Saves test-results/screens/harness-cached-*.png and harness-wide-*.png.
+// Run: npx tsx test/ui-harness/cached-rows-screenshot.ts
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { build, preview } from 'vite'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { detailsBatchSize, detailsConcurrency } from '../../renderer/src/model/details-plan'
+
+const configFile = fileURLToPath(new URL('./vite.config.ts', import.meta.url))
+const outDir = fileURLToPath(new URL('../../test-results/screens/', import.meta.url))
+const wide = '#/r/acme/ci/builds'
+/** Slow enough that the cached state stays on screen: the cache answers in 0.75 s, the list in 3 s, each details call in ~4.5 s. */
+const slow = 'latency=1500'
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${outDir}harness-${name}.png` })
+  console.log(`saved test-results/screens/harness-${name}.png`)
+}
+
+/** Polls (the page's CSP forbids string evaluation) until `check` holds. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** The registry's list is in (the count badge shows) and every row on screen is still from cache. */
+async function listedAndCached(page: Page): Promise<void> {
+  await page.waitForSelector('.count-badge', { timeout: 30_000 })
+  await page.waitForSelector('.row[data-checking="cache"]')
+}
+
+async function shots(browser: Browser, base: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'light', deviceScaleFactor: 1 })
+  const page = await context.newPage()
+
+  // 10,000 tags, opened again: every row from cache, none checked yet.
+  await page.goto(`${base}?${slow}${wide}`)
+  await listedAndCached(page)
+  await shot(page, 'cached-wide-checking')
+
+  // The first round of calls checks the first rows in table order; scrolled to where it ends.
+  const firstRound = detailsBatchSize * detailsConcurrency
+  await until('the first round of checks', async () => (await page.locator('.row[data-tag]:not([data-checking])').count()) >= 20)
+  const rowHeight = (await page.locator('.row[data-tag]').first().boundingBox())?.height ?? 30
+  await page.locator('.table-body').hover()
+  await page.mouse.wheel(0, (firstRound - 12) * rowHeight)
+  // aria-rowindex counts the header row and starts at 1.
+  await page.waitForSelector(`.row[aria-rowindex="${firstRound + 2}"]`)
+  await shot(page, 'cached-wide-boundary')
+
+  // A tag that moved since the cache: the delete dialog names the registry's digest and says so.
+  await page.goto(`${base}?${slow}#/r/acme/platform/api/server?q=%5Elatest%24&mode=regex`)
+  await listedAndCached(page)
+  await page.locator('.row[data-tag="latest"]').click()
+  await page.keyboard.press('Delete')
+  await page.waitForSelector('.delete-list .moved-note')
+  await shot(page, 'cached-delete-moved')
+  await page.keyboard.press('Escape')
+
+  // The same 10,000 tags settled and sorted by date.
+  await page.goto(`${base}?latency=10${wide}?sort=date&dir=desc`)
+  await page.waitForSelector('.count-badge')
+  await until('all 10,000 rows checked', async () => (await page.locator('.toolbar .progress').count()) === 0 && (await page.locator('.row[data-checking]').count()) === 0)
+  await shot(page, 'wide-by-date')
+  await context.close()
+
+  const dark = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'dark', deviceScaleFactor: 1 })
+  const darkPage = await dark.newPage()
+  await darkPage.goto(`${base}?${slow}${wide}`)
+  await listedAndCached(darkPage)
+  await shot(darkPage, 'cached-wide-dark')
+  await dark.close()
+}
+
+async function main(): Promise<void> {
+  await mkdir(outDir, { recursive: true })
+  await build({ configFile, logLevel: 'warn' })
+  const server = await preview({ configFile, preview: { host: '127.0.0.1', port: 0, strictPort: false } })
+  const address = server.httpServer.address()
+  if (address === null || typeof address === 'string') throw new Error('preview server has no port')
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+  try {
+    await shots(browser, `http://127.0.0.1:${address.port}/`)
+  } finally {
+    await browser.close()
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()))
+  }
+}
+
+await main()
