@@ -112,16 +112,23 @@ export type TagDetailsResult =
   | { tag: string; ok: true; details: TagDetails }
   | { tag: string; ok: false; error: BerthErrorData }
 
+/** A row's details without its tag: the same for every tag at that digest. */
+export type DigestDetails = Omit<TagDetails, 'tag'>
+
 /**
  * Details for a repository's tags derived from Berth's local caches alone (the digest each tag had
  * when last verified, and the content at that digest), answered without asking the registry. A
  * tag may have moved or gone since: show these rows as "checking" until getTagDetails answers for
  * the tag, and never act on them (delete and cleanup take the digests getTagDetails confirmed).
+ * Packed by digest (shared/cached-details.ts): CI repositories often have ten tags per image, and
+ * 10,000 rows spelled out were ~5 MB to serialize and parse on every open.
  */
 export interface CachedTagDetails {
   repository: string
-  /** One per tag whose last verified digest and content are both cached, in no particular order. */
-  details: TagDetails[]
+  /** Tag → the digest it had when last verified, for each tag with cached details. */
+  tags: Record<string, string>
+  /** The details at each digest named in `tags`, once per digest. */
+  details: DigestDetails[]
 }
 
 export interface Layer {

@@ -40,11 +40,16 @@ function cacheOnlySource(cache: DigestCache): ContentSource & { misses: number }
  */
 export async function cachedTagDetails(cache: DigestCache, host: string, repository: string, index: TagIndex = tagIndexForCache(cache)): Promise<TagDetails[]> {
   const hints = await index.open(host, repository)
-  const rows = await Promise.all(
-    [...hints.entries()].map(async ([tag, digest]): Promise<TagDetails | null> => {
-      // The details kept with the hints first (one small object), else derived from cached content.
-      const kept = hints.details(digest)
-      if (kept) return { ...kept, tag }
+  const rows: TagDetails[] = []
+  const toDerive: [string, string][] = []
+  for (const [tag, digest] of hints.entries()) {
+    // The details kept with the hints first (one small object), else derived from cached content.
+    const kept = hints.details(digest)
+    if (kept) rows.push({ ...kept, tag })
+    else toDerive.push([tag, digest])
+  }
+  const derived = await Promise.all(
+    toDerive.map(async ([tag, digest]): Promise<TagDetails | null> => {
       const source = cacheOnlySource(cache)
       try {
         const manifest = await source.manifest(repository, digest)
@@ -55,5 +60,6 @@ export async function cachedTagDetails(cache: DigestCache, host: string, reposit
       }
     }),
   )
-  return rows.filter((row): row is TagDetails => row !== null)
+  for (const row of derived) if (row !== null) rows.push(row)
+  return rows
 }

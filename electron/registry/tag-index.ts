@@ -10,11 +10,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import type { TagDetails } from '../../shared/types'
+import type { DigestDetails } from '../../shared/types'
 import { isDigest } from './digest'
-
-/** A row's details without its tag: the same for every tag at that digest. */
-export type DigestDetails = Omit<TagDetails, 'tag'>
 
 export interface RepositoryTagHints {
   /** The digest this tag had when last seen, if any: a hint to revalidate, never an answer. */

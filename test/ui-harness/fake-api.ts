@@ -1,6 +1,7 @@
 // An in-memory `Api` with realistic data, so the renderer can be seen and driven before (and
 // without) the real core: one registry with ~40 repositories, one without a catalog, one with an
 // untrusted certificate. Errors are thrown exactly as the preload bridge throws them.
+import { packCachedTagDetails } from '../../shared/cached-details'
 import { errorFromData } from '../../shared/api-bridge'
 import type { BerthErrorData } from '../../shared/errors'
 import type { Api, ApiRequests, DockerLoginCandidate } from '../../shared/ipc'
@@ -229,7 +230,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
     getCachedTagDetails: ({ registryId, repository }) => {
       registry(registryId)
       // Local disk in the core: quicker than any registry call.
-      return wait({ repository, details: [...rememberedFor(registryId, repository).values()] }, latency / 2)
+      return wait(packCachedTagDetails(repository, [...rememberedFor(registryId, repository).values()]), latency / 2)
     },
     inspect: ({ registryId, repository, reference }) => {
       const img = image(registryId, repository, reference)

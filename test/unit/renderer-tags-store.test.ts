@@ -1,5 +1,6 @@
 // The tags store against the harness's in-memory Api: the real loader, batching and error paths,
 // no mocks of the store itself.
+import { packCachedTagDetails, unpackCachedTagDetails } from '../../shared/cached-details'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Api } from '../../shared/ipc'
 import type { TagDetails } from '../../shared/types'
@@ -220,7 +221,7 @@ describe('tags store: cached rows', () => {
         { list: list.wait },
         {
           // The cache of this session: exactly the tags the registry lists.
-          getCachedTagDetails: async (req) => ({ repository: req.repository, details: (await fake.getTagDetails({ ...req, tags: (await fake.listTags(req)).tags })).flatMap((r) => (r.ok ? [r.details] : [])) }),
+          getCachedTagDetails: async (req) => packCachedTagDetails(req.repository, (await fake.getTagDetails({ ...req, tags: (await fake.listTags(req)).tags })).flatMap((r) => (r.ok ? [r.details] : []))),
           getTagDetails: (req) => {
             asked.push([...req.tags])
             return fake.getTagDetails(req)
@@ -274,7 +275,7 @@ describe('tags store: cached rows', () => {
   })
 
   it('shows the error, not the cached details, when checking a cached tag fails', async () => {
-    const stale: TagDetails | undefined = (await createFakeApi({ latencyMs: 1, seenBefore: true }).getCachedTagDetails({ registryId: 'acme', repository: small })).details.find((d) => d.tag === 'latest')
+    const stale: TagDetails | undefined = unpackCachedTagDetails(await createFakeApi({ latencyMs: 1, seenBefore: true }).getCachedTagDetails({ registryId: 'acme', repository: small })).find((d) => d.tag === 'latest')
     if (!stale) throw new Error('fixture: latest should be cached')
     installApi(
       gatedApi(

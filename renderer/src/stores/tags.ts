@@ -11,6 +11,7 @@
 import { create } from 'zustand'
 import type { BerthErrorData } from '../../../shared/errors'
 import type { TagDetails, TagDetailsResult } from '../../../shared/types'
+import { unpackCachedTagDetails } from '../../../shared/cached-details'
 import { call } from '../api/call'
 import { detailsConcurrency, nextDetailsBatch } from '../model/details-plan'
 import type { TagRow } from '../model/tag-rows'
@@ -141,7 +142,7 @@ async function load(registryId: string, repository: string): Promise<void> {
   // Both at once: the cache answers from disk, usually well before the registry lists the tags.
   void call('getCachedTagDetails', { registryId, repository }).then((cached) => {
     // Without cached rows the table simply waits for the registry, as on a first visit.
-    if (cached.ok && gen === generation) showCached(cached.value.details)
+    if (cached.ok && gen === generation) showCached(unpackCachedTagDetails(cached.value))
   })
   const result = await call('listTags', { registryId, repository })
   if (gen !== generation) return
