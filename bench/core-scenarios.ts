@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { TagDetailsResult } from '../shared/types'
 import { compareTagNames } from '../shared/tag-sort'
 import { cachedTagDetails } from '../electron/registry/cached-details'
+import { unpackCachedTagDetails } from '../shared/cached-details'
 import { createDigestCache } from '../electron/registry/digest-cache'
 import { parseRegistryAddress } from '../electron/registry/reference'
 import { createRegistryClient } from '../electron/registry/registry-client'
@@ -109,7 +110,7 @@ export async function timeWarm(target: CoreTarget, options: { concurrency: numbe
   try {
     const start = performance.now()
     const listing = client.listTags(target.repository).then((tags) => ({ tags: tags.sort(compareTagNames), ms: elapsedMs(start) }))
-    const cached = cachedTagDetails(cache, client.endpoint.host, target.repository).then((rows) => ({ rows, ms: elapsedMs(start) }))
+    const cached = cachedTagDetails(cache, client.endpoint.host, target.repository).then((packed) => ({ rows: unpackCachedTagDetails(packed), ms: elapsedMs(start) }))
     const [{ tags, ms: listMs }, { rows, ms: cachedMs }] = await Promise.all([listing, cached])
     const listed = new Set(tags)
     const cachedDigests = new Map(rows.filter((row) => listed.has(row.tag)).map((row) => [row.tag, row.digest]))

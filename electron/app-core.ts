@@ -13,7 +13,6 @@ import { withPlainHttpFallback } from './registry/plain-http-fallback'
 import type { CredentialSource, RegistryClient, RegistryCredential, TlsTrust } from './registry/types'
 import { loadTagDetails } from './registry/tag-details'
 import { cachedTagDetails } from './registry/cached-details'
-import { packCachedTagDetails } from '../shared/cached-details'
 import { tagIndexForCache } from './registry/tag-index'
 import { inspectReference } from './registry/inspect'
 import { deleteTags, previewDelete } from './registry/delete-tags'
@@ -282,7 +281,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       // GitLab and Docker Hub rows come from their own APIs, which this cache does not hold.
       if (providerOf(registryId)) return { repository, tags: {}, details: [] }
       const { client } = clientFor(registryId)
-      return packCachedTagDetails(repository, await cachedTagDetails(cache, client.endpoint.host, repository))
+      return cachedTagDetails(cache, client.endpoint.host, repository)
     },
     async inspect({ registryId, repository, reference }) {
       const { client } = clientFor(registryId)

@@ -3,7 +3,7 @@
 // the hints or derived from the digest cache alone. Content at a digest never changes, so the details are exactly right for
 // that digest; what may be stale is the tag → digest mapping, which is why callers show these rows
 // as "checking" until getTagDetails verifies each tag (one HEAD when it has not moved).
-import type { TagDetails } from '../../shared/types'
+import type { CachedTagDetails, DigestDetails, TagDetails } from '../../shared/types'
 import type { DigestCache } from './digest-cache'
 import { parseManifest } from './manifest'
 import { describeManifest, type ContentSource } from './tag-details'
@@ -35,31 +35,42 @@ function cacheOnlySource(cache: DigestCache): ContentSource & { misses: number }
 
 /**
  * Details for every tag of `repository` whose last verified digest and content are cached, without
- * a request. A tag whose details would need anything uncached (a platform manifest of an index, a
- * config) is left out rather than shown incomplete: getTagDetails will answer for it.
+ * a request, packed by digest as they cross IPC. A tag whose details would need anything uncached (a
+ * platform manifest of an index, a config) is left out rather than shown incomplete: getTagDetails
+ * will answer for it.
  */
-export async function cachedTagDetails(cache: DigestCache, host: string, repository: string, index: TagIndex = tagIndexForCache(cache)): Promise<TagDetails[]> {
+export async function cachedTagDetails(cache: DigestCache, host: string, repository: string, index: TagIndex = tagIndexForCache(cache)): Promise<CachedTagDetails> {
   const hints = await index.open(host, repository)
-  const rows: TagDetails[] = []
+  const tags: Record<string, string> = {}
+  const details = new Map<string, DigestDetails>()
   const toDerive: [string, string][] = []
   for (const [tag, digest] of hints.entries()) {
-    // The details kept with the hints first (one small object), else derived from cached content.
-    const kept = hints.details(digest)
-    if (kept) rows.push({ ...kept, tag })
-    else toDerive.push([tag, digest])
+    // The details kept with the hints first (one small object per digest), else derived from cached content.
+    const kept = details.get(digest) ?? hints.details(digest)
+    if (kept === undefined) {
+      toDerive.push([tag, digest])
+      continue
+    }
+    tags[tag] = digest
+    details.set(digest, kept)
   }
   const derived = await Promise.all(
     toDerive.map(async ([tag, digest]): Promise<TagDetails | null> => {
       const source = cacheOnlySource(cache)
       try {
         const manifest = await source.manifest(repository, digest)
-        const details = await describeManifest(source, repository, tag, digest, manifest.parsed)
-        return source.misses === 0 ? details : null
+        const row = await describeManifest(source, repository, tag, digest, manifest.parsed)
+        return source.misses === 0 ? row : null
       } catch {
         return null // not cached, or cached content that no longer parses: the registry will say
       }
     }),
   )
-  for (const row of derived) if (row !== null) rows.push(row)
-  return rows
+  for (const row of derived) {
+    if (row === null) continue
+    const { tag, ...forDigest } = row
+    tags[tag] = row.digest
+    if (!details.has(row.digest)) details.set(row.digest, forDigest)
+  }
+  return { repository, tags, details: [...details.values()] }
 }

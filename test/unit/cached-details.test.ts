@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cachedTagDetails } from '../../electron/registry/cached-details'
+import { cachedTagDetails as packedCachedTagDetails } from '../../electron/registry/cached-details'
+import { unpackCachedTagDetails } from '../../shared/cached-details'
 import { createDigestCache } from '../../electron/registry/digest-cache'
 import { ociManifest } from '../../electron/registry/media-types'
 import { loadTagDetails } from '../../electron/registry/tag-details'
@@ -35,6 +36,8 @@ function seed(fake: FakeRegistryClient) {
   ])
   return { one, two, amd, arm, index }
 }
+
+const cachedTagDetails = async (...args: Parameters<typeof packedCachedTagDetails>): Promise<TagDetails[]> => unpackCachedTagDetails(await packedCachedTagDetails(...args))
 
 const byTag = (rows: TagDetails[]): Record<string, TagDetails> => Object.fromEntries(rows.map((r) => [r.tag, r]))
 
