@@ -1,8 +1,9 @@
 // What Berth can show for a repository before the registry answers: for each tag, the digest it had
 // when last verified (the tag hints) and the details of the content at that digest, as kept beside
-// the hints or derived from the digest cache alone. Content at a digest never changes, so the details are exactly right for
-// that digest; what may be stale is the tag → digest mapping, which is why callers show these rows
-// as "checking" until getTagDetails verifies each tag (one HEAD when it has not moved).
+// the hints or derived from the digest cache alone. Content at a digest never changes, so the
+// details are exactly right for that digest; what may be stale is the tag → digest mapping, which
+// is why callers show these rows as "checking" until getTagDetails verifies each tag (one HEAD when
+// it has not moved).
 import type { CachedTagDetails, DigestDetails, TagDetails } from '../../shared/types'
 import type { DigestCache } from './digest-cache'
 import { parseManifest } from './manifest'
