@@ -194,6 +194,30 @@ describe('tags store: cached rows', () => {
     details.open()
   })
 
+  it('spells the packed cache out as unpackCachedTagDetails does: one details object per tag, tags without details left out', async () => {
+    const list = gate()
+    const details = gate()
+    const fake = createFakeApi({ latencyMs: 1, seenBefore: true })
+    const packed = await fake.getCachedTagDetails({ registryId: 'acme', repository: small })
+    // A tag naming a digest the cache has no details for.
+    const withOrphan = { ...packed, tags: { ...packed.tags, 'orphan-tag': 'sha256:nothing-cached' } }
+    installApi(gatedApi({ list: list.wait, details: details.wait }, { getCachedTagDetails: () => Promise.resolve(withOrphan) }))
+    const opening = useTags.getState().open('acme', small)
+    await vi.waitFor(() => expect(useTags.getState().rows.size).toBeGreaterThan(0), poll)
+
+    const expected = unpackCachedTagDetails(withOrphan)
+    const { rows, tags } = useTags.getState()
+    expect(rows.has('orphan-tag')).toBe(false)
+    expect(tags).toEqual(expected.map((d) => d.tag).sort())
+    for (const d of expected) expect(rows.get(d.tag)?.result).toEqual({ tag: d.tag, ok: true, details: d })
+    // Tags at one digest share nothing mutable: each row has its own details object.
+    const objects = new Set([...rows.values()].map((r) => (r.result?.ok ? r.result.details : null)))
+    expect(objects.size).toBe(rows.size)
+    list.open()
+    details.open()
+    await opening
+  })
+
   it('shows cached rows before the tag list arrives, and drops the tags the list no longer has', async () => {
     const list = gate()
     const details = gate()
