@@ -15,6 +15,9 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${value.toFixed(digits)} ${units[unit]}`
 }
 
+/** One formatter for every call: building one costs more than formatting (a table renders ~50 dates at once). */
+let relativeFormat: Intl.RelativeTimeFormat | null = null
+
 const relativeSteps: [number, Intl.RelativeTimeFormatUnit][] = [
   [60, 'second'],
   [60, 'minute'],
@@ -32,7 +35,8 @@ export function formatRelativeDate(iso: string | null | undefined, now: Date = n
   let delta = (time - now.getTime()) / 1000
   for (const [size, unit] of relativeSteps) {
     if (Math.abs(delta) < size) {
-      return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(delta), unit)
+      relativeFormat ??= new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
+      return relativeFormat.format(Math.round(delta), unit)
     }
     delta /= size
   }
