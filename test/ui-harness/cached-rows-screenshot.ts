@@ -3,22 +3,13 @@
 // moved tag in the delete dialog, the whole table sorted by date, and the checking look in dark
 // mode. Saves test-results/screens/harness-cached-*.png and harness-wide-*.png.
 // Run: npx tsx test/ui-harness/cached-rows-screenshot.ts
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { build, preview } from 'vite'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { detailsBatchSize, detailsConcurrency } from '../../renderer/src/model/details-plan'
+import { shot, withHarness } from './harness-session'
 
-const configFile = fileURLToPath(new URL('./vite.config.ts', import.meta.url))
-const outDir = fileURLToPath(new URL('../../test-results/screens/', import.meta.url))
 const wide = '#/r/acme/ci/builds'
 /** Slow enough that the cached state stays on screen: the cache answers in 0.75 s, the list in 3 s, each details call in ~4.5 s. */
 const slow = 'latency=1500'
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${outDir}harness-${name}.png` })
-  console.log(`saved test-results/screens/harness-${name}.png`)
-}
 
 /** Polls (the page's CSP forbids string evaluation) until `check` holds. */
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -78,22 +69,4 @@ async function shots(browser: Browser, base: string): Promise<void> {
   await dark.close()
 }
 
-async function main(): Promise<void> {
-  await mkdir(outDir, { recursive: true })
-  await build({ configFile, logLevel: 'warn' })
-  const server = await preview({ configFile, preview: { host: '127.0.0.1', port: 0, strictPort: false } })
-  const address = server.httpServer.address()
-  if (address === null || typeof address === 'string') throw new Error('preview server has no port')
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
-  try {
-    await shots(browser, `http://127.0.0.1:${address.port}/`)
-  } finally {
-    await browser.close()
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()))
-  }
-}
-
-await main()
+await withHarness(shots)
