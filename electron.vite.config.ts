@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { contentSecurityPolicy } from './electron/window-options'
+import { contentSecurityPolicy } from './shared/content-security-policy'
 
 const cspMetaPattern = /<meta\s[^>]*http-equiv=["']Content-Security-Policy["'][^>]*>\s*/gi
 

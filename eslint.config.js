@@ -2,8 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
-// Only the Electron glue may import 'electron': everything else must run in plain Node or a browser.
-const electronGlue = ['electron/main.ts', 'electron/preload.ts', 'electron/electron-*.ts']
+import { layerConfig } from './scripts/lint/layers.js'
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench/results/**', '.lab-tmp/**'] },
@@ -20,13 +19,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'Only electron/main.ts, electron/preload.ts and electron/electron-*.ts may import electron.' }] },
-      ],
     },
   },
-  { files: electronGlue, rules: { 'no-restricted-imports': 'off' } },
+  // Layer direction and "only the shell imports electron" (ARCHITECTURE.md).
+  ...layerConfig,
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TagDetailsResult } from '../shared/types'
 import { compareTagNames } from '../shared/tag-sort'
-import { cachedTagDetails } from '../electron/registry/cached-details'
+import { cachedTagDetails } from '../electron/operations/cached-details'
 import { unpackCachedTagDetails } from '../shared/cached-details'
-import { createDigestCache } from '../electron/registry/digest-cache'
-import { parseRegistryAddress } from '../electron/registry/reference'
-import { createRegistryClient } from '../electron/registry/registry-client'
-import { loadTagDetails } from '../electron/registry/tag-details'
-import type { RegistryClient } from '../electron/registry/types'
+import { createDigestCache } from '../electron/stores/cache/digest-cache'
+import { parseRegistryAddress } from '../electron/http/reference'
+import { createRegistryClient } from '../electron/http/registry-client'
+import { loadTagDetails } from '../electron/operations/tag-details'
+import type { RegistryClient } from '../electron/http/client-types'
 import { elapsedMs } from './stats'
 
 export interface CoreTarget {
@@ -45,7 +45,7 @@ export function berthClient(target: CoreTarget, concurrency: number): RegistryCl
     endpoint: parseRegistryAddress(target.url),
     trust: { caPems: [target.caPem] },
     credentials: () => Promise.resolve({ kind: 'basic', username: target.username, password: target.password }),
-    // As electron/app-core.ts does: one connection per concurrent tag.
+    // As electron/session/engine.ts does: one connection per concurrent tag.
     maxConnections: concurrency,
   })
 }

@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises'
 import { startBenchLab } from './bench-lab'
 import { timeCold } from './core-scenarios'
 import { startRequestCounter } from './request-counter'
-import { defaultTagDetailsConcurrency } from '../electron/registry/tag-details'
+import { defaultTagDetailsConcurrency } from '../electron/operations/tag-details'
 
 const concurrency = process.argv[2] !== undefined ? Number(process.argv[2]) : defaultTagDetailsConcurrency
 const bench = await startBenchLab()

@@ -19,7 +19,7 @@ import { startRequestCounter } from './request-counter'
 import { evenSample, timeSkopeoInspect, timeSkopeoListTags } from './skopeo-peer'
 import { formatMs, round1, summarize } from './stats'
 import { runWarmChild, type WarmChildResult } from './warm-run'
-import { defaultTagDetailsConcurrency } from '../electron/registry/tag-details'
+import { defaultTagDetailsConcurrency } from '../electron/operations/tag-details'
 
 const { values: args } = parseArgs({
   options: {

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { timeWarm } from './core-scenarios'
 import { startRequestCounter } from './request-counter'
 import type { WarmChildResult } from './warm-run'
-import { defaultTagDetailsConcurrency } from '../electron/registry/tag-details'
+import { defaultTagDetailsConcurrency } from '../electron/operations/tag-details'
 
 async function main(): Promise<void> {
   const startupMs = Math.round(performance.now())

@@ -7,11 +7,12 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { apiMethods, channelFor, type ApiEvents } from '../shared/ipc'
 import { eventChannel } from '../shared/api-methods'
-import { createDispatcher } from './api-dispatch'
-import { createAppCore, type AppCore } from './app-core'
+import { createDispatcher } from './doors/api-dispatch'
+import { createAppCore, type AppCore } from './session/engine'
 import { boundsToRestore, loadWindowState, saveWindowState } from './electron-window-state'
 import { deepLinkScheme, deepLinkToHash, externalUrlToOpen, findDeepLink, isTrustedSender } from './electron-url-policy'
-import { contentSecurityPolicy, mainWindowOptions } from './window-options'
+import { contentSecurityPolicy } from '../shared/content-security-policy'
+import { mainWindowOptions } from './window-options'
 
 const here = dirname(fileURLToPath(import.meta.url))
 // electron-vite sets ELECTRON_RENDERER_URL for `npm run dev`; a packaged app never uses it.

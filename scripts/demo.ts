@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLab } from '../test/lab/lab'
-import { createAppCore } from '../electron/app-core'
-import { createMemorySecretStore } from '../electron/credentials/secret-store'
-import { startWebServer } from '../electron/web-server'
+import { createAppCore } from '../electron/session/engine'
+import { createMemorySecretStore } from '../electron/stores/secrets/secret-store'
+import { startWebServer } from '../electron/doors/web/web-server'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 

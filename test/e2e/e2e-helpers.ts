@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { createAppCore, type AppCore } from '../../electron/app-core'
-import { createMemorySecretStore } from '../../electron/credentials/secret-store'
-import { startWebServer, type WebServer } from '../../electron/web-server'
+import { createAppCore, type AppCore } from '../../electron/session/engine'
+import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
+import { startWebServer, type WebServer } from '../../electron/doors/web/web-server'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 export const staticDir = join(repoRoot, 'out', 'renderer')

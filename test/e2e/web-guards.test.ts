@@ -1,5 +1,5 @@
 // The web mode's guards, through a real socket and a real browser: a local server that holds
-// registry credentials must refuse anything that is not its own page (see electron/web-server.ts).
+// registry credentials must refuse anything that is not its own page (see electron/doors/web/web-server.ts).
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

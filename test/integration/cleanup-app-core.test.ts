@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppCore, type AppCore } from '../../electron/app-core'
-import { createMemorySecretStore } from '../../electron/credentials/secret-store'
+import { createAppCore, type AppCore } from '../../electron/session/engine'
+import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
 import { getLab, reseed } from '../lab/lab-client'
 
 const lab = getLab()

@@ -1,8 +1,8 @@
 // Token lifetime, OAuth2 refresh tokens and delete rights against the real lab.
 import { afterEach, describe, expect, it } from 'vitest'
-import { createRegistryClient } from '../../electron/registry/registry-client'
-import { systemClock, type Clock } from '../../electron/registry/http-clock'
-import type { RegistryClient, RegistryCredential } from '../../electron/registry/types'
+import { createRegistryClient } from '../../electron/http/registry-client'
+import { systemClock, type Clock } from '../../electron/http/http-clock'
+import type { RegistryClient, RegistryCredential } from '../../electron/http/client-types'
 import { getLab, issuerStats, resetIssuerStats, setTokenTtl, type LabRegistry } from '../lab/lab-client'
 
 const clients: RegistryClient[] = []

@@ -1,8 +1,8 @@
 // The registry client against the real lab (distribution 2.8 + the token issuer): ping, catalog and
 // tags in every auth mode, tag pagination through the paging front, catalog rights per role.
 import { afterEach, describe, expect, it } from 'vitest'
-import { createRegistryClient, type RegistryClientOptions } from '../../electron/registry/registry-client'
-import type { RegistryClient, RegistryCredential } from '../../electron/registry/types'
+import { createRegistryClient, type RegistryClientOptions } from '../../electron/http/registry-client'
+import type { RegistryClient, RegistryCredential } from '../../electron/http/client-types'
 import { getLab, type LabRegistry, type LabUser } from '../lab/lab-client'
 
 const clients: RegistryClient[] = []

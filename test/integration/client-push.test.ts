@@ -2,10 +2,10 @@
 // manifest push, read-back with verification, and deletion by digest with the writer's token.
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { sha256Digest } from '../../electron/registry/digest'
-import { ociConfig, ociLayerGzip, ociManifest } from '../../electron/registry/media-types'
-import { createRegistryClient } from '../../electron/registry/registry-client'
-import type { RegistryClient } from '../../electron/registry/types'
+import { sha256Digest } from '../../electron/http/digest'
+import { ociConfig, ociLayerGzip, ociManifest } from '../../electron/http/media-types'
+import { createRegistryClient } from '../../electron/http/registry-client'
+import type { RegistryClient } from '../../electron/http/client-types'
 import { getLab } from '../lab/lab-client'
 
 const clients: RegistryClient[] = []

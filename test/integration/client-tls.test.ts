@@ -2,8 +2,8 @@
 // https port): refused without trust, accepted with the CA or with the pinned fingerprint, and a
 // wrong pin refused as a changed certificate.
 import { afterEach, describe, expect, it } from 'vitest'
-import { createRegistryClient } from '../../electron/registry/registry-client'
-import type { RegistryClient, TlsTrust } from '../../electron/registry/types'
+import { createRegistryClient } from '../../electron/http/registry-client'
+import type { RegistryClient, TlsTrust } from '../../electron/http/client-types'
 import { getLab } from '../lab/lab-client'
 
 const clients: RegistryClient[] = []

@@ -2,8 +2,8 @@
 // assertion every fault test makes — the operation ended with this BerthError code, naming the cause.
 import { expect } from 'vitest'
 import { isBerthError, type BerthError, type ErrorCode } from '../../shared/errors'
-import { createRegistryClient } from '../../electron/registry/registry-client'
-import type { RegistryClient, RegistryCredential } from '../../electron/registry/types'
+import { createRegistryClient } from '../../electron/http/registry-client'
+import type { RegistryClient, RegistryCredential } from '../../electron/http/client-types'
 import type { LabUser } from '../lab/lab-client'
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from '../lab/fault-proxy'
 

@@ -1,7 +1,7 @@
 // The GitLab REST client alone through the GitLab recording: pagination both ways GitLab offers it.
 import { afterEach, describe, expect, it } from 'vitest'
-import { createGitlabRest } from '../../electron/registry/gitlab/gitlab-rest'
-import { parseRegistryAddress } from '../../electron/registry/reference'
+import { createGitlabRest } from '../../electron/providers/gitlab/gitlab-rest'
+import { parseRegistryAddress } from '../../electron/http/reference'
 import { countRequests, startGitlabRecording } from '../fixtures/recording-server'
 
 const cleanups: (() => Promise<void>)[] = []

@@ -7,14 +7,14 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import { toErrorData } from '../../shared/errors'
-import { createKeychainStore } from '../../electron/credentials/keychain-store'
-import { credentialSourceFor } from '../../electron/credentials/credential-source'
-import { importLogins } from '../../electron/credentials/docker-config'
-import { createProfileStore } from '../../electron/credentials/profile-store'
-import { refreshAccount } from '../../electron/credentials/secret-store'
-import { createRegistryClient } from '../../electron/registry/registry-client'
-import { parseRegistryAddress } from '../../electron/registry/reference'
-import { resolveTrust } from '../../electron/trust/trust-store'
+import { createKeychainStore } from '../../electron/stores/secrets/keychain-store'
+import { credentialSourceFor } from '../../electron/stores/secrets/credential-source'
+import { importLogins } from '../../electron/stores/docker-logins/docker-config'
+import { createProfileStore } from '../../electron/stores/profiles/profile-store'
+import { refreshAccount } from '../../electron/stores/secrets/secret-store'
+import { createRegistryClient } from '../../electron/http/registry-client'
+import { parseRegistryAddress } from '../../electron/http/reference'
+import { resolveTrust } from '../../electron/stores/profiles/profile-trust'
 
 export const keyringCommandSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('roundtrip'), account: z.string(), secret: z.string(), service: z.string().optional() }),

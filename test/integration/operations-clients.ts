@@ -1,7 +1,7 @@
 // Clients for the operations' integration tests: Berth's real registry client against the lab,
 // plus a wrapper that counts the calls an operation makes.
-import { createRegistryClient } from '../../electron/registry/registry-client'
-import type { RegistryClient } from '../../electron/registry/types'
+import { createRegistryClient } from '../../electron/http/registry-client'
+import type { RegistryClient } from '../../electron/http/client-types'
 import type { LabRegistry, LabTlsRegistry, LabUser } from '../lab/lab-client'
 
 export function labClient(registry: LabRegistry, user?: LabUser, caPem?: string): RegistryClient {

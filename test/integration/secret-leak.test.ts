@@ -8,9 +8,9 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createAppCore, type AppCore } from '../../electron/app-core'
-import { createMemorySecretStore } from '../../electron/credentials/secret-store'
-import { isLoopbackAddress, startWebServer, tokenHeader, type WebServer } from '../../electron/web-server'
+import { createAppCore, type AppCore } from '../../electron/session/engine'
+import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
+import { isLoopbackAddress, startWebServer, tokenHeader, type WebServer } from '../../electron/doors/web/web-server'
 import { getLab, issuedTokens, reseed, type LabUser } from '../lab/lab-client'
 
 const lab = getLab()

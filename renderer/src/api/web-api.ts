@@ -1,4 +1,4 @@
-// The browser side of the web mode (electron/web-server.ts): the same Api as `window.berth`, over
+// The browser side of the web mode (electron/doors/web/web-server.ts): the same Api as `window.berth`, over
 // `POST /api/<method>` and a Server-Sent Events stream. The per-run token arrives once in the page
 // URL (`/?token=…`); it is kept in sessionStorage (this origin and tab only, so a reload still
 // works) and removed from the address bar so it does not end up in history or screenshots.

@@ -1,0 +1,86 @@
+// What every command gets: parsed options, I/O, and the core, built only when first needed so
+// `berth pull-cmd` or `--help` never touch the keychain or the data directory.
+import { readFileSync } from 'node:fs'
+import { BerthError } from '../../../shared/errors'
+import type { AppCore, ClientOverrides } from '../../session/engine'
+import type { RegistryCredential } from '../../http/client-types'
+import type { CliIo } from './cli-output'
+import { UsageError } from './cli-output'
+
+export type OptionValues = Record<string, string | boolean | undefined>
+
+export interface CliContext {
+  io: CliIo
+  json: boolean
+  core(): AppCore
+  client(registry: string): Promise<ReturnType<AppCore['clientForAddress']>>
+  flag(name: string): boolean
+  string(name: string): string | undefined
+  number(name: string): number | undefined
+  /** The secret piped on stdin with --password-stdin (read once). */
+  stdinSecret(): Promise<string | null>
+}
+
+export function createCliContext(io: CliIo, values: OptionValues, makeCore: () => AppCore): CliContext {
+  let core: AppCore | null = null
+  let secret: Promise<string | null> | null = null
+  const string = (name: string) => {
+    const v = values[name]
+    return typeof v === 'string' ? v : undefined
+  }
+  const ctx: CliContext = {
+    io,
+    json: values.json === true,
+    core: () => (core ??= makeCore()),
+    flag: (name) => values[name] === true,
+    string,
+    number(name) {
+      const v = string(name)
+      if (v === undefined) return undefined
+      const n = Number(v)
+      if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--${name} must be a whole number from 1 to 256`)
+      return n
+    },
+    stdinSecret() {
+      if (values['password-stdin'] !== true) return Promise.resolve(null)
+      secret ??= io.readStdin().then((text) => {
+        // `echo $TOKEN | berth …` adds a newline that is not part of the secret.
+        const value = text.replace(/\r?\n$/, '')
+        if (!value) throw new UsageError('--password-stdin was given but nothing arrived on standard input')
+        return value
+      })
+      return secret
+    },
+    async client(registry) {
+      const overrides: ClientOverrides = { insecure: ctx.flag('insecure') }
+      const caFile = string('ca')
+      if (caFile) overrides.caPems = [readCaFile(caFile)]
+      const password = await ctx.stdinSecret()
+      const username = string('username')
+      if (password !== null) overrides.credentials = perCallCredential(username, password)
+      else if (username) throw new UsageError('--username needs --password-stdin (the secret is read from standard input, never from the command line)')
+      return ctx.core().clientForAddress(registry, overrides)
+    },
+  }
+  return ctx
+}
+
+function perCallCredential(username: string | undefined, secret: string): RegistryCredential {
+  // docker's convention: an identity token is stored under the user name "<token>".
+  if (username === '<token>') return { kind: 'refresh_token', refreshToken: secret }
+  if (!username) throw new UsageError('--password-stdin needs --username')
+  return { kind: 'basic', username, password: secret }
+}
+
+function readCaFile(path: string): string {
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new BerthError({ code: 'invalid_input', message: `Cannot read the CA file ${path}: ${(error as Error).message}`, fix: 'Pass a PEM file with --ca.' })
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new BerthError({ code: 'invalid_input', message: `${path} holds no PEM certificate.`, fix: 'Pass the CA certificate in PEM form (-----BEGIN CERTIFICATE-----).' })
+  }
+  return pem
+}

@@ -1,0 +1,152 @@
+// Commands that change something: rm, login, logout, trust, import-docker-logins; and registries.
+import { readFileSync } from 'node:fs'
+import { BerthError } from '../../../shared/errors'
+import { garbageCollectionNote } from '../../../shared/types'
+import type { RegistryProfile } from '../../../shared/types'
+import { parseImageReference, parseRegistryAddress } from '../../http/reference'
+import { deleteTags, previewDelete } from '../../operations/delete-tags'
+import { fetchServerCertificate } from '../../trust/server-certificate'
+import { normalizeFingerprint, trustCa } from '../../stores/profiles/profile-trust'
+import type { CliContext } from './cli-context'
+import { printJson, printTable, sanitize, UsageError } from './cli-output'
+
+export async function rmCommand(ctx: CliContext, target: string): Promise<void> {
+  const ref = parseImageReference(target)
+  if (!ref.tag || ref.digest) throw new UsageError('rm takes <registry>/<repository>:<tag> (add --digest to delete the whole digest)')
+  const mode = ctx.flag('digest') ? 'digest' : 'tag'
+  const { client, profile } = await ctx.client(ref.registry)
+  const preview = await previewDelete(client, ref.repository, [ref.tag], mode)
+  const item = preview.items[0]
+  if (!item) throw new BerthError({ code: 'internal', message: 'The delete preview came back empty.' })
+  const going = mode === 'digest' ? item.alsoRemoved : [item.tag]
+
+  if (ctx.flag('dry-run')) {
+    if (ctx.json) return printJson(ctx.io, { dryRun: true, ...preview })
+    ctx.io.stdout(`Would delete ${mode === 'digest' ? `digest ${item.digest}, removing tags` : 'only the tag'}: ${going.map(sanitize).join(', ')}\n`)
+    return
+  }
+  if (!ctx.flag('yes')) {
+    if (!ctx.io.isTty) throw new UsageError('rm deletes from the registry: pass --yes to confirm (or --dry-run to see what would go)')
+    const question =
+      mode === 'digest'
+        ? `Delete ${item.digest} from ${ref.repository}? These tags all disappear: ${going.join(', ')} [y/N] `
+        : `Delete tag ${ref.tag} from ${ref.repository} (other tags on ${item.digest.slice(0, 19)} stay)? [y/N] `
+    if (!(await ctx.io.confirm(question))) throw new BerthError({ code: 'cancelled', message: 'Nothing was deleted.' })
+  }
+  const results = await deleteTags(client, ref.repository, [ref.tag], mode, {
+    expectedDigests: { [ref.tag]: item.digest },
+    audit: ctx.core().audit,
+    registry: profile ? new URL(profile.url).host : ref.registry,
+  })
+  if (ctx.json) printJson(ctx.io, { results, note: garbageCollectionNote })
+  for (const r of results) {
+    if (!r.ok && r.error) throw new BerthError(r.error)
+    if (!ctx.json) ctx.io.stdout(`Deleted ${r.removedTags.map(sanitize).join(', ')} (${r.method ?? mode}). ${garbageCollectionNote}\n`)
+  }
+}
+
+async function profileForLogin(ctx: CliContext, registry: string): Promise<RegistryProfile> {
+  const core = ctx.core()
+  const endpoint = parseRegistryAddress(registry, { insecure: ctx.flag('insecure') })
+  const existing = core.profiles.findByHost(endpoint.host)
+  if (existing) return existing
+  const view = await core.api.saveRegistry({ profile: { name: endpoint.host, url: endpoint.url, insecure: ctx.flag('insecure') } })
+  return view
+}
+
+export async function loginCommand(ctx: CliContext, registry: string): Promise<void> {
+  const username = ctx.string('username')
+  if (!username) throw new UsageError('login needs --username (and the secret on standard input with --password-stdin)')
+  const secret = await ctx.stdinSecret()
+  if (secret === null) throw new UsageError('login reads the secret from standard input: pass --password-stdin (never put it on the command line)')
+  const profile = await profileForLogin(ctx, registry)
+  const view = await ctx.core().api.login({ registryId: profile.id, username, secret })
+  if (ctx.json) return printJson(ctx.io, view)
+  ctx.io.stdout(`Stored the credentials for ${sanitize(username)}@${new URL(view.url).host} in the system keychain.\n`)
+}
+
+export async function logoutCommand(ctx: CliContext, registry: string): Promise<void> {
+  const core = ctx.core()
+  const endpoint = parseRegistryAddress(registry, { insecure: true })
+  const profile = core.profiles.findByHost(endpoint.host)
+  if (!profile) throw new BerthError({ code: 'not_found', message: `No saved registry for ${endpoint.host}.`, fix: 'List them with: berth registries' })
+  const view = await core.api.logout({ registryId: profile.id })
+  if (ctx.json) return printJson(ctx.io, view)
+  ctx.io.stdout(`Removed the stored credentials for ${endpoint.host} from the keychain.\n`)
+}
+
+export async function registriesCommand(ctx: CliContext): Promise<void> {
+  const views = await ctx.core().api.listRegistries({})
+  if (ctx.json) return printJson(ctx.io, views)
+  if (views.length === 0) {
+    ctx.io.stdout('No registries yet. Add one with: berth login <registry> --username U --password-stdin\n')
+    return
+  }
+  printTable(
+    ctx.io,
+    ['ID', 'URL', 'KIND', 'USER', 'CREDENTIAL', 'TRUST'],
+    views.map((v) => [v.id, v.url, v.kind, v.username ?? '-', v.hasCredential ? 'keychain' : 'none', v.pinnedFingerprint ? 'pinned' : v.caPem ? 'custom CA' : 'system']),
+  )
+}
+
+export async function trustCommand(ctx: CliContext, registry: string): Promise<void> {
+  const core = ctx.core()
+  const endpoint = parseRegistryAddress(registry, { insecure: false })
+  const url = new URL(endpoint.url)
+  const port = Number(url.port || 443)
+  const presented = await fetchServerCertificate(url.hostname, port)
+  const caFile = ctx.string('ca')
+  const fingerprint = ctx.string('fingerprint')
+  if (ctx.flag('show') || (!caFile && !fingerprint)) {
+    if (ctx.json) return printJson(ctx.io, { ...presented, pem: undefined })
+    ctx.io.stdout(
+      [
+        `Subject:             ${sanitize(presented.subject)}`,
+        `Issuer:              ${sanitize(presented.issuer)}`,
+        `Valid:               ${presented.validFrom} → ${presented.validTo}`,
+        `SHA-256 fingerprint: ${presented.fingerprint256}`,
+        `Self-signed:         ${presented.selfSigned ? 'yes' : 'no'}`,
+        '',
+        `Trust it with: berth trust ${registry} --fingerprint ${presented.fingerprint256}`,
+      ].join('\n') + '\n',
+    )
+    return
+  }
+  let profile = core.profiles.findByHost(endpoint.host)
+  profile ??= await core.api.saveRegistry({ profile: { name: endpoint.host, url: endpoint.url } })
+  if (fingerprint) {
+    const wanted = normalizeFingerprint(fingerprint)
+    // Pin only what the server presents right now: a typo must not pin a stranger's certificate.
+    if (wanted !== presented.fingerprint256) {
+      throw new BerthError({
+        code: 'tls_changed',
+        message: `${endpoint.host} presents a certificate with fingerprint ${presented.fingerprint256}, not ${wanted}.`,
+        fix: 'Check the fingerprint with the registry administrator; nothing was trusted.',
+        certificate: presented,
+        expectedFingerprint: wanted,
+      })
+    }
+    await core.api.trustCertificate({ registryId: profile.id, fingerprint: wanted })
+    ctx.io.stdout(`Pinned ${wanted} for ${endpoint.host}.\n`)
+  } else if (caFile) {
+    trustCa(core.profiles, profile.id, readFileSync(caFile, 'utf8'))
+    ctx.io.stdout(`Trusting the CA in ${caFile} for ${endpoint.host} only.\n`)
+  }
+}
+
+export async function importDockerLoginsCommand(ctx: CliContext): Promise<void> {
+  const core = ctx.core()
+  const candidates = await core.api.scanDockerLogins({})
+  if (ctx.flag('dry-run') || candidates.length === 0) {
+    if (ctx.json) return printJson(ctx.io, candidates)
+    if (candidates.length === 0) ctx.io.stdout('No docker or podman logins found.\n')
+    else printTable(ctx.io, ['KEY', 'REGISTRY', 'USER', 'SOURCE'], candidates.map((c) => [c.key, c.registryUrl, c.username ?? '-', c.source]))
+    return
+  }
+  const only = ctx.string('only')?.split(',')
+  const keys = candidates.map((c) => c.key).filter((k) => !only || only.includes(k))
+  if (keys.length === 0) throw new UsageError('--only matched none of the logins found (see --dry-run)')
+  const imported = await core.api.importDockerLogins({ keys })
+  if (ctx.json) return printJson(ctx.io, imported)
+  ctx.io.stdout(`Imported ${imported.length} login${imported.length === 1 ? '' : 's'} into the keychain: ${imported.map((v) => new URL(v.url).host).join(', ')}\n`)
+}

@@ -1,0 +1,228 @@
+// Challenge-driven registry auth (DIST docs/content/spec/auth/{token,oauth,scope}.md): requests go
+// out without credentials until the registry challenges; Basic is then sent on every request,
+// Bearer tokens are fetched per scope set, cached until shortly before expiry, shared by
+// concurrent requests (one token request in flight per key), and renewed once when the registry
+// rejects them. Credentials are asked for only when challenged and never put in messages.
+import { BerthError } from '../../shared/errors'
+import { parseChallenges, pickChallenge, resolveRealm } from './challenge'
+import { hostnameOf, isLoopbackHost, isPrivateOrLinkLocalHost } from './host-address'
+import { systemClock, type Clock } from './http-clock'
+import { mergeScopes, scopeCacheKey, scopesFromChallenge } from './scope'
+import { fetchToken, type FetchedToken } from './http-token'
+import { headerValues, type HttpResponse, type Transport } from './transport'
+import type { Challenge, CredentialSource, RegistryCredential, RegistryEndpoint } from './client-types'
+
+export interface RegistryAuthOptions {
+  transport: Transport
+  endpoint: RegistryEndpoint
+  credentials?: CredentialSource
+  clock?: Clock
+  /** Called with a refresh token the token server issued, so the credentials layer can store it. */
+  onRefreshToken?: (token: string) => void
+}
+
+interface BearerState {
+  realm: URL
+  service: string | undefined
+}
+
+type SchemeState = { kind: 'unknown' } | { kind: 'basic' } | { kind: 'bearer'; bearer: BearerState }
+
+interface CachedToken {
+  token: string
+  refreshAt: number
+}
+
+/** Seconds before expiry a cached token is renewed (DIST token.md: clients refresh early). */
+const refreshMarginMs = 5_000
+
+/**
+ * The token realm is chosen by the registry — by whoever answers as the registry — so credentials
+ * only go where a real registry would send them: https for an https registry, and no loopback,
+ * private or link-local address unless it is the registry's own host (an internet registry pointing
+ * us at 127.0.0.1 or 169.254.169.254 would make Berth send credentials to local services).
+ */
+export function checkRealm(realm: URL, endpoint: RegistryEndpoint): void {
+  const registry = new URL(endpoint.url)
+  if (registry.protocol === 'https:' && realm.protocol !== 'https:') {
+    throw new BerthError({
+      code: 'unsafe_realm',
+      message: `The registry ${endpoint.host} uses https but its token realm ${realm.origin} is plain http; Berth will not send credentials there.`,
+      fix: 'Configure the token server behind https.',
+    })
+  }
+  const registryHost = hostnameOf(registry.host)
+  const realmHost = hostnameOf(realm.host)
+  // REGISTRY-NOTES "Auth": no loopback/private/link-local realm unless it is the registry host
+  // (both on loopback counts: a local registry with its token server on another port). Merely
+  // being private too is not enough: a registry on 127.0.0.1 or 10.0.0.5 must not make Berth send
+  // credentials to 10.1.2.3 or 169.254.169.254 (test/integration/faults-auth.test.ts).
+  const sameHost = realmHost === registryHost || (isLoopbackHost(realmHost) && isLoopbackHost(registryHost))
+  const refuse = !sameHost && isPrivateOrLinkLocalHost(realmHost)
+  if (refuse) {
+    throw new BerthError({
+      code: 'unsafe_realm',
+      message: `The registry ${endpoint.host} sent a token realm on a local or private address (${realm.host}); Berth will not send credentials there.`,
+      fix: 'If this is really your setup, address the registry by its local address too; otherwise the registry (or something in between) is misconfigured or hostile.',
+    })
+  }
+}
+
+export interface RegistryAuth {
+  /** Authorization for a request needing `scopes`, from what earlier challenges taught; undefined before any. */
+  authorization(scopes: string[]): Promise<string | undefined>
+  /**
+   * After a 401: learns the challenge and returns the Authorization to retry with, or null when a
+   * retry cannot help (no credentials, same Authorization again, unknown scheme).
+   */
+  afterUnauthorized(response: HttpResponse, scopes: string[], sent: string | undefined): Promise<string | null>
+  /** Records the challenge of a 401 (ping) without fetching anything. */
+  observe(response: HttpResponse): Challenge[]
+  /** True once the credential source returned credentials (we are someone, not anonymous). */
+  hasCredentials(): boolean
+}
+
+function basicHeader(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
+}
+
+export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
+  const clock = options.clock ?? systemClock
+  const { transport, endpoint } = options
+  let scheme: SchemeState = { kind: 'unknown' }
+  let credentialPromise: Promise<RegistryCredential | null> | undefined
+  let gotCredentials = false
+  // A refresh token the token server rotated replaces the one we were given, for this session.
+  let rotatedRefreshToken: string | undefined
+  const tokens = new Map<string, CachedToken>()
+  const inflight = new Map<string, Promise<CachedToken>>()
+  // insufficient_scope taught us a request needs more scopes than we derived: remember it.
+  const scopeUpgrades = new Map<string, string[]>()
+
+  function credential(): Promise<RegistryCredential | null> {
+    credentialPromise ??= (options.credentials ? options.credentials() : Promise.resolve(null)).then(
+      (cred) => {
+        gotCredentials = cred !== null
+        return cred
+      },
+      (error: unknown) => {
+        // A locked keychain now is not a locked keychain forever: ask again next time.
+        credentialPromise = undefined
+        throw error
+      },
+    )
+    return credentialPromise
+  }
+
+  async function basicAuthorization(): Promise<string | undefined> {
+    const cred = await credential()
+    if (cred === null) return undefined
+    if (cred.kind === 'basic') return basicHeader(cred.username, cred.password)
+    return basicHeader(cred.username ?? '<token>', rotatedRefreshToken ?? cred.refreshToken)
+  }
+
+  function learn(response: HttpResponse): Challenge | null {
+    const challenges = parseChallenges(headerValues(response.headers, 'www-authenticate'))
+    const picked = pickChallenge(challenges)
+    if (!picked) return null
+    if (picked.scheme === 'basic') {
+      scheme = { kind: 'basic' }
+      return picked
+    }
+    const rawRealm = picked.params.realm
+    if (rawRealm === undefined || rawRealm.length === 0) {
+      throw new BerthError({
+        code: 'invalid_response',
+        message: `${endpoint.host} asked for a bearer token without saying where to get one (no realm).`,
+        fix: 'The registry is misconfigured: its auth.token.realm setting is empty.',
+      })
+    }
+    const realm = resolveRealm(rawRealm, response.url)
+    checkRealm(realm, endpoint)
+    scheme = { kind: 'bearer', bearer: { realm, service: picked.params.service } }
+    return picked
+  }
+
+  function requestKey(scopes: string[]): string {
+    return JSON.stringify([...scopes].sort())
+  }
+
+  /**
+   * A cached token, or one token request shared by everyone needing the same key. The shared
+   * request deliberately ignores any one caller's AbortSignal: cancelling one listing must not
+   * fail the others waiting on the same token (the request is small and bounded by timeouts).
+   */
+  async function token(bearer: BearerState, scopes: string[]): Promise<CachedToken> {
+    const key = scopeCacheKey(bearer.realm.href, bearer.service, scopes)
+    const cached = tokens.get(key)
+    if (cached && cached.refreshAt > clock.now()) return cached
+    const pending = inflight.get(key)
+    if (pending) return pending
+    const started = (async (): Promise<CachedToken> => {
+      const cred = await credential()
+      const fetched: FetchedToken = await fetchToken({
+        transport,
+        realm: bearer.realm,
+        service: bearer.service,
+        scopes,
+        credential: cred,
+        refreshToken: rotatedRefreshToken,
+        now: clock.now(),
+        checkRedirect: (target) => checkRealm(target, endpoint),
+      })
+      if (fetched.refreshToken !== undefined && fetched.refreshToken !== (rotatedRefreshToken ?? (cred?.kind === 'refresh_token' ? cred.refreshToken : undefined))) {
+        rotatedRefreshToken = fetched.refreshToken
+        options.onRefreshToken?.(fetched.refreshToken)
+      }
+      const lifetime = fetched.expiresAt - clock.now()
+      const entry = { token: fetched.token, refreshAt: fetched.expiresAt - Math.min(refreshMarginMs, Math.max(0, lifetime) / 4) }
+      tokens.set(key, entry)
+      return entry
+    })()
+    inflight.set(key, started)
+    try {
+      return await started
+    } finally {
+      inflight.delete(key)
+    }
+  }
+
+  function dropToken(value: string): void {
+    for (const [key, cached] of tokens) if (`Bearer ${cached.token}` === value) tokens.delete(key)
+  }
+
+  return {
+    async authorization(scopes) {
+      if (scheme.kind === 'basic') return basicAuthorization()
+      if (scheme.kind !== 'bearer') return undefined
+      const needed = scopeUpgrades.get(requestKey(scopes)) ?? scopes
+      return `Bearer ${(await token(scheme.bearer, needed)).token}`
+    },
+
+    async afterUnauthorized(response, scopes, sent) {
+      const challenge = learn(response)
+      if (!challenge) return null
+      if (scheme.kind === 'basic') {
+        const next = await basicAuthorization()
+        return next === undefined || next === sent ? null : next
+      }
+      if (scheme.kind !== 'bearer') return null
+      const challenged = scopesFromChallenge(challenge)
+      const known = scopeUpgrades.get(requestKey(scopes)) ?? scopes
+      // insufficient_scope: the challenged scope goes first (some token servers only grant the first).
+      const needed = challenge.params.error === 'insufficient_scope' ? mergeScopes([...challenged, ...known]) : mergeScopes([...known, ...challenged])
+      if (needed.length !== known.length || needed.some((s, i) => s !== known[i])) scopeUpgrades.set(requestKey(scopes), needed)
+      if (sent !== undefined) dropToken(sent)
+      const next = `Bearer ${(await token(scheme.bearer, needed)).token}`
+      return next === sent ? null : next
+    },
+
+    hasCredentials: () => gotCredentials,
+
+    observe(response) {
+      const challenges = parseChallenges(headerValues(response.headers, 'www-authenticate'))
+      if (pickChallenge(challenges)) learn(response)
+      return challenges
+    },
+  }
+}

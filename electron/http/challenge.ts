@@ -1,0 +1,232 @@
+// RFC 7235 §4.1 WWW-Authenticate parsing. Registries send several challenges in one header or
+// across headers, quote values that contain commas (`scope="repository:a:pull,push"`), and some
+// add garbage: parse what follows the grammar, skip the rest, never throw.
+import { BerthError } from '../../shared/errors'
+import { hostnameOf, isLoopbackHost, isPrivateOrLinkLocalHost } from './host-address'
+import { sanitizeForMessage } from './sanitize'
+import type { Challenge } from './client-types'
+
+/** A header longer than this is not a challenge we want to spend time on. */
+export const maxChallengeHeaderLength = 16 * 1024
+
+/** Key under which a token68 credential form (RFC 7235 §2.1) is stored in `params`. */
+export const token68Param = 'token68'
+
+// RFC 7230 §3.2.6 tchar
+const tchar = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/
+// RFC 7235 §2.1 token68 characters (before the optional trailing '=')
+const token68char = /[A-Za-z0-9\-._~+/]/
+
+class Cursor {
+  pos = 0
+  constructor(readonly text: string) {}
+  get done(): boolean {
+    return this.pos >= this.text.length
+  }
+  peek(): string {
+    return this.text.charAt(this.pos)
+  }
+  skipSpaces(): void {
+    while (!this.done && (this.peek() === ' ' || this.peek() === '\t')) this.pos++
+  }
+  skipSpacesAndCommas(): void {
+    while (!this.done && /[ \t,\r\n]/.test(this.peek())) this.pos++
+  }
+  readToken(): string {
+    const start = this.pos
+    while (!this.done && tchar.test(this.peek())) this.pos++
+    return this.text.slice(start, this.pos)
+  }
+  /** Reads a quoted-string starting at `"`; null when unterminated. */
+  readQuoted(): string | null {
+    let out = ''
+    let i = this.pos + 1
+    while (i < this.text.length) {
+      const c = this.text.charAt(i)
+      if (c === '\\' && i + 1 < this.text.length) {
+        out += this.text.charAt(i + 1)
+        i += 2
+      } else if (c === '"') {
+        this.pos = i + 1
+        return out
+      } else {
+        out += c
+        i++
+      }
+    }
+    return null
+  }
+  /** Skips to the next comma outside a quoted string (error recovery). */
+  skipToComma(): void {
+    let quoted = false
+    while (!this.done) {
+      const c = this.peek()
+      if (quoted && c === '\\') this.pos++
+      else if (c === '"') quoted = !quoted
+      else if (c === ',' && !quoted) return
+      this.pos++
+    }
+  }
+}
+
+/** True when the cursor stands on `token BWS "="` (an auth-param), not on a token68 or a scheme. */
+function atAuthParam(c: Cursor): boolean {
+  let i = c.pos
+  const text = c.text
+  while (i < text.length && tchar.test(text.charAt(i))) i++
+  if (i === c.pos) return false
+  while (i < text.length && (text.charAt(i) === ' ' || text.charAt(i) === '\t')) i++
+  if (text.charAt(i) !== '=') return false
+  // token68 may end in '=' padding: `abc==` or `abc=` followed by end/comma is a token68.
+  let j = i + 1
+  while (j < text.length && (text.charAt(j) === ' ' || text.charAt(j) === '\t')) j++
+  return j < text.length && text.charAt(j) !== ',' && text.charAt(j) !== '='
+}
+
+/** Reads a token68 when the rest of the challenge is one; else leaves the cursor alone. */
+function readToken68(c: Cursor): string | null {
+  let i = c.pos
+  const text = c.text
+  while (i < text.length && token68char.test(text.charAt(i))) i++
+  if (i === c.pos) return null
+  while (i < text.length && text.charAt(i) === '=') i++
+  let j = i
+  while (j < text.length && (text.charAt(j) === ' ' || text.charAt(j) === '\t')) j++
+  if (j < text.length && text.charAt(j) !== ',') return null
+  const value = text.slice(c.pos, i)
+  c.pos = j
+  return value
+}
+
+function parseOne(header: string): Challenge[] {
+  const challenges: Challenge[] = []
+  const c = new Cursor(header)
+  while (!c.done) {
+    c.skipSpacesAndCommas()
+    if (c.done) break
+    const scheme = c.readToken()
+    if (!scheme) {
+      // Not a token: skip this element up to the next comma (quote-aware) and try again.
+      // The cursor is not on a comma here, so this always advances.
+      c.skipToComma()
+      continue
+    }
+    // A scheme must be followed by whitespace, a comma or the end.
+    if (!c.done && !/[ \t,]/.test(c.peek())) {
+      c.skipToComma()
+      continue
+    }
+    const params = new Map<string, string>()
+    c.skipSpaces()
+    const token68 = atAuthParam(c) ? null : readToken68(c)
+    if (token68 !== null) {
+      params.set(token68Param, token68)
+    } else {
+      while (!c.done) {
+        c.skipSpacesAndCommas()
+        if (!atAuthParam(c)) break
+        const name = c.readToken().toLowerCase()
+        c.skipSpaces()
+        c.pos++ // '='
+        c.skipSpaces()
+        let value: string | null
+        if (c.peek() === '"') {
+          value = c.readQuoted()
+          if (value === null) {
+            // Unterminated quote: nothing after it can be trusted.
+            c.pos = c.text.length
+          }
+        } else {
+          value = c.readToken()
+        }
+        c.skipSpaces()
+        if (!c.done && c.peek() !== ',') {
+          // Junk after the value (`realm="a"x`): drop this parameter.
+          value = null
+          c.skipToComma()
+        }
+        // RFC 7235 §2.2: each name appears once; keep the first.
+        if (value !== null && name && !params.has(name)) params.set(name, value)
+      }
+    }
+    challenges.push({ scheme: scheme.toLowerCase(), params: Object.fromEntries(params) })
+  }
+  return challenges
+}
+
+/** Every challenge of one or several WWW-Authenticate header values, in order. Never throws. */
+export function parseChallenges(header: string | string[] | null | undefined): Challenge[] {
+  if (header === null || header === undefined) return []
+  const values = Array.isArray(header) ? header : [header]
+  const out: Challenge[] = []
+  for (const value of values) {
+    if (typeof value !== 'string' || value.length > maxChallengeHeaderLength) continue
+    out.push(...parseOne(value))
+  }
+  return out
+}
+
+/** Bearer when offered (token auth), else Basic (ECR and plain htpasswd registries). */
+export function pickChallenge(challenges: readonly Challenge[]): Challenge | null {
+  return challenges.find((ch) => ch.scheme === 'bearer') ?? challenges.find((ch) => ch.scheme === 'basic') ?? null
+}
+
+/**
+ * The token endpoint as an absolute URL. A relative realm resolves against the request URL
+ * (RFC 7235 does not forbid it and some registries behind proxies send `/jwt/auth`).
+ */
+export function resolveRealm(realm: string, requestUrl: string): URL {
+  let url: URL
+  try {
+    url = new URL(realm, requestUrl)
+  } catch (error) {
+    throw new BerthError(
+      { code: 'unsafe_realm', message: `The registry's token realm "${sanitizeForMessage(realm)}" is not a valid URL.`, fix: 'Check the registry address; the registry itself may be misconfigured.' },
+      { cause: error },
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new BerthError({
+      code: 'unsafe_realm',
+      message: `The registry's token realm uses ${url.protocol} — only http(s) token servers are contacted.`,
+      fix: 'The registry is misconfigured or hostile; Berth will not send credentials there.',
+    })
+  }
+  if (url.username || url.password) {
+    throw new BerthError({
+      code: 'unsafe_realm',
+      message: 'The registry\'s token realm embeds credentials in its URL; Berth will not use it.',
+      fix: 'Fix the token realm in the registry configuration.',
+    })
+  }
+  return url
+}
+
+/**
+ * The realm guard of REGISTRY-NOTES "Auth": the realm is often another host by design (Docker Hub,
+ * GitLab), so instead of pinning it we refuse the dangerous cases: an http realm for an https
+ * registry (credentials in clear), and a loopback/private/link-local realm unless it is the
+ * registry's own host (a public registry must not make us send credentials into our own network).
+ * Both on loopback (a local lab: registry and token server on different ports) is allowed.
+ */
+export function assertRealmAllowed(realm: URL, registryUrl: string): void {
+  const registry = new URL(registryUrl)
+  if (registry.protocol === 'https:' && realm.protocol !== 'https:') {
+    throw new BerthError({
+      code: 'unsafe_realm',
+      message: `The registry ${registry.host} asked for credentials to be sent over plain http to ${realm.host}.`,
+      fix: 'Fix the token realm in the registry configuration so that it uses https.',
+    })
+  }
+  const realmHost = hostnameOf(realm.host)
+  const registryHost = hostnameOf(registry.host)
+  if (realmHost === registryHost) return
+  if (isLoopbackHost(realmHost) && isLoopbackHost(registryHost)) return
+  if (isPrivateOrLinkLocalHost(realmHost)) {
+    throw new BerthError({
+      code: 'unsafe_realm',
+      message: `The registry ${registry.host} points its token realm at ${realm.host}, a loopback, private or link-local address; Berth will not send credentials there.`,
+      fix: 'If this is intended, address the registry by that same host, or fix the token realm in the registry configuration.',
+    })
+  }
+}

@@ -1,0 +1,142 @@
+// The socket factory of one registry's undici Agent. It applies that registry's TLS trust (its own
+// CA certificates on top of the system roots, a client certificate, or a pinned fingerprint) to
+// connections to that registry only, and remembers the certificate each server presented so ping
+// and error messages can show it. Nothing here is process-wide (REGISTRY-NOTES "TLS").
+import { createSecureContext, rootCertificates, type TLSSocket } from 'node:tls'
+import { buildConnector } from 'undici'
+import { BerthError } from '../../shared/errors'
+import type { CertificateInfo } from '../../shared/types'
+import { normalizeFingerprint } from '../trust/fingerprint'
+import { certificateInfoFromDer } from '../trust/server-certificate'
+import type { TlsTrust } from './client-types'
+
+export interface TlsConnectorOptions {
+  /** host[:port] of the registry: the pin applies to connections to exactly this authority. */
+  registryHost: string
+  trust?: TlsTrust
+  connectTimeoutMs: number
+}
+
+export interface RegistryConnector {
+  connect: buildConnector.connector
+  /** The leaf certificate the server at host:port presented on the last TLS handshake. */
+  lastCertificate(hostAndPort: string): CertificateInfo | undefined
+}
+
+function authorityOf(hostname: string, port: string, protocol: string): string {
+  const effectivePort = port || (protocol === 'https:' ? '443' : '80')
+  const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname
+  return `${host}:${effectivePort}`
+}
+
+function registryAuthority(registryHost: string): string {
+  // registryHost is host[:port]; URL parsing handles IPv6 brackets and default ports for us.
+  const url = new URL(`https://${registryHost}`)
+  return authorityOf(url.hostname, url.port, 'https:')
+}
+
+function peerCertificate(socket: TLSSocket): CertificateInfo | undefined {
+  const peer = socket.getPeerCertificate(false)
+  if (peer.raw === undefined || peer.raw.length === 0) return undefined
+  try {
+    const { pem: _pem, ...info } = certificateInfoFromDer(peer.raw)
+    return info
+  } catch {
+    return undefined
+  }
+}
+
+export function createRegistryConnector(options: TlsConnectorOptions): RegistryConnector {
+  const trust = options.trust
+  // Node's `ca` REPLACES the bundled roots, so the system roots are passed along explicitly.
+  const ca = trust && trust.caPems.length > 0 ? [...rootCertificates, ...trust.caPems] : undefined
+  const clientCert = trust?.clientCert ? { cert: trust.clientCert.certPem, key: trust.clientCert.keyPem } : {}
+  const certificates = new Map<string, CertificateInfo>()
+  const pinnedAuthority = trust?.pinnedFingerprint ? registryAuthority(options.registryHost) : undefined
+  const pin = trust?.pinnedFingerprint ? normalizeFingerprint(trust.pinnedFingerprint) : undefined
+
+  // One secure context per registry, built once: passing `ca` to every tls.connect rebuilds a
+  // context from ~150 roots per connection (~20 ms of CPU each), which dominated cold listings.
+  const trustContext = ca || trust?.clientCert ? { secureContext: createSecureContext({ ...(ca ? { ca } : {}), ...clientCert }) } : {}
+  const verifying = buildConnector({ timeout: options.connectTimeoutMs, ...trustContext })
+  // Why chain verification is off for the pinned registry, and only for it: the user pinned a
+  // certificate that no CA vouches for (self-signed, private CA they did not import), so chain
+  // verification can never pass. The pin replaces it: the socket is handed to undici — and so gets
+  // its first request byte — only after the presented leaf's SHA-256 equals the pin exactly, which
+  // is a stronger binding than a chain. Session resumption is off so every connection shows its
+  // certificate.
+  const pinned =
+    pin === undefined
+      ? undefined
+      : buildConnector({ timeout: options.connectTimeoutMs, ...clientCert, rejectUnauthorized: false, checkServerIdentity: () => undefined, maxCachedSessions: 0 })
+  // Other ports of the pinned host (a token realm on :443 next to a registry on :5050) keep normal
+  // verification; only when it fails do they get the same answer the user gave for this host: the
+  // pinned certificate, and only it, is accepted. A certificate names a host, not a port.
+  // `rejectUnauthorized: false` only defers the decision: Node still computes `authorized`
+  // (chain + host name) and the socket is refused below unless authorized or pinned.
+  const samePinnedHost =
+    pin === undefined ? undefined : buildConnector({ timeout: options.connectTimeoutMs, ...trustContext, rejectUnauthorized: false, maxCachedSessions: 0 })
+  const pinnedHostname = pinnedAuthority?.slice(0, pinnedAuthority.lastIndexOf(':'))
+
+  const refuse = (socket: TLSSocket, callback: buildConnector.Callback, error: BerthError): void => {
+    socket.destroy()
+    callback(error, null)
+  }
+
+  const connect: buildConnector.connector = (connectOptions, callback) => {
+    const authority = authorityOf(connectOptions.hostname, connectOptions.port, connectOptions.protocol)
+    const isHttps = connectOptions.protocol === 'https:'
+    const mode = !isHttps || pin === undefined ? 'verify' : authority === pinnedAuthority ? 'pin' : authority.slice(0, authority.lastIndexOf(':')) === pinnedHostname ? 'verify-or-pin' : 'verify'
+    const base = mode === 'pin' ? pinned : mode === 'verify-or-pin' ? samePinnedHost : verifying
+    ;(base ?? verifying)(connectOptions, (error, socket) => {
+      if (error !== null) {
+        callback(error, null)
+        return
+      }
+      if (!isHttps) {
+        callback(null, socket)
+        return
+      }
+      const tlsSocket = socket as TLSSocket
+      const certificate = peerCertificate(tlsSocket)
+      if (certificate) certificates.set(authority, certificate)
+      const matchesPin = certificate !== undefined && certificate.fingerprint256 === pin
+      if (mode === 'verify' || matchesPin || (mode === 'verify-or-pin' && tlsSocket.authorized)) {
+        callback(null, socket)
+        return
+      }
+      if (mode === 'verify-or-pin') {
+        refuse(
+          tlsSocket,
+          callback,
+          new BerthError({
+            code: 'tls_untrusted',
+            message: `The certificate of ${authority} is not trusted (${String(tlsSocket.authorizationError)}) and is not the one you accepted for ${pinnedHostname ?? ''}.`,
+            fix: 'Review the certificate of this server and trust its CA for this registry.',
+            ...(certificate ? { certificate } : {}),
+          }),
+        )
+        return
+      }
+      const presented = certificate ? certificate.fingerprint256 : 'none'
+      refuse(
+        tlsSocket,
+        callback,
+        new BerthError({
+          code: 'tls_changed',
+          message: `The certificate of ${authority} changed: it presented ${presented}, but you accepted ${pin ?? ''}.`,
+          fix: 'If the registry operator replaced the certificate, review the new one and accept it again; otherwise do not connect — someone may be intercepting the connection.',
+          expectedFingerprint: pin ?? '',
+          ...(certificate ? { certificate } : {}),
+        }),
+      )
+    })
+  }
+
+  return { connect, lastCertificate: (hostAndPort) => certificates.get(hostAndPort) }
+}
+
+/** host:port key used by lastCertificate, from a URL. */
+export function authorityOfUrl(url: URL): string {
+  return authorityOf(url.hostname, url.port, url.protocol)
+}

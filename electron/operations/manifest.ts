@@ -1,0 +1,292 @@
+// Manifest and image-config parsing (OCI image-spec manifest.md, image-index.md, config.md;
+// Docker image manifest v2 schema 2). Registry JSON crosses a trust boundary: every field we use
+// is validated with zod, unknown fields are tolerated (registries and tools add their own).
+import { z } from 'zod'
+import { BerthError } from '../../shared/errors'
+import type { ImageConfigInfo } from '../../shared/types'
+import { isDigest } from '../http/digest'
+import {
+  baseMediaType,
+  dockerSchema1,
+  dockerSchema1Signed,
+  isImageConfigMediaType,
+  isImageManifestMediaType,
+  isIndexMediaType,
+  isManifestMediaType,
+  isSchema1MediaType,
+  ociIndex,
+  ociManifest,
+} from '../http/media-types'
+import { sanitizeForMessage } from '../http/sanitize'
+
+export const maxManifestBytes = 4 * 1024 * 1024
+export const maxConfigBytes = 4 * 1024 * 1024
+
+export interface DescriptorPlatform {
+  os: string
+  architecture: string
+  variant?: string
+  'os.version'?: string
+}
+
+export interface Descriptor {
+  mediaType: string
+  digest: string
+  size: number
+  annotations?: Record<string, string>
+  artifactType?: string
+  platform?: DescriptorPlatform
+}
+
+export type ParsedManifest =
+  | { kind: 'image'; mediaType: string; config: Descriptor; layers: Descriptor[]; annotations: Record<string, string>; artifactType: string | null; subject: Descriptor | null }
+  | { kind: 'index'; mediaType: string; manifests: Descriptor[]; annotations: Record<string, string>; artifactType: string | null; subject: Descriptor | null }
+  | { kind: 'schema1'; mediaType: string; name: string; tag: string }
+
+const annotationsSchema = z.record(z.string(), z.string(), { error: 'annotations must map strings to strings' })
+
+const platformSchema = z.looseObject({
+  os: z.string({ error: 'platform.os must be a string' }),
+  architecture: z.string({ error: 'platform.architecture must be a string' }),
+  variant: z.string().optional(),
+  'os.version': z.string().optional(),
+})
+
+const descriptorSchema = z.looseObject({
+  mediaType: z.string({ error: 'mediaType must be a string' }),
+  digest: z.string({ error: 'digest must be a string' }).refine(isDigest, { error: (issue) => `"${sanitizeForMessage(String(issue.input), 80)}" is not a valid digest` }),
+  size: z
+    .number({ error: 'size must be a number' })
+    .int({ error: 'size must be an integer' })
+    .nonnegative({ error: 'size must not be negative' })
+    .max(Number.MAX_SAFE_INTEGER, { error: 'size is too large' }),
+  annotations: annotationsSchema.optional(),
+  artifactType: z.string().optional(),
+  platform: platformSchema.optional(),
+})
+
+const commonSchema = {
+  schemaVersion: z.literal(2, { error: 'schemaVersion must be 2' }).optional(),
+  mediaType: z.string().optional(),
+  annotations: annotationsSchema.optional(),
+  artifactType: z.string().optional(),
+  subject: descriptorSchema.optional(),
+}
+
+const imageManifestSchema = z.looseObject({
+  ...commonSchema,
+  config: descriptorSchema,
+  layers: z.array(descriptorSchema, { error: 'layers must be an array' }),
+})
+
+const indexSchema = z.looseObject({
+  ...commonSchema,
+  manifests: z.array(descriptorSchema, { error: 'manifests must be an array' }),
+})
+
+const schema1Schema = z.looseObject({
+  schemaVersion: z.literal(1),
+  name: z.string({ error: 'name must be a string' }),
+  tag: z.string({ error: 'tag must be a string' }),
+  signatures: z.array(z.unknown()).optional(),
+})
+
+function invalid(what: string, detail: string): BerthError {
+  return new BerthError({
+    code: 'invalid_response',
+    message: `The registry sent an invalid ${what}: ${detail}.`,
+    fix: 'The content is malformed or not a container image; check what was pushed to this tag.',
+  })
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
+      return path ? `${path}: ${issue.message}` : issue.message
+    })
+    .join('; ')
+}
+
+/** Parses JSON bytes into a plain object, or throws invalid_response naming `what`. */
+function decodeJsonObject(bytes: Uint8Array, max: number, what: string): Record<string, unknown> {
+  if (bytes.byteLength > max) throw invalid(what, `it is ${bytes.byteLength} bytes, more than the ${max}-byte limit`)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch {
+    throw invalid(what, 'it is not UTF-8 text')
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw invalid(what, `it is not JSON (starts with "${sanitizeForMessage(text.slice(0, 40), 40)}")`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(what, 'it is not a JSON object')
+  return value as Record<string, unknown>
+}
+
+function toDescriptor(d: z.infer<typeof descriptorSchema>): Descriptor {
+  const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size }
+  if (d.annotations) out.annotations = { ...d.annotations }
+  if (d.artifactType !== undefined) out.artifactType = d.artifactType
+  if (d.platform) {
+    const p: DescriptorPlatform = { os: d.platform.os, architecture: d.platform.architecture }
+    if (d.platform.variant !== undefined) p.variant = d.platform.variant
+    if (d.platform['os.version'] !== undefined) p['os.version'] = d.platform['os.version']
+    out.platform = p
+  }
+  return out
+}
+
+type Shape = 'image' | 'index' | 'schema1'
+
+function shapeOfMediaType(mediaType: string): Shape | null {
+  if (isIndexMediaType(mediaType)) return 'index'
+  if (isImageManifestMediaType(mediaType)) return 'image'
+  if (isSchema1MediaType(mediaType)) return 'schema1'
+  return null
+}
+
+function inferShape(body: Record<string, unknown>): Shape | null {
+  if (body.schemaVersion === 1) return 'schema1'
+  if (Array.isArray(body.manifests)) return 'index'
+  if ('config' in body && 'layers' in body) return 'image'
+  return null
+}
+
+/**
+ * The media type comes from the body, else the Content-Type (when it names a manifest type:
+ * some proxies answer `application/json`), else the shape. Throws invalid_response precisely.
+ */
+export function parseManifest(bytes: Uint8Array, contentType?: string | null): ParsedManifest {
+  const body = decodeJsonObject(bytes, maxManifestBytes, 'manifest')
+  const bodyType = typeof body.mediaType === 'string' && body.mediaType.length > 0 ? body.mediaType : null
+  const headerType = isManifestMediaType(contentType) ? baseMediaType(contentType) : null
+  const shape = (bodyType ? shapeOfMediaType(bodyType) : null) ?? (!bodyType && headerType ? shapeOfMediaType(headerType) : null) ?? inferShape(body)
+  if (shape === null) {
+    const named = bodyType ?? (contentType ? baseMediaType(contentType) : null)
+    throw invalid('manifest', named ? `unsupported media type "${sanitizeForMessage(named, 100)}" with neither manifests nor config+layers` : 'it has no mediaType and is neither an image manifest nor an index')
+  }
+  if (shape === 'schema1') {
+    const result = schema1Schema.safeParse(body)
+    if (!result.success) throw invalid('schema1 manifest', describeIssues(result.error))
+    const mediaType = bodyType ?? headerType ?? (result.data.signatures ? dockerSchema1Signed : dockerSchema1)
+    return { kind: 'schema1', mediaType, name: result.data.name, tag: result.data.tag }
+  }
+  if (shape === 'index') {
+    const result = indexSchema.safeParse(body)
+    if (!result.success) throw invalid('image index', describeIssues(result.error))
+    const m = result.data
+    return {
+      kind: 'index',
+      mediaType: bodyType ?? headerType ?? ociIndex,
+      manifests: m.manifests.map(toDescriptor),
+      annotations: { ...(m.annotations ?? {}) },
+      artifactType: m.artifactType ?? null,
+      subject: m.subject ? toDescriptor(m.subject) : null,
+    }
+  }
+  const result = imageManifestSchema.safeParse(body)
+  if (!result.success) throw invalid('image manifest', describeIssues(result.error))
+  const m = result.data
+  return {
+    kind: 'image',
+    mediaType: bodyType ?? headerType ?? ociManifest,
+    config: toDescriptor(m.config),
+    layers: m.layers.map(toDescriptor),
+    annotations: { ...(m.annotations ?? {}) },
+    artifactType: m.artifactType ?? null,
+    subject: m.subject ? toDescriptor(m.subject) : null,
+  }
+}
+
+/** Buildx attestation manifests live in the index but are not a platform (REGISTRY-NOTES). */
+export function isAttestationDescriptor(d: Descriptor): boolean {
+  if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return true
+  return d.platform?.os === 'unknown' && d.platform.architecture === 'unknown'
+}
+
+/** OCI 1.1: `artifactType`, else a config media type that is not an image config (Helm). */
+export function artifactTypeOf(m: ParsedManifest): string | null {
+  if (m.kind === 'schema1') return null
+  if (m.artifactType) return m.artifactType
+  if (m.kind === 'image' && !isImageConfigMediaType(m.config.mediaType)) return m.config.mediaType
+  return null
+}
+
+// Docker writes null for empty lists and maps; Entrypoint/Cmd may be a bare string (strslice).
+const stringList = z
+  .union([z.array(z.string()), z.string().transform((s) => [s])], { error: 'must be a list of strings' })
+  .nullable()
+  .optional()
+
+const containerConfigSchema = z.looseObject({
+  Env: stringList,
+  Entrypoint: stringList,
+  Cmd: stringList,
+  WorkingDir: z.string().nullable().optional(),
+  User: z.string().nullable().optional(),
+  ExposedPorts: z.record(z.string(), z.unknown()).nullable().optional(),
+  Labels: z.record(z.string(), z.string()).nullable().optional(),
+})
+
+const historySchema = z.looseObject({
+  created: z.string().optional(),
+  created_by: z.string().optional(),
+  comment: z.string().optional(),
+  empty_layer: z.boolean().optional(),
+})
+
+const imageConfigSchema = z.looseObject({
+  created: z.unknown().optional(),
+  architecture: z.string().optional(),
+  os: z.string().optional(),
+  variant: z.string().optional(),
+  config: containerConfigSchema.nullable().optional(),
+  history: z.array(historySchema).nullable().optional(),
+})
+
+/**
+ * ISO-8601 or null. The Unix epoch (reproducible builds, SOURCE_DATE_EPOCH=0) and anything
+ * before it (Go's zero time 0001-01-01) mean "unknown", not a real build date.
+ */
+export function normalizeCreated(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return null
+  const time = new Date(value).getTime()
+  if (Number.isNaN(time) || time <= 0) return null
+  return new Date(time).toISOString()
+}
+
+export function parseImageConfig(bytes: Uint8Array): ImageConfigInfo & { created: string | null } {
+  const body = decodeJsonObject(bytes, maxConfigBytes, 'image config')
+  const result = imageConfigSchema.safeParse(body)
+  if (!result.success) throw invalid('image config', describeIssues(result.error))
+  const c = result.data
+  const cc = c.config ?? {}
+  const info: ImageConfigInfo & { created: string | null } = {
+    created: normalizeCreated(c.created),
+    env: cc.Env ?? [],
+    entrypoint: cc.Entrypoint ?? null,
+    cmd: cc.Cmd ?? null,
+    exposedPorts: Object.keys(cc.ExposedPorts ?? {}),
+    labels: { ...(cc.Labels ?? {}) },
+    history: (c.history ?? []).map((h) => {
+      const entry: ImageConfigInfo['history'][number] = {}
+      const created = normalizeCreated(h.created)
+      if (created) entry.created = created
+      if (h.created_by !== undefined) entry.createdBy = h.created_by
+      if (h.comment !== undefined) entry.comment = h.comment
+      if (h.empty_layer !== undefined) entry.emptyLayer = h.empty_layer
+      return entry
+    }),
+  }
+  if (c.os !== undefined) info.os = c.os
+  if (c.architecture !== undefined) info.architecture = c.architecture
+  if (c.variant !== undefined) info.variant = c.variant
+  if (cc.WorkingDir) info.workingDir = cc.WorkingDir
+  if (cc.User) info.user = cc.User
+  return info
+}

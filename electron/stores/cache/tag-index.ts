@@ -1,0 +1,219 @@
+// Tag → digest hints per registry host + repository, persisted next to the digest cache. A hint only
+// decides how a tag is resolved: with a hint, HEAD (revalidating it) and take the manifest from the
+// digest cache; without one, GET the manifest by tag, which brings digest and bytes in one request.
+// A hint is never reported as a tag's digest: the registry's answer NOW always is (tags move).
+// Beside the hints, the details last derived for each digest: what the app shows at once, marked
+// "checking", when it opens a repository it has seen (cached-details.ts). Verified rows are always
+// derived again from hash-checked content, never taken from this file.
+// The file is not trusted either: schema-validated on load, discarded whole when anything is off.
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import type { DigestDetails } from '../../../shared/types'
+import { isDigest } from '../../http/digest'
+
+export interface RepositoryTagHints {
+  /** The digest this tag had when last seen, if any: a hint to revalidate, never an answer. */
+  get(tag: string): string | undefined
+  /** Records what the registry answered for `tag` just now. */
+  set(tag: string, digest: string): void
+  /** Forgets `tag` (the registry answered 404, or its answer could not be trusted). */
+  forget(tag: string): void
+  /** Every tag with a hint and its digest. */
+  entries(): IterableIterator<[string, string]>
+  /** The details last derived for `digest` in this repository, if kept. */
+  details(digest: string): DigestDetails | undefined
+  /** Keeps the details derived (from verified content) for the digest of `details`. */
+  setDetails(details: DigestDetails): void
+  /** Writes the hints atomically when they changed since the last save; never rejects. */
+  save(): Promise<void>
+  /**
+   * Saves a second from now unless a save is already due then: the app asks for details in many
+   * small batches, and writing the whole repository's file after each one would be wasted work.
+   */
+  saveSoon(): void
+}
+
+export interface TagIndex {
+  /** The hints of one repository, read from disk at most once per index (then kept in memory). */
+  open(host: string, repository: string): Promise<RepositoryTagHints>
+  /** Saves every repository opened so far that changed; never rejects. */
+  flush(): Promise<void>
+}
+
+const saveDelayMs = 1000
+
+const maxTagLength = 128
+
+const digestSchema = z.string().refine(isDigest)
+const short = z.string().max(1000)
+const nullableCount = z.number().nonnegative().nullable()
+
+const platformSchema = z.object({ os: short, architecture: short, variant: short.optional(), digest: digestSchema, mediaType: short, size: nullableCount })
+
+const digestDetailsSchema = z.object({
+  digest: digestSchema,
+  mediaType: short,
+  kind: z.enum(['image', 'index', 'artifact', 'schema1', 'unknown']),
+  configDigest: digestSchema.nullable(),
+  size: nullableCount,
+  sizeNote: short,
+  created: short.nullable(),
+  createdSource: z.enum(['config', 'annotation', 'pushed', 'unknown']),
+  pushed: short.nullable().optional(),
+  platforms: z.array(platformSchema).max(1000),
+  platform: z.object({ os: short, architecture: short, variant: short.optional() }).optional(),
+  attestations: z.number().int().nonnegative(),
+  artifactType: short.nullable(),
+}) satisfies z.ZodType<DigestDetails>
+
+const indexFileSchema = z.object({
+  // 1: hints only (Berth before details were kept); still read.
+  version: z.union([z.literal(1), z.literal(2)]),
+  host: z.string(),
+  repository: z.string(),
+  tags: z.record(z.string().max(maxTagLength), digestSchema),
+  details: z.record(digestSchema, digestDetailsSchema).optional(),
+})
+
+/** ~10× a 10,000-tag repository's file with details (~5 MB): anything larger is not ours. */
+export const maxIndexFileBytes = 64 * 1024 * 1024
+
+/** `directory` omitted: memory only (hints last as long as the index). */
+export function createTagIndex(options: { directory?: string } = {}): TagIndex {
+  const open = new Map<string, Promise<RepositoryTagHints>>()
+  return {
+    open(host, repository) {
+      const key = `${host}\n${repository}`
+      let hints = open.get(key)
+      if (!hints) {
+        hints = openRepository(options.directory, host, repository)
+        open.set(key, hints)
+      }
+      return hints
+    },
+    async flush() {
+      const opened = await Promise.all([...open.values()].map((hints) => hints.catch(() => null)))
+      await Promise.all(opened.map((hints) => (hints ? hints.save() : Promise.resolve())))
+    },
+  }
+}
+
+const byCache = new WeakMap<object, TagIndex>()
+
+/**
+ * One index per digest cache object, stored in `<cache directory>/tag-hints` (the digest files live
+ * in `sha256/` and `sha512/` there, so the names cannot collide). Keyed by the cache object so every
+ * operation sharing a cache also shares the hints in memory.
+ */
+export function tagIndexForCache(cache: { readonly directory?: string | undefined }): TagIndex {
+  let index = byCache.get(cache)
+  if (!index) {
+    index = createTagIndex(cache.directory !== undefined ? { directory: join(cache.directory, 'tag-hints') } : {})
+    byCache.set(cache, index)
+  }
+  return index
+}
+
+async function openRepository(directory: string | undefined, host: string, repository: string): Promise<RepositoryTagHints> {
+  // A hash for a file name: repository names hold slashes, hosts hold colons.
+  const file = directory === undefined ? null : join(directory, `${createHash('sha256').update(`${host}\n${repository}`).digest('hex')}.json`)
+  const { tags, details } = file === null ? empty() : await load(file, host, repository)
+  let dirty = false
+  let saving: Promise<void> = Promise.resolve()
+  let saveTimer: ReturnType<typeof setTimeout> | null = null
+
+  const write = async (target: string): Promise<void> => {
+    // Only details some tag still points at: a repository's file stays the size of its tag list.
+    const referenced = new Set(tags.values())
+    const kept = [...details].filter(([digest]) => referenced.has(digest))
+    const body = JSON.stringify({ version: 2, host, repository, tags: Object.fromEntries(tags), details: Object.fromEntries(kept) })
+    try {
+      await mkdir(join(target, '..'), { recursive: true, mode: 0o700 })
+      // Temp file + rename: a concurrent reader (another Berth process) never sees half a file.
+      const temp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`
+      await writeFile(temp, body, { mode: 0o600 })
+      await rename(temp, target).catch(async (error: unknown) => {
+        await rm(temp, { force: true }).catch(() => undefined)
+        throw error
+      })
+    } catch {
+      // Hints are an optimisation: a read-only disk only costs GETs by tag next time.
+    }
+  }
+
+  const hints: RepositoryTagHints = {
+    get: (tag) => tags.get(tag),
+    set(tag, digest) {
+      // Longer names break the tag grammar (DIST: at most 128) and would fail the schema on load.
+      if (tag.length > maxTagLength || !isDigest(digest) || tags.get(tag) === digest) return
+      tags.set(tag, digest)
+      dirty = true
+    },
+    forget(tag) {
+      if (tags.delete(tag)) dirty = true
+    },
+    entries: () => tags.entries(),
+    details: (digest) => details.get(digest),
+    setDetails(derived) {
+      if (!isDigest(derived.digest)) return
+      const known = details.get(derived.digest)
+      // Revalidating a repository derives the same details again: no reason to rewrite the file.
+      if (known !== undefined && canonicalJson(known) === canonicalJson(derived)) return
+      details.set(derived.digest, derived)
+      dirty = true
+    },
+    save() {
+      if (saveTimer !== null) {
+        clearTimeout(saveTimer)
+        saveTimer = null
+      }
+      if (file === null) return Promise.resolve()
+      // Saves run one after another, each writing the state at its start: the last one wins and
+      // holds every change made before it began.
+      saving = saving.then(async () => {
+        if (!dirty) return
+        dirty = false
+        await write(file)
+      })
+      return saving
+    },
+    saveSoon() {
+      if (file === null || saveTimer !== null) return
+      saveTimer = setTimeout(() => void hints.save(), saveDelayMs)
+      // Not a reason to keep a process alive: flush() is how callers make hints durable.
+      saveTimer.unref?.()
+    },
+  }
+  return hints
+}
+
+/** JSON with object keys sorted: details read back from the file list their keys in schema order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  )
+}
+
+interface LoadedIndex {
+  tags: Map<string, string>
+  details: Map<string, DigestDetails>
+}
+
+const empty = (): LoadedIndex => ({ tags: new Map(), details: new Map() })
+
+async function load(file: string, host: string, repository: string): Promise<LoadedIndex> {
+  try {
+    const bytes = await readFile(file)
+    if (bytes.byteLength > maxIndexFileBytes) return empty()
+    const parsed = indexFileSchema.safeParse(JSON.parse(bytes.toString('utf8')))
+    // A file for another repository (a hash collision, or a copied file) is as good as none.
+    if (!parsed.success || parsed.data.host !== host || parsed.data.repository !== repository) return empty()
+    // Keyed by digest in the file and inside each entry: an entry filed under another digest is not trusted.
+    const details = Object.entries(parsed.data.details ?? {}).filter(([digest, entry]) => entry.digest === digest)
+    return { tags: new Map(Object.entries(parsed.data.tags)), details: new Map(details) }
+  } catch {
+    return empty()
+  }
+}
