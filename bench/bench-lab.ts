@@ -25,7 +25,8 @@ export interface BenchLab {
   wide: { repository: string; tagCount: number }
 }
 
-const blobData = (storage: string, hex: string): string => join(storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data')
+const blobData = (storage: string, hex: string): string =>
+  join(storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data')
 
 async function entries(dir: string): Promise<string[]> {
   return existsSync(dir) ? readdir(dir) : []
@@ -43,9 +44,15 @@ async function addPerfRepository(lab: Lab): Promise<void> {
   const storage = join(lab.dir, 'tls', 'storage')
   const from = repositoryStoragePath(seeded.storageDir, benchRepository)
   const to = repositoryStoragePath(storage, benchRepository)
-  if (!existsSync(storage) || !existsSync(from)) throw new Error(`cannot add ${benchRepository} to the lab's tls registry: ${existsSync(storage) ? from : storage} is missing (did test/lab change its layout?)`)
+  if (!existsSync(storage) || !existsSync(from))
+    throw new Error(
+      `cannot add ${benchRepository} to the lab's tls registry: ${existsSync(storage) ? from : storage} is missing (did test/lab change its layout?)`,
+    )
   if (existsSync(to)) return
-  const hexes = new Set([...(await entries(join(from, '_layers', 'sha256'))), ...(await entries(join(from, '_manifests', 'revisions', 'sha256')))])
+  const hexes = new Set([
+    ...(await entries(join(from, '_layers', 'sha256'))),
+    ...(await entries(join(from, '_manifests', 'revisions', 'sha256'))),
+  ])
   for (const hex of hexes) {
     const target = blobData(storage, hex)
     if (existsSync(target)) continue
@@ -79,7 +86,9 @@ async function ensureWideTree(): Promise<string> {
   await run('cp', ['-al', join(many, '_layers'), join(wide, '_layers')])
   await run('cp', ['-al', join(many, '_manifests', 'revisions'), join(wide, '_manifests', 'revisions')])
   const sources = (await entries(join(many, '_manifests', 'tags'))).sort()
-  const digests = await Promise.all(sources.map(async (tag) => (await readFile(join(many, '_manifests', 'tags', tag, 'current', 'link'), 'utf8')).trim()))
+  const digests = await Promise.all(
+    sources.map(async (tag) => (await readFile(join(many, '_manifests', 'tags', tag, 'current', 'link'), 'utf8')).trim()),
+  )
   if (digests.length === 0) throw new Error(`${benchRepository} has no tags to point ${wideRepository} at`)
   const writeTag = async (i: number): Promise<void> => {
     const digest = digests[i % digests.length] ?? ''

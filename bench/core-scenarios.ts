@@ -74,7 +74,10 @@ function tally(results: TagDetailsResult[]): Pick<DetailsTiming, 'ok' | 'failed'
  * listTags + loadTagDetails for `limit` tags (all when omitted) of the name-sorted list, with a
  * cache in `cacheDirectory` (fresh and empty = cold). Timed from the start of listTags.
  */
-export async function timeDetails(target: CoreTarget, options: { concurrency: number; cacheDirectory: string; limit?: number }): Promise<DetailsTiming> {
+export async function timeDetails(
+  target: CoreTarget,
+  options: { concurrency: number; cacheDirectory: string; limit?: number },
+): Promise<DetailsTiming> {
   const client = berthClient(target, options.concurrency)
   const cache = createDigestCache({ directory: options.cacheDirectory })
   try {
@@ -110,7 +113,10 @@ export async function timeWarm(target: CoreTarget, options: { concurrency: numbe
   try {
     const start = performance.now()
     const listing = client.listTags(target.repository).then((tags) => ({ tags: tags.sort(compareTagNames), ms: elapsedMs(start) }))
-    const cached = cachedTagDetails(cache, client.endpoint.host, target.repository).then((packed) => ({ rows: unpackCachedTagDetails(packed), ms: elapsedMs(start) }))
+    const cached = cachedTagDetails(cache, client.endpoint.host, target.repository).then((packed) => ({
+      rows: unpackCachedTagDetails(packed),
+      ms: elapsedMs(start),
+    }))
     const [{ tags, ms: listMs }, { rows, ms: cachedMs }] = await Promise.all([listing, cached])
     const listed = new Set(tags)
     const cachedDigests = new Map(rows.filter((row) => listed.has(row.tag)).map((row) => [row.tag, row.digest]))
@@ -118,14 +124,26 @@ export async function timeWarm(target: CoreTarget, options: { concurrency: numbe
     const results = await loadTagDetails(client, target.repository, tags, { cache, concurrency: options.concurrency })
     const detailsMs = elapsedMs(detailsStart)
     const cachedConfirmed = results.filter((r) => r.ok && cachedDigests.get(r.tag) === r.details.digest).length
-    return { listMs, cachedMs, cachedRows: cachedDigests.size, cachedConfirmed, detailsMs, totalMs: elapsedMs(start), tags: tags.length, ...tally(results) }
+    return {
+      listMs,
+      cachedMs,
+      cachedRows: cachedDigests.size,
+      cachedConfirmed,
+      detailsMs,
+      totalMs: elapsedMs(start),
+      tags: tags.length,
+      ...tally(results),
+    }
   } finally {
     await client.close()
   }
 }
 
 /** Cold: a fresh client and a fresh empty cache directory. Returns the directory for a warm run. */
-export async function timeCold(target: CoreTarget, options: { concurrency: number; limit?: number; parent?: string }): Promise<DetailsTiming & { cacheDirectory: string }> {
+export async function timeCold(
+  target: CoreTarget,
+  options: { concurrency: number; limit?: number; parent?: string },
+): Promise<DetailsTiming & { cacheDirectory: string }> {
   const cacheDirectory = await newCacheDirectory(options.parent)
   const { concurrency, limit } = options
   const timing = await timeDetails(target, { concurrency, cacheDirectory, ...(limit !== undefined ? { limit } : {}) })

@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     const summary = summarizeProfile(JSON.parse(await readFile(file, 'utf8')), Number(topArg ?? '25'))
     console.log(`\n${file}: ${summary.totalMs} ms sampled`)
     console.log('  self time by function:')
-    for (const row of summary.functions) console.log(`    ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)}%  ${row.name}`)
+    for (const row of summary.functions)
+      console.log(`    ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)}%  ${row.name}`)
     console.log('  self time by file:')
     for (const row of summary.files) console.log(`    ${String(row.selfMs).padStart(9)} ms ${String(row.share).padStart(5)}%  ${row.name}`)
   }

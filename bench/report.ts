@@ -78,9 +78,12 @@ export function formatTable(rows: MeasurementRow[], ratios: RatioRow[]): string 
 export function formatMarkdown(rows: MeasurementRow[], ratios: RatioRow[]): string {
   const lines = ['| measurement | median | min–max | target | result |', '|---|---:|---:|---|---|']
   for (const row of rows) {
-    lines.push(`| ${row.label} | ${formatMs(row.summary.median)} | ${formatMs(row.summary.min)} – ${formatMs(row.summary.max)} | ${row.target?.text ?? ''} | ${verdictOf(row.summary.median, row.target)} |`)
+    lines.push(
+      `| ${row.label} | ${formatMs(row.summary.median)} | ${formatMs(row.summary.min)} – ${formatMs(row.summary.max)} | ${row.target?.text ?? ''} | ${verdictOf(row.summary.median, row.target)} |`,
+    )
   }
-  for (const ratio of ratios) lines.push(`| ${ratio.label} | ${ratio.value.toFixed(1)}× | | ${ratio.target?.text ?? ''} | ${verdictOf(ratio.value, ratio.target)} |`)
+  for (const ratio of ratios)
+    lines.push(`| ${ratio.label} | ${ratio.value.toFixed(1)}× | | ${ratio.target?.text ?? ''} | ${verdictOf(ratio.value, ratio.target)} |`)
   return lines.join('\n')
 }
 

@@ -38,7 +38,13 @@ interface UndiciRequestMessage {
 }
 
 function isRequestMessage(message: unknown): message is UndiciRequestMessage {
-  return typeof message === 'object' && message !== null && 'request' in message && typeof message.request === 'object' && message.request !== null
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    'request' in message &&
+    typeof message.request === 'object' &&
+    message.request !== null
+  )
 }
 
 export function startRequestCounter(): RequestCounter {

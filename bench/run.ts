@@ -67,7 +67,9 @@ const log = (line: string): void => console.error(line)
 
 function check<T extends DetailsTiming>(timing: T, what: string): T {
   if (timing.failed > 0 || timing.complete < timing.ok) {
-    throw new Error(`${what}: ${timing.failed} failed rows, ${timing.ok - timing.complete} rows without digest/size/date (first error: ${timing.firstError ?? 'none'})`)
+    throw new Error(
+      `${what}: ${timing.failed} failed rows, ${timing.ok - timing.complete} rows without digest/size/date (first error: ${timing.firstError ?? 'none'})`,
+    )
   }
   return timing
 }
@@ -90,7 +92,9 @@ async function coldRuns(
       const cpu = cpuBetween(before, sampleCpu(pids))
       if (i === 0) afterFirst?.()
       check(timing, what)
-      log(`  ${what} #${i + 1}: ${timing.totalMs} ms (list ${timing.listMs} ms; CPU: bench process ${cpu.selfMs} ms, registry ${cpu.registryMs} ms)`)
+      log(
+        `  ${what} #${i + 1}: ${timing.totalMs} ms (list ${timing.listMs} ms; CPU: bench process ${cpu.selfMs} ms, registry ${cpu.registryMs} ms)`,
+      )
       return { ...timing, cpu }
     },
     // Two runs at least give a spread; the budget keeps the whole bench under 5 minutes.
@@ -99,7 +103,12 @@ async function coldRuns(
 }
 
 async function startProxy(bench: BenchLab): Promise<CoreTarget> {
-  proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port: bench.port }, delayMs: proxyDelayMs, maxConnections: 256, lifetimeMs: 5 * 60_000 })
+  proxy = await startLatencyProxy({
+    target: { host: '127.0.0.1', port: bench.port },
+    delayMs: proxyDelayMs,
+    maxConnections: 256,
+    lifetimeMs: 5 * 60_000,
+  })
   // The certificate names 127.0.0.1, so TLS through the proxy verifies unchanged.
   return { ...bench.target, url: `https://${proxy.host}` }
 }
@@ -117,9 +126,17 @@ async function sweep(bench: BenchLab): Promise<void> {
   for (const row of rows) {
     const d = row.direct as ReturnType<typeof summarize>
     const r = row.rtt50 as ReturnType<typeof summarize>
-    console.log(`${String(row.concurrency).padEnd(11)}  ${`${formatMs(d.median)} (${formatMs(d.min)} – ${formatMs(d.max)})`.padEnd(30)} ${formatMs(r.median)} (${formatMs(r.min)} – ${formatMs(r.max)})`)
+    console.log(
+      `${String(row.concurrency).padEnd(11)}  ${`${formatMs(d.median)} (${formatMs(d.min)} – ${formatMs(d.max)})`.padEnd(30)} ${formatMs(r.median)} (${formatMs(r.min)} – ${formatMs(r.max)})`,
+    )
   }
-  await writeJson(join(resultsDir, 'sweep.json'), { date: new Date().toISOString(), machine: machineInfo(), proxyDelayMs, rows, proxy: proxy?.stats() })
+  await writeJson(join(resultsDir, 'sweep.json'), {
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    proxyDelayMs,
+    rows,
+    proxy: proxy?.stats(),
+  })
 }
 
 async function main(): Promise<void> {
@@ -155,7 +172,9 @@ async function main(): Promise<void> {
       const result = await runWarmChild(bench.target, join(certDir, 'ca.crt'), warmCache, concurrency)
       check(result, 'warm')
       if (result.cachedRows < result.tags) throw new Error(`warm: only ${result.cachedRows} of ${result.tags} tags had cached rows`)
-      log(`  warm #${i + 1}: cached rows ${result.cachedMs} ms (${result.cachedRows} rows, ${result.cachedConfirmed} confirmed); verified ${result.detailsMs} ms (list ${result.listMs} ms, HEADs ${result.requests.byKind['head-manifest'] ?? 0}, GETs ${(result.requests.byKind['get-manifest'] ?? 0) + (result.requests.byKind['get-blob'] ?? 0)})`)
+      log(
+        `  warm #${i + 1}: cached rows ${result.cachedMs} ms (${result.cachedRows} rows, ${result.cachedConfirmed} confirmed); verified ${result.detailsMs} ms (list ${result.listMs} ms, HEADs ${result.requests.byKind['head-manifest'] ?? 0}, GETs ${(result.requests.byKind['get-manifest'] ?? 0) + (result.requests.byKind['get-blob'] ?? 0)})`,
+      )
       return result
     },
     { reps, minReps: 1, budgetMs: 30_000 },
@@ -164,18 +183,28 @@ async function main(): Promise<void> {
   log('scenario 5: first 50 rows, cold')
   const first = await coldRuns(bench.target, concurrency, reps, 12_000, 'first 50', 50)
 
-  log(`scenario 6: Chromium (web mode), open ${bench.wide.repository} (${bench.wide.tagCount} tags) → ${firstRowsWanted} visible rows with sizes; scroll; sort`)
+  log(
+    `scenario 6: Chromium (web mode), open ${bench.wide.repository} (${bench.wide.tagCount} tags) → ${firstRowsWanted} visible rows with sizes; scroll; sort`,
+  )
   // The first repetition loads all 10,000 rows, reloads warm, scrolls and sorts (~35 s); later ones (cold only) ~4 s.
   const browser = await runBrowserScenario({ ...bench.target, repository: bench.wide.repository }, { reps, budgetMs: 60_000, log })
 
   log('scenario 3: skopeo')
-  const skopeoTarget = { host: bench.host, repository: bench.target.repository, certDir, username: bench.target.username, password: bench.target.password }
+  const skopeoTarget = {
+    host: bench.host,
+    repository: bench.target.repository,
+    certDir,
+    username: bench.target.username,
+    password: bench.target.password,
+  }
   const listTags = await timeSkopeoListTags(skopeoTarget)
   const allTags = Array.from({ length: bench.tagCount }, (_, i) => `tag-${String(i).padStart(4, '0')}`)
   const inspect = await timeSkopeoInspect(skopeoTarget, evenSample(allTags, sampleSize))
   const inspectTotal = inspect.reduce((a, b) => a + b, 0)
   const skopeoPer1000 = (inspectTotal / inspect.length) * 1000
-  log(`  list-tags ${listTags.ms} ms (${listTags.tags} tags); inspect ×${inspect.length}: ${round1(inspectTotal)} ms → ×${1000 / inspect.length} = ${round1(skopeoPer1000)} ms per 1,000`)
+  log(
+    `  list-tags ${listTags.ms} ms (${listTags.tags} tags); inspect ×${inspect.length}: ${round1(inspectTotal)} ms → ×${1000 / inspect.length} = ${round1(skopeoPer1000)} ms per 1,000`,
+  )
 
   log(`scenario 4: cold through a latency proxy (+${2 * proxyDelayMs} ms per round trip)`)
   const proxied = await startProxy(bench)
@@ -187,28 +216,69 @@ async function main(): Promise<void> {
   const coldSummary = summarize(cold.map((t) => t.totalMs))
   const cores = availableParallelism()
   const rows: MeasurementRow[] = [
-    { id: 'cold', label: `1. cold: ${bench.tagCount} tags + details`, summary: coldSummary, target: { maxMs: 1500, text: '≤ 1.5 s' }, details: { listMs: summarize(cold.map((t) => t.listMs)), detailsMs: summarize(cold.map((t) => t.detailsMs)), cpuMs: cold.map((t) => t.cpu) } },
+    {
+      id: 'cold',
+      label: `1. cold: ${bench.tagCount} tags + details`,
+      summary: coldSummary,
+      target: { maxMs: 1500, text: '≤ 1.5 s' },
+      details: {
+        listMs: summarize(cold.map((t) => t.listMs)),
+        detailsMs: summarize(cold.map((t) => t.detailsMs)),
+        cpuMs: cold.map((t) => t.cpu),
+      },
+    },
     // What bounds the cold figure on this machine: the registry shares the cores with Berth.
     { id: 'cold-cpu-registry', label: '1. cold: registry CPU per run', summary: summarize(cold.map((t) => t.cpu.registryMs)) },
     { id: 'cold-cpu-berth', label: '1. cold: Berth CPU per run', summary: summarize(cold.map((t) => t.cpu.selfMs)) },
-    { id: 'cold-cpu-floor', label: `1. cold: floor = (registry + Berth CPU) / ${cores} cores`, summary: summarize(cold.map((t) => (t.cpu.registryMs + t.cpu.selfMs) / cores)) },
+    {
+      id: 'cold-cpu-floor',
+      label: `1. cold: floor = (registry + Berth CPU) / ${cores} cores`,
+      summary: summarize(cold.map((t) => (t.cpu.registryMs + t.cpu.selfMs) / cores)),
+    },
     {
       id: 'warm',
       label: '2. warm (fresh process): cached details shown',
       summary: summarize(warm.map((w) => w.cachedMs)),
       target: { maxMs: 100, text: '≤ 100 ms' },
-      details: { cachedRows: warm.map((w) => w.cachedRows), cachedConfirmed: warm.map((w) => w.cachedConfirmed), startupMs: summarize(warm.map((w) => w.startupMs)) },
+      details: {
+        cachedRows: warm.map((w) => w.cachedRows),
+        cachedConfirmed: warm.map((w) => w.cachedConfirmed),
+        startupMs: summarize(warm.map((w) => w.startupMs)),
+      },
     },
-    { id: 'warm-verified', label: '2. warm: every tag verified (1 HEAD each)', summary: summarize(warm.map((w) => w.detailsMs)), details: { requests: warm[0]?.requests } },
+    {
+      id: 'warm-verified',
+      label: '2. warm: every tag verified (1 HEAD each)',
+      summary: summarize(warm.map((w) => w.detailsMs)),
+      details: { requests: warm[0]?.requests },
+    },
     { id: 'warm-list', label: '2. warm: the tag list request', summary: summarize(warm.map((w) => w.listMs)) },
     { id: 'skopeo-inspect', label: '3. skopeo inspect, per tag', summary: summarize(inspect) },
     { id: 'skopeo-1000', label: `3. skopeo inspect ×${inspect.length}, scaled to 1,000`, summary: summarize([skopeoPer1000]) },
     { id: 'skopeo-list-tags', label: '3. skopeo list-tags', summary: summarize([listTags.ms]) },
-    { id: 'rtt50', label: '4. cold via +50 ms RTT proxy', summary: summarize(delayed.map((t) => t.totalMs)), target: { maxMs: 5000, text: '≤ 5 s' }, details: { proxy: proxyStats, tokenThroughProxy: false, cpuMs: delayed.map((t) => t.cpu) } },
-    { id: 'first50', label: '5. first 50 rows (from listTags start)', summary: summarize(first.map((t) => t.totalMs)), target: { maxMs: 300, text: '≤ 300 ms' } },
+    {
+      id: 'rtt50',
+      label: '4. cold via +50 ms RTT proxy',
+      summary: summarize(delayed.map((t) => t.totalMs)),
+      target: { maxMs: 5000, text: '≤ 5 s' },
+      details: { proxy: proxyStats, tokenThroughProxy: false, cpuMs: delayed.map((t) => t.cpu) },
+    },
+    {
+      id: 'first50',
+      label: '5. first 50 rows (from listTags start)',
+      summary: summarize(first.map((t) => t.totalMs)),
+      target: { maxMs: 300, text: '≤ 300 ms' },
+    },
     ...browserRows(browser, bench.wide.tagCount),
   ]
-  const ratios: RatioRow[] = [{ id: 'skopeo-ratio', label: 'Berth cold vs skopeo, per 1,000 tags', value: skopeoPer1000 / coldSummary.median, target: { minRatio: 50, text: '≥ 50×' } }]
+  const ratios: RatioRow[] = [
+    {
+      id: 'skopeo-ratio',
+      label: 'Berth cold vs skopeo, per 1,000 tags',
+      value: skopeoPer1000 / coldSummary.median,
+      target: { minRatio: 50, text: '≥ 50×' },
+    },
+  ]
 
   console.log(`\nBerth bench — ${new Date().toISOString()} — concurrency ${concurrency}, ${bench.tagCount} tags\n`)
   console.log(formatTable(rows, ratios))
@@ -217,7 +287,9 @@ async function main(): Promise<void> {
     `\nrequests per tag (cold): HEAD ${perTag(requests.byKind['head-manifest'])}, GET manifest ${perTag(requests.byKind['get-manifest'])}, GET blob ${perTag(requests.byKind['get-blob'])}, token ${perTag(requests.byKind.token)} (issuer saw ${issuer.total ?? 0}); ${requests.total} requests, ${requests.unauthorized} × 401, ${requests.connections} connections`,
   )
   const machine = machineInfo()
-  console.log(`machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}; bench took ${Math.round((performance.now() - started) / 1000)} s`)
+  console.log(
+    `machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}; bench took ${Math.round((performance.now() - started) / 1000)} s`,
+  )
   await writeJson(join(resultsDir, 'latest.json'), {
     date: new Date().toISOString(),
     machine,

@@ -37,7 +37,8 @@ function common(target: SkopeoTarget): string[] {
 
 async function skopeo(args: string[]): Promise<string> {
   const result = await runChild('skopeo', args, { timeoutMs: 60_000 })
-  if (result.code !== 0) throw new Error(`skopeo ${args[0] ?? ''} failed (${result.signal ?? result.code}): ${result.stderr.trim().slice(-400)}`)
+  if (result.code !== 0)
+    throw new Error(`skopeo ${args[0] ?? ''} failed (${result.signal ?? result.code}): ${result.stderr.trim().slice(-400)}`)
   return result.stdout
 }
 

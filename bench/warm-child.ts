@@ -27,7 +27,13 @@ async function main(): Promise<void> {
   if (!values.url || !values.ca || !values.user || !values.repository || !values.cache || password === undefined) {
     throw new Error('warm-child needs --url --ca --user --repository --cache and BERTH_BENCH_PASSWORD')
   }
-  const target = { url: values.url, caPem: await readFile(values.ca, 'utf8'), username: values.user, password, repository: values.repository }
+  const target = {
+    url: values.url,
+    caPem: await readFile(values.ca, 'utf8'),
+    username: values.user,
+    password,
+    repository: values.repository,
+  }
   // Counting here is cheap next to the run and tells whether the warm path really skips GETs.
   const counter = startRequestCounter()
   const timing = await timeWarm(target, { concurrency: Number(values.concurrency), cacheDirectory: values.cache })

@@ -29,8 +29,28 @@ export const warmChildResultSchema = z.object({
 export type WarmChildResult = z.infer<typeof warmChildResultSchema>
 
 /** `caPath`: the lab CA as a PEM file (the child reads it, as Berth reads a trusted CA). */
-export async function runWarmChild(target: CoreTarget, caPath: string, cacheDirectory: string, concurrency: number): Promise<WarmChildResult> {
-  const args = ['tsx', 'bench/warm-child.ts', '--url', target.url, '--ca', caPath, '--user', target.username, '--repository', target.repository, '--cache', cacheDirectory, '--concurrency', String(concurrency)]
+export async function runWarmChild(
+  target: CoreTarget,
+  caPath: string,
+  cacheDirectory: string,
+  concurrency: number,
+): Promise<WarmChildResult> {
+  const args = [
+    'tsx',
+    'bench/warm-child.ts',
+    '--url',
+    target.url,
+    '--ca',
+    caPath,
+    '--user',
+    target.username,
+    '--repository',
+    target.repository,
+    '--cache',
+    cacheDirectory,
+    '--concurrency',
+    String(concurrency),
+  ]
   const result = await runChild('npx', args, { env: { ...process.env, BERTH_BENCH_PASSWORD: target.password }, timeoutMs: 120_000 })
   if (result.code !== 0) throw new Error(`warm child failed (${result.signal ?? result.code}): ${result.stderr.trim().slice(-500)}`)
   const line = result.stdout.trim().split('\n').pop() ?? ''

@@ -79,15 +79,7 @@ export interface CleanupTagInfo {
 }
 
 export type CleanupReason =
-  | 'not-selected'
-  | 'unreadable'
-  | 'no-remove-match'
-  | 'latest'
-  | 'keep-regex'
-  | 'keep-n'
-  | 'date-unknown'
-  | 'not-old-enough'
-  | 'remove'
+  'not-selected' | 'unreadable' | 'no-remove-match' | 'latest' | 'keep-regex' | 'keep-n' | 'date-unknown' | 'not-old-enough' | 'remove'
 
 export interface CleanupPlanItem {
   tag: string
@@ -133,7 +125,9 @@ function compile(pattern: string): Compiled {
 }
 
 function dateOf(info: CleanupTagInfo): { date: string | null; source: DateSource; time: number | null } {
-  const pick = info.pushed ? { date: info.pushed, source: 'pushed' as const } : { date: info.created, source: info.created ? info.createdSource : ('unknown' as const) }
+  const pick = info.pushed
+    ? { date: info.pushed, source: 'pushed' as const }
+    : { date: info.created, source: info.created ? info.createdSource : ('unknown' as const) }
   const time = pick.date ? Date.parse(pick.date) : Number.NaN
   return Number.isNaN(time) || time === 0 ? { date: null, source: 'unknown', time: null } : { date: pick.date, source: pick.source, time }
 }
@@ -146,7 +140,12 @@ export interface EvaluateOptions {
 }
 
 /** The plan for `tags` under `rules`. Throws on an invalid regex (validate with the schema first). */
-export function evaluateCleanup(repository: string, tags: readonly CleanupTagInfo[], rulesInput: CleanupRulesInput, options: EvaluateOptions): CleanupPlan {
+export function evaluateCleanup(
+  repository: string,
+  tags: readonly CleanupTagInfo[],
+  rulesInput: CleanupRulesInput,
+  options: EvaluateOptions,
+): CleanupPlan {
   const rules = cleanupRulesSchema.parse(rulesInput)
   const keep = compile(rules.keepRegex)
   const remove = compile(rules.removeRegex)
@@ -166,31 +165,54 @@ export function evaluateCleanup(repository: string, tags: readonly CleanupTagInf
   dated.forEach((d, i) => rankOf.set(d.info.tag, i + 1))
 
   const items: CleanupPlanItem[] = dated.map(({ info, date, source, time }) => {
-    const item = (action: 'keep' | 'remove', reason: CleanupReason, why: string): CleanupPlanItem => ({ tag: info.tag, digest: info.digest, date, dateSource: source, action, reason, why })
+    const item = (action: 'keep' | 'remove', reason: CleanupReason, why: string): CleanupPlanItem => ({
+      tag: info.tag,
+      digest: info.digest,
+      date,
+      dateSource: source,
+      action,
+      reason,
+      why,
+    })
     if (selected && !selected.has(info.tag)) return item('keep', 'not-selected', 'Not in the selection.')
     if (info.digest === null) return item('keep', 'unreadable', 'Its manifest could not be read, so it is never removed.')
-    if (!remove || !remove.test(info.tag)) return item('keep', 'no-remove-match', remove ? 'Does not match the remove pattern.' : 'No remove pattern is set.')
-    if (info.tag === 'latest' && !rules.unlockLatest) return item('keep', 'latest', '`latest` is protected (unlock it explicitly to remove it).')
+    if (!remove || !remove.test(info.tag))
+      return item('keep', 'no-remove-match', remove ? 'Does not match the remove pattern.' : 'No remove pattern is set.')
+    if (info.tag === 'latest' && !rules.unlockLatest)
+      return item('keep', 'latest', '`latest` is protected (unlock it explicitly to remove it).')
     if (keep?.test(info.tag)) return item('keep', 'keep-regex', 'Matches the keep pattern.')
     if (rules.keepN > 0) {
       if (time === null) return item('keep', 'date-unknown', 'Date unknown: cannot be ranked for "keep the most recent", so it is kept.')
       if (cutoff !== null && time >= cutoff) {
         const rank = rankOf.get(info.tag) ?? 0
-        return item('keep', 'keep-n', rank <= rules.keepN ? `Among the ${rules.keepN} most recent (#${rank}).` : `As recent as the ${ordinal(rules.keepN)} most recent tag (same date), so kept with it.`)
+        return item(
+          'keep',
+          'keep-n',
+          rank <= rules.keepN
+            ? `Among the ${rules.keepN} most recent (#${rank}).`
+            : `As recent as the ${ordinal(rules.keepN)} most recent tag (same date), so kept with it.`,
+        )
       }
     }
     if (olderThanMs !== null) {
       if (time === null) return item('keep', 'date-unknown', 'Date unknown: an older-than rule never removes it.')
       if (options.now - time <= olderThanMs) return item('keep', 'not-old-enough', `Not older than ${rules.olderThan}.`)
     }
-    const because = ['matches the remove pattern', rules.keepN > 0 ? `not among the ${rules.keepN} most recent` : null, olderThanMs !== null ? `older than ${rules.olderThan}` : null]
+    const because = [
+      'matches the remove pattern',
+      rules.keepN > 0 ? `not among the ${rules.keepN} most recent` : null,
+      olderThanMs !== null ? `older than ${rules.olderThan}` : null,
+    ]
     return item('remove', 'remove', `Removed: ${because.filter(Boolean).join(', ')}.`)
   })
 
   return { repository, rules, now: new Date(options.now).toISOString(), items, ...consequences(tags, items) }
 }
 
-function consequences(tags: readonly CleanupTagInfo[], items: CleanupPlanItem[]): Omit<CleanupPlan, 'repository' | 'rules' | 'now' | 'items'> {
+function consequences(
+  tags: readonly CleanupTagInfo[],
+  items: CleanupPlanItem[],
+): Omit<CleanupPlan, 'repository' | 'rules' | 'now' | 'items'> {
   const removeSet = new Set(items.filter((i) => i.action === 'remove').map((i) => i.tag))
   const remove = items.filter((i) => removeSet.has(i.tag)).map((i) => i.tag)
   const expectedDigests: Record<string, string> = {}
@@ -221,11 +243,14 @@ function consequences(tags: readonly CleanupTagInfo[], items: CleanupPlanItem[])
   }
   // Only indexes that lose their last tag matter: one still tagged keeps its children in use anyway.
   const untagged = new Set(untaggedDigests.map((u) => u.digest))
-  const removedIndexChildren = new Set(tags.filter((t) => removeSet.has(t.tag) && t.digest !== null && untagged.has(t.digest)).flatMap((t) => t.children))
+  const removedIndexChildren = new Set(
+    tags.filter((t) => removeSet.has(t.tag) && t.digest !== null && untagged.has(t.digest)).flatMap((t) => t.children),
+  )
   const childrenStillUsed: CleanupPlan['childrenStillUsed'] = []
   for (const child of removedIndexChildren) {
     const users = childUsers.get(child)
-    if (users && users.kept.size > 0) childrenStillUsed.push({ digest: child, removedIndexTags: [...users.removed].sort(cmp), keptIndexTags: [...users.kept].sort(cmp) })
+    if (users && users.kept.size > 0)
+      childrenStillUsed.push({ digest: child, removedIndexTags: [...users.removed].sort(cmp), keptIndexTags: [...users.kept].sort(cmp) })
   }
   const summary = summarize(items.length, remove.length, untaggedDigests.length, sharedWithKept.length, childrenStillUsed.length)
   return { remove, expectedDigests, untaggedDigests, sharedWithKept, childrenStillUsed, summary }
@@ -233,10 +258,23 @@ function consequences(tags: readonly CleanupTagInfo[], items: CleanupPlanItem[])
 
 export function summarize(total: number, removing: number, untagged: number, shared: number, children: number): string {
   if (removing === 0) return `Nothing to remove: all ${total.toLocaleString('en')} tags are kept.`
-  const parts = [`Remove ${removing.toLocaleString('en')} of ${total.toLocaleString('en')} tags (tag by tag; no image is deleted by digest).`]
-  parts.push(untagged === 1 ? '1 image loses its last tag and becomes untagged.' : `${untagged.toLocaleString('en')} images lose their last tag and become untagged.`)
-  parts.push(shared === 1 ? '1 image keeps other tags: only the listed tags go.' : `${shared.toLocaleString('en')} images keep other tags: only the listed tags go.`)
-  if (children > 0) parts.push(`${children} platform ${children === 1 ? 'image is' : 'images are'} still used by kept indexes and stay${children === 1 ? 's' : ''}.`)
+  const parts = [
+    `Remove ${removing.toLocaleString('en')} of ${total.toLocaleString('en')} tags (tag by tag; no image is deleted by digest).`,
+  ]
+  parts.push(
+    untagged === 1
+      ? '1 image loses its last tag and becomes untagged.'
+      : `${untagged.toLocaleString('en')} images lose their last tag and become untagged.`,
+  )
+  parts.push(
+    shared === 1
+      ? '1 image keeps other tags: only the listed tags go.'
+      : `${shared.toLocaleString('en')} images keep other tags: only the listed tags go.`,
+  )
+  if (children > 0)
+    parts.push(
+      `${children} platform ${children === 1 ? 'image is' : 'images are'} still used by kept indexes and stay${children === 1 ? 's' : ''}.`,
+    )
   return parts.join(' ')
 }
 

@@ -69,7 +69,11 @@ export function isBerthError(value: unknown): value is BerthError {
 export function toErrorData(error: unknown): BerthErrorData {
   if (error instanceof BerthError) return error.toData()
   const message = error instanceof Error ? error.message : String(error)
-  return { code: 'internal', message: `Unexpected error: ${message}`, fix: 'This is a bug in Berth; please report it with the steps that led here.' }
+  return {
+    code: 'internal',
+    message: `Unexpected error: ${message}`,
+    fix: 'This is a bug in Berth; please report it with the steps that led here.',
+  }
 }
 
 /** Exit codes of the CLI, by error code: 2 registry error, 3 auth. */

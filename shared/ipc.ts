@@ -75,7 +75,12 @@ export const requestSchemas = {
   importDockerLogins: z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(100) }),
   readAuditLog: z.object({ limit: z.number().int().min(1).max(10_000).default(200) }),
   /** `selection` limits which tags may be removed (keep-n still ranks the whole repository). */
-  previewCleanup: z.object({ registryId: id, repository, rules: cleanupRulesSchema, selection: z.array(tag).min(1).max(100_000).optional() }),
+  previewCleanup: z.object({
+    registryId: id,
+    repository,
+    rules: cleanupRulesSchema,
+    selection: z.array(tag).min(1).max(100_000).optional(),
+  }),
   /** Tag-safe deletion of planned tags only; each is checked against the digest the plan showed. */
   runCleanup: z.object({
     registryId: id,
@@ -95,7 +100,10 @@ export const requestSchemas = {
     nameRegexDelete: z.string().min(1).max(500),
     nameRegexKeep: z.string().min(1).max(500).optional(),
     keepN: z.number().int().min(0).max(10_000).optional(),
-    olderThan: z.string().regex(/^\d+(h|d|month)$/, 'GitLab durations look like 1h, 7d or 1month').optional(),
+    olderThan: z
+      .string()
+      .regex(/^\d+(h|d|month)$/, 'GitLab durations look like 1h, 7d or 1month')
+      .optional(),
   }),
 } as const
 

@@ -5,7 +5,8 @@ export interface SemverParts {
   pre: string[]
 }
 
-const semverPattern = /^[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/
+const semverPattern =
+  /^[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/
 
 /** `v1.2` → 1.2.0; null for tags that are not versions (latest, main, sha-abc). */
 export function parseSemver(tag: string): SemverParts | null {
@@ -91,12 +92,14 @@ function sizeValue(row: SortableTag): number | null {
  */
 export function sortTags<T extends SortableTag>(rows: readonly T[], key: TagSortKey, direction: SortDirection): T[] {
   const sign = direction === 'desc' ? -1 : 1
-  const byValue = (value: (row: T) => number | null) => (a: T, b: T): number => {
-    const x = value(a)
-    const y = value(b)
-    if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1
-    return sign * (x - y)
-  }
+  const byValue =
+    (value: (row: T) => number | null) =>
+    (a: T, b: T): number => {
+      const x = value(a)
+      const y = value(b)
+      if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1
+      return sign * (x - y)
+    }
   let compare: (a: T, b: T) => number
   switch (key) {
     case 'name':

@@ -108,9 +108,7 @@ export interface TagDetails {
   artifactType: string | null
 }
 
-export type TagDetailsResult =
-  | { tag: string; ok: true; details: TagDetails }
-  | { tag: string; ok: false; error: BerthErrorData }
+export type TagDetailsResult = { tag: string; ok: true; details: TagDetails } | { tag: string; ok: false; error: BerthErrorData }
 
 /** A row's details without its tag: the same for every tag at that digest. */
 export type DigestDetails = Omit<TagDetails, 'tag'>
@@ -205,8 +203,7 @@ export interface DeleteResult {
   error?: BerthErrorData
 }
 
-export const garbageCollectionNote =
-  'Deleting removes references only: the registry frees disk space when its garbage collection runs.'
+export const garbageCollectionNote = 'Deleting removes references only: the registry frees disk space when its garbage collection runs.'
 
 export interface AuditEntry {
   time: string

@@ -170,7 +170,10 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
         now: clock.now(),
         checkRedirect: (target) => checkRealm(target, endpoint),
       })
-      if (fetched.refreshToken !== undefined && fetched.refreshToken !== (rotatedRefreshToken ?? (cred?.kind === 'refresh_token' ? cred.refreshToken : undefined))) {
+      if (
+        fetched.refreshToken !== undefined &&
+        fetched.refreshToken !== (rotatedRefreshToken ?? (cred?.kind === 'refresh_token' ? cred.refreshToken : undefined))
+      ) {
         rotatedRefreshToken = fetched.refreshToken
         options.onRefreshToken?.(fetched.refreshToken)
       }
@@ -210,7 +213,8 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
       const challenged = scopesFromChallenge(challenge)
       const known = scopeUpgrades.get(requestKey(scopes)) ?? scopes
       // insufficient_scope: the challenged scope goes first (some token servers only grant the first).
-      const needed = challenge.params.error === 'insufficient_scope' ? mergeScopes([...challenged, ...known]) : mergeScopes([...known, ...challenged])
+      const needed =
+        challenge.params.error === 'insufficient_scope' ? mergeScopes([...challenged, ...known]) : mergeScopes([...known, ...challenged])
       if (needed.length !== known.length || needed.some((s, i) => s !== known[i])) scopeUpgrades.set(requestKey(scopes), needed)
       if (sent !== undefined) dropToken(sent)
       const next = `Bearer ${(await token(scheme.bearer, needed)).token}`

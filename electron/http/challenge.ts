@@ -181,7 +181,11 @@ export function resolveRealm(realm: string, requestUrl: string): URL {
     url = new URL(realm, requestUrl)
   } catch (error) {
     throw new BerthError(
-      { code: 'unsafe_realm', message: `The registry's token realm "${sanitizeForMessage(realm)}" is not a valid URL.`, fix: 'Check the registry address; the registry itself may be misconfigured.' },
+      {
+        code: 'unsafe_realm',
+        message: `The registry's token realm "${sanitizeForMessage(realm)}" is not a valid URL.`,
+        fix: 'Check the registry address; the registry itself may be misconfigured.',
+      },
       { cause: error },
     )
   }
@@ -195,7 +199,7 @@ export function resolveRealm(realm: string, requestUrl: string): URL {
   if (url.username || url.password) {
     throw new BerthError({
       code: 'unsafe_realm',
-      message: 'The registry\'s token realm embeds credentials in its URL; Berth will not use it.',
+      message: "The registry's token realm embeds credentials in its URL; Berth will not use it.",
       fix: 'Fix the token realm in the registry configuration.',
     })
   }

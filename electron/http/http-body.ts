@@ -10,7 +10,10 @@ export function oversizeError(host: string, maxBytes: number): BerthError {
   })
 }
 
-type DestroyableBody = AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown; on(event: 'error', listener: (error: Error) => void): unknown }
+type DestroyableBody = AsyncIterable<Uint8Array> & {
+  destroy(error?: Error): unknown
+  on(event: 'error', listener: (error: Error) => void): unknown
+}
 
 /** Closes a body we will not read; the abort it causes is expected, not an error to report. */
 export function discardBody(body: DestroyableBody): void {

@@ -16,7 +16,8 @@ export const systemClock: Clock = {
   random: () => Math.random(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
-      const cancelled = (): BerthError => new BerthError({ code: 'cancelled', message: 'The request was cancelled while waiting to retry.' })
+      const cancelled = (): BerthError =>
+        new BerthError({ code: 'cancelled', message: 'The request was cancelled while waiting to retry.' })
       if (signal?.aborted === true) {
         reject(cancelled())
         return

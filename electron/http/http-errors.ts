@@ -68,7 +68,12 @@ function bareHostname(url: URL): string {
   return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
 }
 
-export async function toTransportError(error: unknown, url: URL, signal: AbortSignal | undefined, readCertificate: CertificateReader): Promise<BerthError> {
+export async function toTransportError(
+  error: unknown,
+  url: URL,
+  signal: AbortSignal | undefined,
+  readCertificate: CertificateReader,
+): Promise<BerthError> {
   if (error instanceof BerthError) return error
   const host = url.host
   if (signal?.aborted === true) {
@@ -97,15 +102,28 @@ export async function toTransportError(error: unknown, url: URL, signal: AbortSi
   // or broken server (e.g. an over-long WWW-Authenticate), not an unreachable one.
   if (codes.includes('UND_ERR_HEADERS_OVERFLOW')) {
     return new BerthError(
-      { code: 'invalid_response', message: `${host} sent response headers larger than Berth accepts; Berth stopped reading.`, fix: 'The registry or a proxy in front of it is misbehaving; report it to its operator.' },
+      {
+        code: 'invalid_response',
+        message: `${host} sent response headers larger than Berth accepts; Berth stopped reading.`,
+        fix: 'The registry or a proxy in front of it is misbehaving; report it to its operator.',
+      },
       { cause: error },
     )
   }
   const timeoutCode = codes.find((c) => timeoutCodes.has(c))
   if (timeoutCode !== undefined) {
-    const phase = timeoutCode === 'UND_ERR_CONNECT_TIMEOUT' ? 'connecting' : timeoutCode === 'UND_ERR_BODY_TIMEOUT' ? 'sending the response body' : 'answering'
+    const phase =
+      timeoutCode === 'UND_ERR_CONNECT_TIMEOUT'
+        ? 'connecting'
+        : timeoutCode === 'UND_ERR_BODY_TIMEOUT'
+          ? 'sending the response body'
+          : 'answering'
     return new BerthError(
-      { code: 'timeout', message: `${host} timed out while ${phase}.`, fix: 'Check that the registry is up and reachable from this machine, then retry.' },
+      {
+        code: 'timeout',
+        message: `${host} timed out while ${phase}.`,
+        fix: 'Check that the registry is up and reachable from this machine, then retry.',
+      },
       { cause: error },
     )
   }

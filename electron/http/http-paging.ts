@@ -20,7 +20,11 @@ export function parseJsonBody<T>(response: HttpResponse, schema: z.ZodType<T>, w
     json = JSON.parse(bodyText(response))
   } catch (error) {
     throw new BerthError(
-      { code: 'invalid_response', message: `${host} answered with something that is not JSON where ${what} was expected.`, fix: 'Check that the address points at a container registry (not a web page or a proxy login).' },
+      {
+        code: 'invalid_response',
+        message: `${host} answered with something that is not JSON where ${what} was expected.`,
+        fix: 'Check that the address points at a container registry (not a web page or a proxy login).',
+      },
       { cause: error },
     )
   }
@@ -53,7 +57,7 @@ export function createPageWalker(firstUrl: string): PageWalker {
         throw new BerthError({
           code: 'invalid_response',
           message: `${new URL(response.url).host} sent a pagination Link back to a page already read (${seen.size} pages); Berth stopped listing to avoid an endless loop.`,
-          fix: 'The registry\'s pagination is broken; report it to the registry operator.',
+          fix: "The registry's pagination is broken; report it to the registry operator.",
         })
       }
       seen.add(next)

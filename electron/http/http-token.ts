@@ -58,7 +58,11 @@ export function parseTokenResponse(response: HttpResponse, now: number): Fetched
     json = JSON.parse(bodyText(response))
   } catch (error) {
     throw new BerthError(
-      { code: 'invalid_response', message: `The token server ${response.url ? new URL(response.url).host : ''} answered something that is not JSON.`, fix: 'Check the registry\'s token realm configuration.' },
+      {
+        code: 'invalid_response',
+        message: `The token server ${response.url ? new URL(response.url).host : ''} answered something that is not JSON.`,
+        fix: "Check the registry's token realm configuration.",
+      },
       { cause: error },
     )
   }
@@ -67,11 +71,17 @@ export function parseTokenResponse(response: HttpResponse, now: number): Fetched
     throw new BerthError({
       code: 'invalid_response',
       message: `The token server ${new URL(response.url).host} answered without a usable token (${sanitizeForMessage(parsed.error.issues.map((i) => i.message).join('; '), 200)}).`,
-      fix: 'Check the registry\'s token realm configuration.',
+      fix: "Check the registry's token realm configuration.",
     })
   }
   const body = parsed.data
-  const lifetime = Math.min(maximumLifetimeSeconds, Math.max(minimumLifetimeSeconds, body.expires_in !== undefined && Number.isFinite(body.expires_in) ? body.expires_in : minimumLifetimeSeconds))
+  const lifetime = Math.min(
+    maximumLifetimeSeconds,
+    Math.max(
+      minimumLifetimeSeconds,
+      body.expires_in !== undefined && Number.isFinite(body.expires_in) ? body.expires_in : minimumLifetimeSeconds,
+    ),
+  )
   const issued = body.issued_at !== undefined ? Date.parse(body.issued_at) : Number.NaN
   // Missing, unparseable or future issued_at: count from now. So old that the token would have
   // expired before it arrived: that is our clock running ahead of the server's, not a stale token —

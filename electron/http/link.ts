@@ -126,7 +126,10 @@ export function nextPageUrl(header: string | null | undefined, requestUrl: strin
   try {
     base = new URL(requestUrl)
   } catch (error) {
-    throw new BerthError({ code: 'internal', message: `nextPageUrl needs an absolute request URL, got "${sanitizeForMessage(requestUrl, 200)}".` }, { cause: error })
+    throw new BerthError(
+      { code: 'internal', message: `nextPageUrl needs an absolute request URL, got "${sanitizeForMessage(requestUrl, 200)}".` },
+      { cause: error },
+    )
   }
   try {
     resolved = new URL(next.url, base)
@@ -140,7 +143,7 @@ export function nextPageUrl(header: string | null | undefined, requestUrl: strin
     throw new BerthError({
       code: 'invalid_response',
       message: `The registry tried to send us to another host for the next page (${sanitizeForMessage(resolved.origin)} instead of ${base.origin}); Berth stopped listing there.`,
-      fix: 'Check the registry\'s proxy configuration (X-Forwarded-Host / external URL settings).',
+      fix: "Check the registry's proxy configuration (X-Forwarded-Host / external URL settings).",
     })
   }
   return resolved.href

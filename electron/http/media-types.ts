@@ -31,7 +31,9 @@ export const inTotoLayer = 'application/vnd.in-toto+json'
  * so a delete "by the tag's digest" would remove the child instead of the index. Schema1 is listed
  * only so old images are recognised instead of converted.
  */
-export const manifestAcceptHeader = [ociManifest, ociIndex, dockerManifest, dockerManifestList, dockerSchema1Signed, dockerSchema1].join(', ')
+export const manifestAcceptHeader = [ociManifest, ociIndex, dockerManifest, dockerManifestList, dockerSchema1Signed, dockerSchema1].join(
+  ', ',
+)
 
 export const indexMediaTypes: readonly string[] = [ociIndex, dockerManifestList]
 export const imageManifestMediaTypes: readonly string[] = [ociManifest, dockerManifest]

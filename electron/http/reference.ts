@@ -23,7 +23,8 @@ const dockerHubAliases = new Set(['docker.io', 'index.docker.io', 'registry-1.do
 
 const pathComponent = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
 const tagPattern = /^\w[\w.-]{0,127}$/
-const domainPattern = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:.]+\])(?::[0-9]{1,5})?$/
+const domainPattern =
+  /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:.]+\])(?::[0-9]{1,5})?$/
 const maxNameLength = 255
 const maxInputLength = 2048
 
@@ -47,8 +48,12 @@ function checkRepository(input: string, repository: string): void {
   for (const component of repository.split('/')) {
     if (component.length === 0) throw bad(input, 'it has an empty path component (double or trailing "/")')
     if (pathComponent.test(component)) continue
-    if (pathComponent.test(component.toLowerCase())) throw bad(input, `repository names must be lower-case ("${sanitizeForMessage(component, 80)}")`)
-    throw bad(input, `"${sanitizeForMessage(component, 80)}" is not a valid repository path component (lower-case letters, digits, and . _ __ - between them)`)
+    if (pathComponent.test(component.toLowerCase()))
+      throw bad(input, `repository names must be lower-case ("${sanitizeForMessage(component, 80)}")`)
+    throw bad(
+      input,
+      `"${sanitizeForMessage(component, 80)}" is not a valid repository path component (lower-case letters, digits, and . _ __ - between them)`,
+    )
   }
 }
 
@@ -61,7 +66,8 @@ export function parseImageReference(input: string): ImageReference {
   const text = input.trim()
   if (text.length === 0) throw bad(input, 'it is empty')
   if (text.length > maxInputLength) throw bad(input.slice(0, 100), 'it is far too long')
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw bad(input, 'references have no scheme', 'Drop the "https://" prefix: registry.example.com/team/app:1.2.')
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+    throw bad(input, 'references have no scheme', 'Drop the "https://" prefix: registry.example.com/team/app:1.2.')
   if (/\s/.test(text)) throw bad(input, 'it contains whitespace')
 
   let rest = text
@@ -95,7 +101,10 @@ export function parseImageReference(input: string): ImageReference {
     tag = path.slice(colon + 1)
     path = path.slice(0, colon)
     if (!isValidTag(tag)) {
-      throw bad(input, `"${sanitizeForMessage(tag, 80)}" is not a valid tag (letters, digits, _ . -; not starting with . or -; at most 128 characters)`)
+      throw bad(
+        input,
+        `"${sanitizeForMessage(tag, 80)}" is not a valid tag (letters, digits, _ . -; not starting with . or -; at most 128 characters)`,
+      )
     }
   }
   if (path.length === 0) throw bad(input, 'the repository name is missing')
@@ -139,18 +148,24 @@ export function parseRegistryAddress(input: string, options?: { insecure?: boole
   if (text.length === 0) throw badAddress(input, 'it is empty')
   if (text.length > maxInputLength) throw badAddress(input.slice(0, 100), 'it is far too long')
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase()
-  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') throw badAddress(input, `the ${scheme}:// scheme is not supported (only https and http)`)
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https')
+    throw badAddress(input, `the ${scheme}:// scheme is not supported (only https and http)`)
   let url: URL
   try {
     url = new URL(scheme === undefined ? `https://${text}` : text)
   } catch {
     throw badAddress(input, 'it is not a valid host or URL')
   }
-  if (url.username || url.password) throw badAddress(input, 'it contains credentials', 'Remove "user:password@" and enter the credentials in the sign-in fields.')
+  if (url.username || url.password)
+    throw badAddress(input, 'it contains credentials', 'Remove "user:password@" and enter the credentials in the sign-in fields.')
   if (url.search || url.hash) throw badAddress(input, 'it has a query or fragment')
   const path = url.pathname.replace(/\/+$/, '')
   if (path !== '' && path !== '/v2') {
-    throw badAddress(input, `it has a path (${sanitizeForMessage(url.pathname, 80)}); the v2 API lives at the root of the host`, 'Enter only the registry host; add repositories separately.')
+    throw badAddress(
+      input,
+      `it has a path (${sanitizeForMessage(url.pathname, 80)}); the v2 API lives at the root of the host`,
+      'Enter only the registry host; add repositories separately.',
+    )
   }
   if (url.hostname === '') throw badAddress(input, 'the host is missing')
 

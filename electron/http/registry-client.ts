@@ -14,7 +14,15 @@ import { baseMediaType, isSchema1MediaType, manifestAcceptHeader, ociIndex } fro
 import { sanitizeForMessage } from './sanitize'
 import { catalogScope, repositoryScope } from './scope'
 import { createTransport, flatHeaders, headerValue, headerValues, responseError, type HttpRequest, type HttpResponse } from './transport'
-import type { CredentialSource, ManifestHead, ManifestResponse, PingResult, RegistryClient, RegistryEndpoint, TlsTrust } from './client-types'
+import type {
+  CredentialSource,
+  ManifestHead,
+  ManifestResponse,
+  PingResult,
+  RegistryClient,
+  RegistryEndpoint,
+  TlsTrust,
+} from './client-types'
 
 export interface RegistryClientOptions {
   endpoint: RegistryEndpoint
@@ -39,14 +47,22 @@ const tagPattern = /^\w[\w.-]{0,127}$/
 
 function checkRepository(repository: string): string {
   if (repository.length > 255 || !repositoryPattern.test(repository)) {
-    throw new BerthError({ code: 'invalid_input', message: `"${repository.slice(0, 100)}" is not a valid repository name.`, fix: 'Use lower-case letters, digits, separators (. _ -) and slashes, as in group/project/image.' })
+    throw new BerthError({
+      code: 'invalid_input',
+      message: `"${repository.slice(0, 100)}" is not a valid repository name.`,
+      fix: 'Use lower-case letters, digits, separators (. _ -) and slashes, as in group/project/image.',
+    })
   }
   return repository
 }
 
 function checkReference(reference: string): string {
   if (!isDigest(reference) && !tagPattern.test(reference)) {
-    throw new BerthError({ code: 'invalid_input', message: `"${reference.slice(0, 150)}" is neither a tag nor a digest.`, fix: 'Tags are up to 128 letters, digits, _ . -; digests look like sha256:<64 hex>.' })
+    throw new BerthError({
+      code: 'invalid_input',
+      message: `"${reference.slice(0, 150)}" is neither a tag nor a digest.`,
+      fix: 'Tags are up to 128 letters, digits, _ . -; digests look like sha256:<64 hex>.',
+    })
   }
   return reference
 }
@@ -59,7 +75,10 @@ function checkEndpoint(endpoint: RegistryEndpoint): URL {
     throw new BerthError({ code: 'invalid_input', message: `"${endpoint.url.slice(0, 200)}" is not a registry URL.` }, { cause: error })
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new BerthError({ code: 'invalid_input', message: `Registry URLs use https (or http for an insecure registry), not ${url.protocol}.` })
+    throw new BerthError({
+      code: 'invalid_input',
+      message: `Registry URLs use https (or http for an insecure registry), not ${url.protocol}.`,
+    })
   }
   if (url.protocol === 'http:' && !endpoint.insecure && !isLoopbackHost(url.host)) {
     throw new BerthError({
@@ -101,7 +120,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     let authorization = await auth.authorization(scopes)
     let retriedWithCredentials = false
     for (;;) {
-      const response = await transport.request({ ...req, credentialOrigin: origin, ...(authorization !== undefined ? { authorization } : {}) })
+      const response = await transport.request({
+        ...req,
+        credentialOrigin: origin,
+        ...(authorization !== undefined ? { authorization } : {}),
+      })
       if (response.status !== 401) return response
       if (authorization !== undefined) {
         if (retriedWithCredentials) return response
@@ -143,7 +166,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     // Some registries send a generic Content-Type: the manifest's own mediaType field says it.
     try {
       const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes))
-      if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { mediaType?: unknown }).mediaType === 'string') return (parsed as { mediaType: string }).mediaType
+      if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { mediaType?: unknown }).mediaType === 'string')
+        return (parsed as { mediaType: string }).mediaType
     } catch {
       // not JSON: the header is all we have
     }
@@ -154,7 +178,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const name = checkRepository(repository)
     const ref = checkReference(reference)
     const response = await send(
-      { method: 'GET', url: v2(`${name}/manifests/${ref}`), headers: { accept: manifestAcceptHeader }, maxBytes: manifestMaxBytes, operation: `get manifest ${name}:${ref}`, ...(signal ? { signal } : {}) },
+      {
+        method: 'GET',
+        url: v2(`${name}/manifests/${ref}`),
+        headers: { accept: manifestAcceptHeader },
+        maxBytes: manifestMaxBytes,
+        operation: `get manifest ${name}:${ref}`,
+        ...(signal ? { signal } : {}),
+      },
       pull(name),
     )
     if (response.status !== 200) throw failure(response, `get manifest ${name}:${ref}`)
@@ -166,7 +197,13 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     if (isDigest(ref)) verifyDigest(bytes, ref)
     const mediaType = manifestMediaType(response, bytes)
     const announced = headerValue(response.headers, 'docker-content-digest')
-    if (!isDigest(ref) && announced !== undefined && announced.startsWith('sha256:') && isDigest(announced) && !isSchema1MediaType(mediaType)) {
+    if (
+      !isDigest(ref) &&
+      announced !== undefined &&
+      announced.startsWith('sha256:') &&
+      isDigest(announced) &&
+      !isSchema1MediaType(mediaType)
+    ) {
       verifyDigest(bytes, announced)
     }
     return { bytes, digest: isDigest(ref) ? ref : sha256Digest(bytes), mediaType }
@@ -184,7 +221,17 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const items: T[] = []
     let url: string | null = firstUrl
     for (let page = 0; url !== null; page++) {
-      const response = await send({ method: 'GET', url, headers: { accept: 'application/json' }, maxBytes: jsonPageMaxBytes, operation, ...(signal ? { signal } : {}) }, scopes)
+      const response = await send(
+        {
+          method: 'GET',
+          url,
+          headers: { accept: 'application/json' },
+          maxBytes: jsonPageMaxBytes,
+          operation,
+          ...(signal ? { signal } : {}),
+        },
+        scopes,
+      )
       if (response.status !== 200) return { failed: response, isFirst: page === 0 }
       items.push(...read(response))
       url = walker.next(response)
@@ -207,7 +254,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
     async ping(): Promise<PingResult> {
       const url = v2('')
-      const response = await transport.request({ method: 'GET', url, maxBytes: errorBodyMaxBytes, operation: 'check the registry API (/v2/)' })
+      const response = await transport.request({
+        method: 'GET',
+        url,
+        maxBytes: errorBodyMaxBytes,
+        operation: 'check the registry API (/v2/)',
+      })
       const certificate = url.startsWith('https:') ? transport.lastCertificate(url) : undefined
       const base = { headers: flatHeaders(response.headers), ...(certificate ? { certificate } : {}) }
       if (response.status === 200) return { auth: 'open', challenges: [], ...base }
@@ -217,19 +269,36 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (!picked) throw responseError(response, 'check the registry API (/v2/)')
       if (picked.scheme === 'basic') return { auth: 'basic', challenges, ...base }
       const realm = picked.params.realm ? new URL(picked.params.realm, response.url).href : undefined
-      return { auth: 'bearer', challenges, ...(realm ? { realm } : {}), ...(picked.params.service ? { service: picked.params.service } : {}), ...base }
+      return {
+        auth: 'bearer',
+        challenges,
+        ...(realm ? { realm } : {}),
+        ...(picked.params.service ? { service: picked.params.service } : {}),
+        ...base,
+      }
     },
 
     async catalog(options = {}) {
       const operation = 'list the catalog'
       let pageSize = options.pageSize ?? defaultCatalogPageSize
       for (;;) {
-        const result = await listPages(v2(`_catalog?n=${pageSize}`), [catalogScope], operation, options.signal, (response) => parseJsonBody(response, catalogPageSchema, 'a catalog page').repositories ?? [])
+        const result = await listPages(
+          v2(`_catalog?n=${pageSize}`),
+          [catalogScope],
+          operation,
+          options.signal,
+          (response) => parseJsonBody(response, catalogPageSchema, 'a catalog page').repositories ?? [],
+        )
         if ('items' in result) return { repositories: result.items, catalog: 'available' }
         const { failed, isFirst } = result
         if ([401, 403, 404, 405].includes(failed.status)) return catalogUnavailable(failed.status)
         const error = failure(failed, operation)
-        if (isFirst && failed.status === 400 && error.data.registryCode === 'PAGINATION_NUMBER_INVALID' && pageSize > fallbackCatalogPageSize) {
+        if (
+          isFirst &&
+          failed.status === 400 &&
+          error.data.registryCode === 'PAGINATION_NUMBER_INVALID' &&
+          pageSize > fallbackCatalogPageSize
+        ) {
           pageSize = fallbackCatalogPageSize
           continue
         }
@@ -241,7 +310,13 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const name = checkRepository(repository)
       const query = options.pageSize !== undefined ? `?n=${options.pageSize}` : ''
       const operation = `list tags of ${name}`
-      const result = await listPages(v2(`${name}/tags/list${query}`), pull(name), operation, options.signal, (response) => parseJsonBody(response, tagsPageSchema, 'a tag list').tags ?? [])
+      const result = await listPages(
+        v2(`${name}/tags/list${query}`),
+        pull(name),
+        operation,
+        options.signal,
+        (response) => parseJsonBody(response, tagsPageSchema, 'a tag list').tags ?? [],
+      )
       if ('failed' in result) throw failure(result.failed, operation)
       return result.items
     },
@@ -253,7 +328,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const ref = checkReference(reference)
       const operation = `check manifest ${name}:${ref}`
       const response = await send(
-        { method: 'HEAD', url: v2(`${name}/manifests/${ref}`), headers: { accept: manifestAcceptHeader }, maxBytes: 0, operation, ...(options.signal ? { signal: options.signal } : {}) },
+        {
+          method: 'HEAD',
+          url: v2(`${name}/manifests/${ref}`),
+          headers: { accept: manifestAcceptHeader },
+          maxBytes: 0,
+          operation,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
         pull(name),
       )
       if (response.status !== 200) throw failure(response, operation)
@@ -264,7 +346,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         return { digest: full.digest, mediaType: full.mediaType, size: full.bytes.byteLength }
       }
       const length = Number(headerValue(response.headers, 'content-length') ?? Number.NaN)
-      return { digest, mediaType: baseMediaType(headerValue(response.headers, 'content-type')), size: Number.isFinite(length) ? length : null }
+      return {
+        digest,
+        mediaType: baseMediaType(headerValue(response.headers, 'content-type')),
+        size: Number.isFinite(length) ? length : null,
+      }
     },
 
     async putManifest(repository, reference, bytes, mediaType) {
@@ -272,7 +358,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const ref = checkReference(reference)
       const operation = `push manifest ${name}:${ref}`
       const response = await send(
-        { method: 'PUT', url: v2(`${name}/manifests/${ref}`), headers: { 'content-type': mediaType }, body: bytes, maxBytes: errorBodyMaxBytes, operation },
+        {
+          method: 'PUT',
+          url: v2(`${name}/manifests/${ref}`),
+          headers: { 'content-type': mediaType },
+          body: bytes,
+          maxBytes: errorBodyMaxBytes,
+          operation,
+        },
         [repositoryScope(name, ['pull', 'push'])],
       )
       if (response.status !== 201 && response.status !== 200) throw failure(response, operation)
@@ -284,7 +377,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const ref = checkReference(reference)
       const operation = `delete manifest ${name}:${ref}`
       // Some registries only grant delete together with pull and push (REGISTRY-NOTES "Auth").
-      const response = await send({ method: 'DELETE', url: v2(`${name}/manifests/${ref}`), maxBytes: errorBodyMaxBytes, operation }, [repositoryScope(name, ['pull', 'push', 'delete'])])
+      const response = await send({ method: 'DELETE', url: v2(`${name}/manifests/${ref}`), maxBytes: errorBodyMaxBytes, operation }, [
+        repositoryScope(name, ['pull', 'push', 'delete']),
+      ])
       if (response.status !== 202 && response.status !== 200) throw failure(response, operation)
     },
 
@@ -293,7 +388,16 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (!isDigest(digest)) throw new BerthError({ code: 'invalid_input', message: `"${digest.slice(0, 150)}" is not a digest.` })
       const operation = `get blob ${digest} of ${name}`
       // Blob GETs are often redirected to object storage: the transport follows, without our credentials.
-      const response = await send({ method: 'GET', url: v2(`${name}/blobs/${digest}`), maxBytes: options.maxBytes, operation, ...(options.signal ? { signal: options.signal } : {}) }, pull(name))
+      const response = await send(
+        {
+          method: 'GET',
+          url: v2(`${name}/blobs/${digest}`),
+          maxBytes: options.maxBytes,
+          operation,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        pull(name),
+      )
       if (response.status !== 200) throw failure(response, operation)
       verifyDigest(response.body, digest)
       return response.body
@@ -304,19 +408,39 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const digest = sha256Digest(bytes)
       const operation = `upload blob ${digest} to ${name}`
       const scopes = [repositoryScope(name, ['pull', 'push'])]
-      const started = await send({ method: 'POST', url: v2(`${name}/blobs/uploads/`), body: new Uint8Array(), maxBytes: errorBodyMaxBytes, operation }, scopes)
+      const started = await send(
+        { method: 'POST', url: v2(`${name}/blobs/uploads/`), body: new Uint8Array(), maxBytes: errorBodyMaxBytes, operation },
+        scopes,
+      )
       if (started.status !== 202) throw failure(started, operation)
       const location = headerValue(started.headers, 'location')
-      if (location === undefined) throw new BerthError({ code: 'invalid_response', message: `${endpoint.host} started an upload without saying where to send it (no Location).` })
+      if (location === undefined)
+        throw new BerthError({
+          code: 'invalid_response',
+          message: `${endpoint.host} started an upload without saying where to send it (no Location).`,
+        })
       // SPEC "Pushing a blob monolithically": Location may be relative and may carry its own query.
       const target = new URL(location, started.url)
       // Same rules as redirects: never from https to anything else. (Off-origin, the transport
       // sends the bytes without our Authorization.)
       if (target.protocol !== 'https:' && (origin.startsWith('https:') || target.protocol !== 'http:')) {
-        throw new BerthError({ code: 'unsafe_redirect', message: `${endpoint.host} sent the upload to an insecure location (${sanitizeForMessage(target.origin, 200)}).` })
+        throw new BerthError({
+          code: 'unsafe_redirect',
+          message: `${endpoint.host} sent the upload to an insecure location (${sanitizeForMessage(target.origin, 200)}).`,
+        })
       }
       target.searchParams.set('digest', digest)
-      const finished = await send({ method: 'PUT', url: target.href, headers: { 'content-type': 'application/octet-stream' }, body: bytes, maxBytes: errorBodyMaxBytes, operation }, scopes)
+      const finished = await send(
+        {
+          method: 'PUT',
+          url: target.href,
+          headers: { 'content-type': 'application/octet-stream' },
+          body: bytes,
+          maxBytes: errorBodyMaxBytes,
+          operation,
+        },
+        scopes,
+      )
       if (finished.status !== 201 && finished.status !== 204 && finished.status !== 200) throw failure(finished, operation)
       return digest
     },
@@ -326,7 +450,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (!isDigest(digest)) throw new BerthError({ code: 'invalid_input', message: `"${digest.slice(0, 150)}" is not a digest.` })
       const operation = `list referrers of ${digest} in ${name}`
       const response = await send(
-        { method: 'GET', url: v2(`${name}/referrers/${digest}`), headers: { accept: ociIndex }, maxBytes: jsonPageMaxBytes, operation, ...(options.signal ? { signal: options.signal } : {}) },
+        {
+          method: 'GET',
+          url: v2(`${name}/referrers/${digest}`),
+          headers: { accept: ociIndex },
+          maxBytes: jsonPageMaxBytes,
+          operation,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
         pull(name),
       )
       // SPEC "Listing Referrers": registries without the API answer 404; others 400/405/406/501.

@@ -171,7 +171,8 @@ export function errorFromResponse(input: ResponseErrorInput): BerthError {
   const entries = parseErrorEnvelope(input.bodyText)
   const codes = entries.map((e) => e.code)
   const registryCode = codes.find((c) => c !== 'UNKNOWN') ?? (entries.length > 0 ? 'UNKNOWN' : undefined)
-  const registrySaid = entries.length > 0 ? entries.map((e) => e.message || e.code).join('; ') : /^\s*</.test(input.bodyText) ? '' : input.bodyText
+  const registrySaid =
+    entries.length > 0 ? entries.map((e) => e.message || e.code).join('; ') : /^\s*</.test(input.bodyText) ? '' : input.bodyText
   const said = sanitizeForMessage(registrySaid, 300)
   const prefix = `${host} answered ${status} to ${method} ${where} (${sanitizeForMessage(input.operation, 80)})`
   const suffix = said ? ` (the registry says: ${said})` : ''
@@ -189,41 +190,76 @@ export function errorFromResponse(input: ResponseErrorInput): BerthError {
     return make(
       'delete_disabled',
       'deletion is disabled on this registry',
-      'Enable deletes in the registry configuration (distribution: `storage.delete.enabled: true`, or REGISTRY_STORAGE_DELETE_ENABLED=true) and restart it; or delete through the provider\'s own API.',
+      "Enable deletes in the registry configuration (distribution: `storage.delete.enabled: true`, or REGISTRY_STORAGE_DELETE_ENABLED=true) and restart it; or delete through the provider's own API.",
     )
   }
   if (status === 401) {
     const challenge = headerOf(input.headers, 'www-authenticate') ?? ''
     const scopeHint = /insufficient_scope/i.test(challenge) ? ' (the token lacks the scope this needs)' : ''
-    return make('unauthorized', `credentials missing, wrong or expired${scopeHint}`, 'Sign in again with a valid username and password or access token for this registry.')
+    return make(
+      'unauthorized',
+      `credentials missing, wrong or expired${scopeHint}`,
+      'Sign in again with a valid username and password or access token for this registry.',
+    )
   }
   if (status === 403) {
     return isDelete
-      ? make('forbidden', 'your credentials can read but not delete here', 'Use an account or token with delete rights on this repository (e.g. Maintainer in GitLab, a token with the delete scope).')
-      : make('forbidden', 'your credentials are not allowed to do this (role or token scope)', 'Use an account or token with access to this repository.')
+      ? make(
+          'forbidden',
+          'your credentials can read but not delete here',
+          'Use an account or token with delete rights on this repository (e.g. Maintainer in GitLab, a token with the delete scope).',
+        )
+      : make(
+          'forbidden',
+          'your credentials are not allowed to do this (role or token scope)',
+          'Use an account or token with access to this repository.',
+        )
   }
   if (status === 404) {
     let what = target.what
     if (codes.includes('NAME_UNKNOWN') && target.repository) what = `repository ${target.repository}`
-    else if (codes.includes('BLOB_UNKNOWN') && target.repository) what = target.what.startsWith('blob') ? target.what : `a blob in ${target.repository}`
-    return make('not_found', `${what} not found`, 'Check the repository name and tag; it may have been deleted, or your credentials may not see it.')
+    else if (codes.includes('BLOB_UNKNOWN') && target.repository)
+      what = target.what.startsWith('blob') ? target.what : `a blob in ${target.repository}`
+    return make(
+      'not_found',
+      `${what} not found`,
+      'Check the repository name and tag; it may have been deleted, or your credentials may not see it.',
+    )
   }
   if (status === 429 || codes.includes('TOOMANYREQUESTS')) {
     const retryAfter = parseRetryAfter(headerOf(input.headers, 'retry-after'), new Date())
     const limits = parseRateLimitHeaders(input.headers)
-    const quota = limits?.limit !== undefined ? ` (limit ${limits.limit}${limits.windowSeconds ? ` per ${limits.windowSeconds} s` : ''}, ${limits.remaining ?? 0} remaining)` : ''
+    const quota =
+      limits?.limit !== undefined
+        ? ` (limit ${limits.limit}${limits.windowSeconds ? ` per ${limits.windowSeconds} s` : ''}, ${limits.remaining ?? 0} remaining)`
+        : ''
     const wait = retryAfter !== null ? `Wait ${retryAfter} s and retry` : 'Wait a while and retry'
-    return make('rate_limited', `too many requests${quota}`, `${wait}; signing in usually raises the limit.`, retryAfter !== null ? { retryAfterSeconds: retryAfter } : {})
+    return make(
+      'rate_limited',
+      `too many requests${quota}`,
+      `${wait}; signing in usually raises the limit.`,
+      retryAfter !== null ? { retryAfterSeconds: retryAfter } : {},
+    )
   }
   if (status === 405 || status === 501 || codes.includes('UNSUPPORTED')) {
-    return make('unsupported', `this registry does not support ${sanitizeForMessage(input.operation, 80)}`, 'Use another way offered by the provider (its web UI or API).')
+    return make(
+      'unsupported',
+      `this registry does not support ${sanitizeForMessage(input.operation, 80)}`,
+      'Use another way offered by the provider (its web UI or API).',
+    )
   }
   if (status >= 500) {
     return make('server_error', 'the registry failed', 'Retry later; if it persists, contact the registry operator.')
   }
   if (status === 409) return make('conflict', 'the registry reported a conflict', 'Reload and try again.')
   if (status === 400) {
-    return make('invalid_input', 'the registry rejected the request', registryCode === 'PAGINATION_NUMBER_INVALID' ? 'Use a smaller page size (distribution accepts at most 1000).' : 'Check the repository name, tag or digest.')
+    return make(
+      'invalid_input',
+      'the registry rejected the request',
+      registryCode === 'PAGINATION_NUMBER_INVALID'
+        ? 'Use a smaller page size (distribution accepts at most 1000).'
+        : 'Check the repository name, tag or digest.',
+    )
   }
   return make('invalid_response', 'unexpected answer', 'Retry; if it persists, report it with this message.')
 }

@@ -68,14 +68,22 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
   const pinned =
     pin === undefined
       ? undefined
-      : buildConnector({ timeout: options.connectTimeoutMs, ...clientCert, rejectUnauthorized: false, checkServerIdentity: () => undefined, maxCachedSessions: 0 })
+      : buildConnector({
+          timeout: options.connectTimeoutMs,
+          ...clientCert,
+          rejectUnauthorized: false,
+          checkServerIdentity: () => undefined,
+          maxCachedSessions: 0,
+        })
   // Other ports of the pinned host (a token realm on :443 next to a registry on :5050) keep normal
   // verification; only when it fails do they get the same answer the user gave for this host: the
   // pinned certificate, and only it, is accepted. A certificate names a host, not a port.
   // `rejectUnauthorized: false` only defers the decision: Node still computes `authorized`
   // (chain + host name) and the socket is refused below unless authorized or pinned.
   const samePinnedHost =
-    pin === undefined ? undefined : buildConnector({ timeout: options.connectTimeoutMs, ...trustContext, rejectUnauthorized: false, maxCachedSessions: 0 })
+    pin === undefined
+      ? undefined
+      : buildConnector({ timeout: options.connectTimeoutMs, ...trustContext, rejectUnauthorized: false, maxCachedSessions: 0 })
   const pinnedHostname = pinnedAuthority?.slice(0, pinnedAuthority.lastIndexOf(':'))
 
   const refuse = (socket: TLSSocket, callback: buildConnector.Callback, error: BerthError): void => {
@@ -86,7 +94,14 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
   const connect: buildConnector.connector = (connectOptions, callback) => {
     const authority = authorityOf(connectOptions.hostname, connectOptions.port, connectOptions.protocol)
     const isHttps = connectOptions.protocol === 'https:'
-    const mode = !isHttps || pin === undefined ? 'verify' : authority === pinnedAuthority ? 'pin' : authority.slice(0, authority.lastIndexOf(':')) === pinnedHostname ? 'verify-or-pin' : 'verify'
+    const mode =
+      !isHttps || pin === undefined
+        ? 'verify'
+        : authority === pinnedAuthority
+          ? 'pin'
+          : authority.slice(0, authority.lastIndexOf(':')) === pinnedHostname
+            ? 'verify-or-pin'
+            : 'verify'
     const base = mode === 'pin' ? pinned : mode === 'verify-or-pin' ? samePinnedHost : verifying
     ;(base ?? verifying)(connectOptions, (error, socket) => {
       if (error !== null) {

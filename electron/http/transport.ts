@@ -112,7 +112,11 @@ function isRetryable(method: HttpMethod, req: HttpRequest): boolean {
 export function createTransport(options: TransportOptions): Transport {
   const clock = options.clock ?? systemClock
   const connectTimeoutMs = options.connectTimeoutMs ?? 15_000
-  const connector = createRegistryConnector({ registryHost: options.endpoint.host, connectTimeoutMs, ...(options.trust ? { trust: options.trust } : {}) })
+  const connector = createRegistryConnector({
+    registryHost: options.endpoint.host,
+    connectTimeoutMs,
+    ...(options.trust ? { trust: options.trust } : {}),
+  })
   const agent = new Agent({
     connections: options.maxConnections ?? 16,
     headersTimeout: options.headersTimeoutMs ?? 30_000,
@@ -223,7 +227,10 @@ export function createTransport(options: TransportOptions): Transport {
         try {
           target = new URL(location, url)
         } catch (error) {
-          throw new BerthError({ code: 'invalid_response', message: `${url.host} redirected to an invalid URL (${sanitizeForMessage(location, 200)}).` }, { cause: error })
+          throw new BerthError(
+            { code: 'invalid_response', message: `${url.host} redirected to an invalid URL (${sanitizeForMessage(location, 200)}).` },
+            { cause: error },
+          )
         }
         if (url.protocol === 'https:' && target.protocol !== 'https:') {
           throw new BerthError({
@@ -233,7 +240,10 @@ export function createTransport(options: TransportOptions): Transport {
           })
         }
         if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-          throw new BerthError({ code: 'unsafe_redirect', message: `${url.host} redirected to a ${sanitizeForMessage(target.protocol, 20)} URL, which Berth does not follow.` })
+          throw new BerthError({
+            code: 'unsafe_redirect',
+            message: `${url.host} redirected to a ${sanitizeForMessage(target.protocol, 20)} URL, which Berth does not follow.`,
+          })
         }
         req.checkRedirect?.(target)
         // RFC 9110 §15.4: 303 (and, as every client does, 301/302 after POST) continue as GET.

@@ -40,7 +40,12 @@ function cacheOnlySource(cache: DigestCache): ContentSource & { misses: number }
  * platform manifest of an index, a config) is left out rather than shown incomplete: getTagDetails
  * will answer for it.
  */
-export async function cachedTagDetails(cache: DigestCache, host: string, repository: string, index: TagIndex = tagIndexForCache(cache)): Promise<CachedTagDetails> {
+export async function cachedTagDetails(
+  cache: DigestCache,
+  host: string,
+  repository: string,
+  index: TagIndex = tagIndexForCache(cache),
+): Promise<CachedTagDetails> {
   const hints = await index.open(host, repository)
   const tags: Record<string, string> = {}
   const details = new Map<string, DigestDetails>()

@@ -25,11 +25,20 @@ export interface PlanOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-export async function planCleanup(client: RegistryClient, repository: string, rules: CleanupRulesInput, options: PlanOptions = {}): Promise<CleanupPlan> {
+export async function planCleanup(
+  client: RegistryClient,
+  repository: string,
+  rules: CleanupRulesInput,
+  options: PlanOptions = {},
+): Promise<CleanupPlan> {
   const tags = await client.listTags(repository, options.signal ? { signal: options.signal } : {})
   const unknown = (options.selection ?? []).filter((t) => !tags.includes(t))
   if (unknown.length > 0) {
-    throw new BerthError({ code: 'not_found', message: `${repository} has no tag ${unknown.slice(0, 5).join(', ')}.`, fix: 'Reload the tag list: it may have been deleted already.' })
+    throw new BerthError({
+      code: 'not_found',
+      message: `${repository} has no tag ${unknown.slice(0, 5).join(', ')}.`,
+      fix: 'Reload the tag list: it may have been deleted already.',
+    })
   }
   let done = 0
   const results = await loadTagDetails(client, repository, tags, {
@@ -55,7 +64,10 @@ export async function planCleanup(client: RegistryClient, repository: string, ru
       children: d.kind === 'index' ? d.platforms.map((p) => p.digest) : [],
     }
   })
-  return evaluateCleanup(repository, infos, rules, { now: options.now ?? Date.now(), ...(options.selection ? { selection: options.selection } : {}) })
+  return evaluateCleanup(repository, infos, rules, {
+    now: options.now ?? Date.now(),
+    ...(options.selection ? { selection: options.selection } : {}),
+  })
 }
 
 export interface RunOptions {
@@ -97,7 +109,11 @@ export async function runCleanup(
 ): Promise<CleanupRunResult> {
   const unplanned = tags.filter((t) => !Object.hasOwn(expectedDigests, t))
   if (unplanned.length > 0) {
-    throw new BerthError({ code: 'invalid_input', message: `No previewed digest for ${unplanned.slice(0, 5).join(', ')}: nothing was deleted.`, fix: 'Preview the cleanup again.' })
+    throw new BerthError({
+      code: 'invalid_input',
+      message: `No previewed digest for ${unplanned.slice(0, 5).join(', ')}: nothing was deleted.`,
+      fix: 'Preview the cleanup again.',
+    })
   }
   const unique = [...new Set(tags)]
   const pool = createBoundedPool(options.concurrency ?? 1, options.signal)
@@ -112,7 +128,9 @@ export async function runCleanup(
             concurrency: 1,
             ...(options.audit ? { audit: options.audit } : {}),
           })
-          return result ?? notAttempted(tag, expectedDigests[tag] ?? '', new BerthError({ code: 'internal', message: `No result for ${tag}.` }))
+          return (
+            result ?? notAttempted(tag, expectedDigests[tag] ?? '', new BerthError({ code: 'internal', message: `No result for ${tag}.` }))
+          )
         })
         .catch((error: unknown) => notAttempted(tag, expectedDigests[tag] ?? '', error))
         .then((result) => {

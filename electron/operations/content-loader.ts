@@ -60,7 +60,11 @@ export function createContentLoader(client: RegistryClient, cache?: DigestCache,
   const blobFlights = new Map<string, Promise<Uint8Array>>()
   const requestOptions = signal ? { signal } : {}
 
-  const singleFlight = (flights: Map<string, Promise<Uint8Array>>, digest: string, fetch: () => Promise<Uint8Array>): Promise<Uint8Array> => {
+  const singleFlight = (
+    flights: Map<string, Promise<Uint8Array>>,
+    digest: string,
+    fetch: () => Promise<Uint8Array>,
+  ): Promise<Uint8Array> => {
     const existing = flights.get(digest)
     if (existing) return existing
     const flight = (async () => {
@@ -95,7 +99,11 @@ export function createContentLoader(client: RegistryClient, cache?: DigestCache,
     },
     async manifest(repository, digest, mediaTypeHint) {
       throwIfAborted(signal)
-      const bytes = await singleFlight(manifestFlights, digest, async () => (await client.getManifest(repository, digest, requestOptions)).bytes)
+      const bytes = await singleFlight(
+        manifestFlights,
+        digest,
+        async () => (await client.getManifest(repository, digest, requestOptions)).bytes,
+      )
       return { digest, bytes, parsed: parseManifest(bytes, mediaTypeHint ?? null) }
     },
     configBlob(repository, digest) {
@@ -131,7 +139,13 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  * meanwhile are left out; any other failure rejects, because callers (delete previews) must not
  * present a partial answer as complete.
  */
-export async function resolveTagDigests(loader: ContentLoader, repository: string, tags: readonly string[], concurrency: number, signal?: AbortSignal): Promise<Map<string, string>> {
+export async function resolveTagDigests(
+  loader: ContentLoader,
+  repository: string,
+  tags: readonly string[],
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
   const pool = createBoundedPool(concurrency, signal)
   const entries = await Promise.all(
     tags.map((tag) =>

@@ -38,7 +38,13 @@ export interface DeleteOptions {
 const emptyJson = new TextEncoder().encode('{}')
 export const throwawayArtifactType = 'application/vnd.berth.delete-placeholder.v1'
 
-export async function previewDelete(client: RegistryClient, repository: string, tags: string[], mode: DeleteMode, options: PreviewOptions = {}): Promise<DeletePreview> {
+export async function previewDelete(
+  client: RegistryClient,
+  repository: string,
+  tags: string[],
+  mode: DeleteMode,
+  options: PreviewOptions = {},
+): Promise<DeletePreview> {
   const loader = createContentLoader(client, undefined, options.signal)
   const requested = await resolveTagDigests(loader, repository, unique(tags), options.concurrency ?? 16, options.signal)
   const missing = unique(tags).filter((t) => !requested.has(t))
@@ -66,17 +72,26 @@ export async function previewDelete(client: RegistryClient, repository: string, 
   }
 }
 
-export async function deleteTags(client: RegistryClient, repository: string, tags: string[], mode: DeleteMode, options: DeleteOptions): Promise<DeleteResult[]> {
+export async function deleteTags(
+  client: RegistryClient,
+  repository: string,
+  tags: string[],
+  mode: DeleteMode,
+  options: DeleteOptions,
+): Promise<DeleteResult[]> {
   const loader = createContentLoader(client, undefined, options.signal)
   const ctx: Ctx = { client, loader, repository, options, emptyBlob: null }
   // One deletion at a time by default: overlapping manifest DELETEs in one repository make
   // distribution answer 500 UNKNOWN now and then (distribution#2514, seen in the lab).
   const pool = createBoundedPool(options.concurrency ?? 1, options.signal)
   const requested = unique(tags)
-  if (mode === 'tag') return Promise.all(requested.map((tag) => pool.run(() => deleteOneTag(ctx, tag)).catch((e: unknown) => failed(tag, '', e))))
+  if (mode === 'tag')
+    return Promise.all(requested.map((tag) => pool.run(() => deleteOneTag(ctx, tag)).catch((e: unknown) => failed(tag, '', e))))
 
   // Digest mode: resolve and check every requested tag first, then one DELETE per distinct digest.
-  const resolved = await Promise.all(requested.map((tag) => pool.run(() => confirmedDigest(ctx, tag, 'digest-delete')).catch((e: unknown) => failed(tag, '', e))))
+  const resolved = await Promise.all(
+    requested.map((tag) => pool.run(() => confirmedDigest(ctx, tag, 'digest-delete')).catch((e: unknown) => failed(tag, '', e))),
+  )
   const groups = new Map<string, string[]>()
   const results = new Map<string, DeleteResult>()
   resolved.forEach((r, i) => {
@@ -120,7 +135,11 @@ async function confirmedDigest(ctx: Ctx, tag: string, method: DeleteMethod): Pro
   const expectedDigests = ctx.options.expectedDigests
   if (expectedDigests && !Object.hasOwn(expectedDigests, tag)) {
     // The caller confirmed a set of tags and this one is not in it: never delete the unconfirmed.
-    return failed(tag, '', new BerthError({ code: 'invalid_input', message: `${ctx.repository}:${tag} was not in the confirmed preview: nothing was deleted.` }))
+    return failed(
+      tag,
+      '',
+      new BerthError({ code: 'invalid_input', message: `${ctx.repository}:${tag} was not in the confirmed preview: nothing was deleted.` }),
+    )
   }
   const { digest } = await ctx.loader.resolve(ctx.repository, tag)
   const expected = expectedDigests?.[tag]
@@ -258,7 +277,9 @@ function throwawayManifest(emptyDigest: string): Uint8Array {
 function explain(error: unknown, stage: 'resolve' | 'after-read' = 'resolve'): BerthErrorData {
   const data = isErrorData(error) ? { ...error } : toErrorData(error)
   if (data.code === 'forbidden' || data.status === 403 || (stage === 'after-read' && data.code === 'unauthorized')) {
-    const message = /can read but not delete/i.test(data.message) ? data.message : `Your credentials can read but not delete here. ${data.message}`
+    const message = /can read but not delete/i.test(data.message)
+      ? data.message
+      : `Your credentials can read but not delete here. ${data.message}`
     return { ...data, code: 'forbidden', message }
   }
   if (data.status === 405 && data.code !== 'delete_disabled') return { ...data, code: 'delete_disabled' }
@@ -266,14 +287,26 @@ function explain(error: unknown, stage: 'resolve' | 'after-read' = 'resolve'): B
 }
 
 function isErrorData(value: unknown): value is BerthErrorData {
-  return !(value instanceof Error) && typeof value === 'object' && value !== null && typeof (value as BerthErrorData).code === 'string' && typeof (value as BerthErrorData).message === 'string'
+  return (
+    !(value instanceof Error) &&
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as BerthErrorData).code === 'string' &&
+    typeof (value as BerthErrorData).message === 'string'
+  )
 }
 
 function failed(tag: string, digest: string, error: unknown): DeleteResult {
   return { tag, digest, ok: false, removedTags: [], error: explain(error) }
 }
 
-async function audit(ctx: Ctx, tag: string | null, digest: string, method: DeleteMethod, error: BerthError | BerthErrorData | null): Promise<void> {
+async function audit(
+  ctx: Ctx,
+  tag: string | null,
+  digest: string,
+  method: DeleteMethod,
+  error: BerthError | BerthErrorData | null,
+): Promise<void> {
   if (!ctx.options.audit) return
   try {
     await ctx.options.audit.append({

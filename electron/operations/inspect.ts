@@ -17,7 +17,12 @@ export interface InspectOptions {
   concurrency?: number
 }
 
-export async function inspectReference(client: RegistryClient, repository: string, reference: string, options: InspectOptions = {}): Promise<Inspection> {
+export async function inspectReference(
+  client: RegistryClient,
+  repository: string,
+  reference: string,
+  options: InspectOptions = {},
+): Promise<Inspection> {
   const loader = createContentLoader(client, options.cache, options.signal)
   const resolved = isDigest(reference) ? { digest: reference, mediaType: undefined } : await loader.resolve(repository, reference)
   const manifest = await loader.manifest(repository, resolved.digest, resolved.mediaType)
@@ -50,7 +55,11 @@ export async function inspectReference(client: RegistryClient, repository: strin
 }
 
 /** For an index: the linux/amd64 platform (what most people run), else the first real platform. */
-async function imageShape(loader: ContentLoader, repository: string, top: LoadedManifest): Promise<{ layers: Layer[]; config: ImageConfigInfo | null }> {
+async function imageShape(
+  loader: ContentLoader,
+  repository: string,
+  top: LoadedManifest,
+): Promise<{ layers: Layer[]; config: ImageConfigInfo | null }> {
   let image = top
   if (top.parsed.kind === 'index') {
     const platforms = top.parsed.manifests.filter((d) => !isAttestationDescriptor(d))
@@ -70,7 +79,13 @@ function isLinuxAmd64(d: Descriptor): boolean {
   return d.platform?.os === 'linux' && d.platform.architecture === 'amd64'
 }
 
-async function sharingTags(loader: ContentLoader, repository: string, tags: string[], digest: string, concurrency: number): Promise<string[]> {
+async function sharingTags(
+  loader: ContentLoader,
+  repository: string,
+  tags: string[],
+  digest: string,
+  concurrency: number,
+): Promise<string[]> {
   try {
     return tagsOnDigest(await resolveTagDigests(loader, repository, tags, concurrency), digest)
   } catch (error) {

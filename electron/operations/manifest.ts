@@ -39,8 +39,23 @@ export interface Descriptor {
 }
 
 export type ParsedManifest =
-  | { kind: 'image'; mediaType: string; config: Descriptor; layers: Descriptor[]; annotations: Record<string, string>; artifactType: string | null; subject: Descriptor | null }
-  | { kind: 'index'; mediaType: string; manifests: Descriptor[]; annotations: Record<string, string>; artifactType: string | null; subject: Descriptor | null }
+  | {
+      kind: 'image'
+      mediaType: string
+      config: Descriptor
+      layers: Descriptor[]
+      annotations: Record<string, string>
+      artifactType: string | null
+      subject: Descriptor | null
+    }
+  | {
+      kind: 'index'
+      mediaType: string
+      manifests: Descriptor[]
+      annotations: Record<string, string>
+      artifactType: string | null
+      subject: Descriptor | null
+    }
   | { kind: 'schema1'; mediaType: string; name: string; tag: string }
 
 const annotationsSchema = z.record(z.string(), z.string(), { error: 'annotations must map strings to strings' })
@@ -54,7 +69,9 @@ const platformSchema = z.looseObject({
 
 const descriptorSchema = z.looseObject({
   mediaType: z.string({ error: 'mediaType must be a string' }),
-  digest: z.string({ error: 'digest must be a string' }).refine(isDigest, { error: (issue) => `"${sanitizeForMessage(String(issue.input), 80)}" is not a valid digest` }),
+  digest: z
+    .string({ error: 'digest must be a string' })
+    .refine(isDigest, { error: (issue) => `"${sanitizeForMessage(String(issue.input), 80)}" is not a valid digest` }),
   size: z
     .number({ error: 'size must be a number' })
     .int({ error: 'size must be an integer' })
@@ -103,7 +120,10 @@ function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => {
-      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
+      const path = issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '')
       return path ? `${path}: ${issue.message}` : issue.message
     })
     .join('; ')
@@ -165,10 +185,16 @@ export function parseManifest(bytes: Uint8Array, contentType?: string | null): P
   const body = decodeJsonObject(bytes, maxManifestBytes, 'manifest')
   const bodyType = typeof body.mediaType === 'string' && body.mediaType.length > 0 ? body.mediaType : null
   const headerType = isManifestMediaType(contentType) ? baseMediaType(contentType) : null
-  const shape = (bodyType ? shapeOfMediaType(bodyType) : null) ?? (!bodyType && headerType ? shapeOfMediaType(headerType) : null) ?? inferShape(body)
+  const shape =
+    (bodyType ? shapeOfMediaType(bodyType) : null) ?? (!bodyType && headerType ? shapeOfMediaType(headerType) : null) ?? inferShape(body)
   if (shape === null) {
     const named = bodyType ?? (contentType ? baseMediaType(contentType) : null)
-    throw invalid('manifest', named ? `unsupported media type "${sanitizeForMessage(named, 100)}" with neither manifests nor config+layers` : 'it has no mediaType and is neither an image manifest nor an index')
+    throw invalid(
+      'manifest',
+      named
+        ? `unsupported media type "${sanitizeForMessage(named, 100)}" with neither manifests nor config+layers`
+        : 'it has no mediaType and is neither an image manifest nor an index',
+    )
   }
   if (shape === 'schema1') {
     const result = schema1Schema.safeParse(body)

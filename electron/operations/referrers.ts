@@ -21,7 +21,12 @@ export interface ReferrersOptions {
 
 const cosignSuffixes: Record<string, ReferrerKind> = { sig: 'signature', att: 'attestation', sbom: 'sbom' }
 
-export async function listReferrers(client: RegistryClient, repository: string, digest: string, options: ReferrersOptions = {}): Promise<Referrer[]> {
+export async function listReferrers(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  options: ReferrersOptions = {},
+): Promise<Referrer[]> {
   if (!isDigest(digest)) throw new BerthError({ code: 'invalid_input', message: 'Referrers are listed for a digest, not a tag.' })
   const loader = options.loader ?? createContentLoader(client, options.cache, options.signal)
   const found = new Map<string, Referrer>()
@@ -90,7 +95,15 @@ async function fromCosignTags(loader: ContentLoader, repository: string, digest:
       const parsed = m.parsed
       const annotations = parsed.kind === 'schema1' ? {} : parsed.annotations
       const artifactType = artifactTypeOf(parsed) ?? (parsed.kind === 'image' ? (parsed.layers[0]?.mediaType ?? null) : null)
-      out.push({ digest: m.digest, mediaType: parsed.mediaType, artifactType, size: m.bytes.byteLength, annotations, kind, source: 'cosign-tag' })
+      out.push({
+        digest: m.digest,
+        mediaType: parsed.mediaType,
+        artifactType,
+        size: m.bytes.byteLength,
+        annotations,
+        kind,
+        source: 'cosign-tag',
+      })
     } catch (error) {
       if (error instanceof BerthError && error.code === 'not_found') continue
       throw error
@@ -129,9 +142,16 @@ export function classifyReferrer(type: string | null, annotations: Record<string
   const predicate = (annotations['in-toto.io/predicate-type'] ?? '').toLowerCase()
   const isSbom = (s: string): boolean => s.includes('spdx') || s.includes('cyclonedx') || s.includes('syft')
   if (isSbom(t) || isSbom(predicate)) return 'sbom'
-  if (t.includes('notary') || t.includes('notation') || t.includes('cosign.artifact.sig') || t.includes('cosign.simplesigning') || t.includes('sigstore.bundle')) {
+  if (
+    t.includes('notary') ||
+    t.includes('notation') ||
+    t.includes('cosign.artifact.sig') ||
+    t.includes('cosign.simplesigning') ||
+    t.includes('sigstore.bundle')
+  ) {
     return 'signature'
   }
-  if (t.includes('in-toto') || t.includes('intoto') || t.includes('dsse') || t.includes('cosign.attestation') || predicate !== '') return 'attestation'
+  if (t.includes('in-toto') || t.includes('intoto') || t.includes('dsse') || t.includes('cosign.attestation') || predicate !== '')
+    return 'attestation'
   return 'other'
 }

@@ -10,7 +10,14 @@ import { createBoundedPool } from '../http/bounded-pool'
 import { createContentLoader, type ContentLoader } from './content-loader'
 import { isDigest } from '../http/digest'
 import type { DigestCache } from '../stores/cache/digest-cache'
-import { artifactTypeOf, isAttestationDescriptor, normalizeCreated, parseImageConfig, type Descriptor, type ParsedManifest } from './manifest'
+import {
+  artifactTypeOf,
+  isAttestationDescriptor,
+  normalizeCreated,
+  parseImageConfig,
+  type Descriptor,
+  type ParsedManifest,
+} from './manifest'
 import { tagIndexForCache, type RepositoryTagHints, type TagIndex } from '../stores/cache/tag-index'
 import type { RegistryClient } from '../http/client-types'
 
@@ -81,7 +88,12 @@ export async function loadTagDetails(
  * Resolves `reference` (a tag or digest) and describes what it points at. The digest reported is
  * always the registry's answer to this call; `hints` only choose HEAD or GET and learn the answer.
  */
-export async function detailsForTag(loader: ContentLoader, repository: string, reference: string, hints?: RepositoryTagHints): Promise<TagDetails> {
+export async function detailsForTag(
+  loader: ContentLoader,
+  repository: string,
+  reference: string,
+  hints?: RepositoryTagHints,
+): Promise<TagDetails> {
   const isTag = !isDigest(reference)
   let loaded: Awaited<ReturnType<ContentLoader['load']>>
   try {
@@ -105,7 +117,13 @@ function isWhole(details: TagDetails): boolean {
   return details.kind !== 'index' || details.size !== null
 }
 
-export async function describeManifest(loader: ContentSource, repository: string, tag: string, digest: string, m: ParsedManifest): Promise<TagDetails> {
+export async function describeManifest(
+  loader: ContentSource,
+  repository: string,
+  tag: string,
+  digest: string,
+  m: ParsedManifest,
+): Promise<TagDetails> {
   if (m.kind === 'schema1') {
     return {
       ...base(tag, digest, m.mediaType, 'schema1'),
@@ -165,7 +183,11 @@ async function describeIndex(
     if (child.created && (newest === null || child.created > newest)) newest = child.created
   }
   const total = missing > 0 ? null : [...union.values()].reduce((a, b) => a + b, 0)
-  const parts = [`compressed layers + config`, `${children.length} platform${children.length === 1 ? '' : 's'}`, 'shared layers counted once']
+  const parts = [
+    `compressed layers + config`,
+    `${children.length} platform${children.length === 1 ? '' : 's'}`,
+    'shared layers counted once',
+  ]
   if (attestations > 0) parts.push(`${attestations} attestation${attestations === 1 ? '' : 's'} excluded`)
   if (missing > 0) parts.push(`${missing} platform${missing === 1 ? '' : 's'} could not be read, so no total`)
   const dated = newest ? { created: newest, createdSource: 'config' as const } : dateOf(null, m.annotations)

@@ -1,7 +1,15 @@
 // Per profile kind, how Berth lists repositories and tags, reads details and deletes: GitLab and
 // Docker Hub have no usable catalog and richer APIs of their own (REGISTRY-NOTES "Listing",
 // "Deletion"); every other kind uses the v2 client directly (providerFor returns null).
-import type { DeleteMode, DeleteResult, RegistryKind, RegistryProfile, RepositoryListing, TagDetailsResult, TagList } from '../../shared/types'
+import type {
+  DeleteMode,
+  DeleteResult,
+  RegistryKind,
+  RegistryProfile,
+  RepositoryListing,
+  TagDetailsResult,
+  TagList,
+} from '../../shared/types'
 import type { AuditLog } from '../stores/audit-log'
 import type { DigestCache } from '../stores/cache/digest-cache'
 import { createDockerHubProvider } from './dockerhub/dockerhub-provider'

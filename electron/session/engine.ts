@@ -115,11 +115,20 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   function clientFor(registryId: string): { client: RegistryClient; profile: RegistryProfile } {
     const profile = profiles.get(registryId)
     if (!profile) {
-      throw new BerthError({ code: 'not_found', message: `No registry with id "${registryId}" is configured.`, fix: 'Add the registry first.' })
+      throw new BerthError({
+        code: 'not_found',
+        message: `No registry with id "${registryId}" is configured.`,
+        fix: 'Add the registry first.',
+      })
     }
     let client = clients.get(registryId)
     if (!client) {
-      client = buildClient(profile, resolveTrust(profile, { certsDirs: options.certsDirs }), profile.insecure, credentialSourceFor(profile, secrets))
+      client = buildClient(
+        profile,
+        resolveTrust(profile, { certsDirs: options.certsDirs }),
+        profile.insecure,
+        credentialSourceFor(profile, secrets),
+      )
       clients.set(registryId, client)
     }
     return { client, profile }
@@ -329,7 +338,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     async submitGitlabBulkDelete({ registryId, repository, nameRegexDelete, nameRegexKeep, keepN, olderThan }) {
       const provider = providerOf(registryId)
       if (!isGitlabProvider(provider)) {
-        throw new BerthError({ code: 'unsupported', message: 'Bulk cleanup through the provider API exists only for GitLab registries.', fix: 'Use the cleanup rules instead.' })
+        throw new BerthError({
+          code: 'unsupported',
+          message: 'Bulk cleanup through the provider API exists only for GitLab registries.',
+          fix: 'Use the cleanup rules instead.',
+        })
       }
       return provider.submitBulkDelete(repository, {
         nameRegexDelete,

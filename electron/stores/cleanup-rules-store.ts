@@ -37,12 +37,20 @@ export function createCleanupRulesStore(file: string): CleanupRulesStore {
     try {
       json = JSON.parse(text)
     } catch {
-      throw new BerthError({ code: 'invalid_input', message: `${file} is not valid JSON.`, fix: 'Fix or delete the file; saved cleanup rules live there.' })
+      throw new BerthError({
+        code: 'invalid_input',
+        message: `${file} is not valid JSON.`,
+        fix: 'Fix or delete the file; saved cleanup rules live there.',
+      })
     }
     const parsed = fileSchema.safeParse(json)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      throw new BerthError({ code: 'invalid_input', message: `${file}: ${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}.`, fix: 'Fix or delete the file.' })
+      throw new BerthError({
+        code: 'invalid_input',
+        message: `${file}: ${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}.`,
+        fix: 'Fix or delete the file.',
+      })
     }
     return parsed.data
   }

@@ -15,7 +15,11 @@ export interface CertsDirTrust {
 }
 
 /** /etc/docker/certs.d, /etc/containers/certs.d, ~/.config/containers/certs.d (XDG), or Docker Desktop's on Windows. */
-export function defaultCertsDirs(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string[] {
+export function defaultCertsDirs(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string[] {
   if (platform === 'win32') {
     const programData = env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData'
     return [join(programData, 'docker', 'certs.d'), join(home, '.docker', 'certs.d')]
@@ -46,7 +50,11 @@ function listDirectory(dir: string): string[] {
 
 function unreadable(path: string, cause: unknown): BerthError {
   return new BerthError(
-    { code: 'invalid_input', message: `Could not read ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, fix: 'Fix the file permissions, or remove the file if it is not needed.' },
+    {
+      code: 'invalid_input',
+      message: `Could not read ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      fix: 'Fix the file permissions, or remove the file if it is not needed.',
+    },
     { cause },
   )
 }
@@ -64,13 +72,20 @@ function readCertificates(path: string): string {
   const pem = readText(path)
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
   if (blocks.length === 0) {
-    throw new BerthError({ code: 'invalid_input', message: `${path} contains no PEM certificate.`, fix: 'Docker expects PEM (-----BEGIN CERTIFICATE-----) in *.crt and *.cert files.' })
+    throw new BerthError({
+      code: 'invalid_input',
+      message: `${path} contains no PEM certificate.`,
+      fix: 'Docker expects PEM (-----BEGIN CERTIFICATE-----) in *.crt and *.cert files.',
+    })
   }
   for (const block of blocks) {
     try {
       new X509Certificate(block)
     } catch (error) {
-      throw new BerthError({ code: 'invalid_input', message: `${path} contains a certificate that does not parse: ${(error as Error).message}` }, { cause: error })
+      throw new BerthError(
+        { code: 'invalid_input', message: `${path} contains a certificate that does not parse: ${(error as Error).message}` },
+        { cause: error },
+      )
     }
   }
   return pem
@@ -92,7 +107,10 @@ export function readCertsDirs(host: string, roots: readonly string[]): CertsDirT
           const keyName = `${entry.slice(0, -'.cert'.length)}.key`
           if (!entries.includes(keyName)) {
             // Docker refuses this too ("missing key … for client certificate …").
-            throw new BerthError({ code: 'invalid_input', message: `Client certificate ${path} has no matching key ${join(dir, keyName)}.` })
+            throw new BerthError({
+              code: 'invalid_input',
+              message: `Client certificate ${path} has no matching key ${join(dir, keyName)}.`,
+            })
           }
           // The first pair wins: TLS sends one client certificate.
           if (result.clientCert === undefined) {
@@ -102,7 +120,10 @@ export function readCertsDirs(host: string, roots: readonly string[]): CertsDirT
         } else if (entry.endsWith('.key')) {
           const certName = `${entry.slice(0, -'.key'.length)}.cert`
           if (!entries.includes(certName)) {
-            throw new BerthError({ code: 'invalid_input', message: `Key ${path} has no matching client certificate ${join(dir, certName)}.` })
+            throw new BerthError({
+              code: 'invalid_input',
+              message: `Key ${path} has no matching client certificate ${join(dir, certName)}.`,
+            })
           }
         }
       }

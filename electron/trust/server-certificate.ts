@@ -59,7 +59,11 @@ export function certificateInfoFromPem(pem: string): ServerCertificate {
     certificate = new X509Certificate(pem)
   } catch (error) {
     throw new BerthError(
-      { code: 'invalid_input', message: 'The text is not a PEM-encoded X.509 certificate.', fix: 'Paste the certificate including its -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines.' },
+      {
+        code: 'invalid_input',
+        message: 'The text is not a PEM-encoded X.509 certificate.',
+        fix: 'Paste the certificate including its -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- lines.',
+      },
       { cause: error },
     )
   }
@@ -74,7 +78,8 @@ export function certificateInfoFromDer(der: Uint8Array): ServerCertificate {
 function describeCause(cause: unknown): string {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code
   // OpenSSL's text for a non-TLS answer is opaque ("ssl3_get_record:wrong version number").
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') return 'the server does not speak TLS on this port (plain HTTP?)'
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG')
+    return 'the server does not speak TLS on this port (plain HTTP?)'
   if (code === 'ECONNREFUSED') return 'connection refused'
   return cause instanceof Error ? cause.message : String(cause)
 }
@@ -82,7 +87,11 @@ function describeCause(cause: unknown): string {
 function networkError(host: string, port: number, cause: unknown): BerthError {
   const detail = describeCause(cause)
   return new BerthError(
-    { code: 'network', message: `Could not read the TLS certificate of ${host}:${port}: ${detail}`, fix: 'Check the address and port, and that the registry serves HTTPS there.' },
+    {
+      code: 'network',
+      message: `Could not read the TLS certificate of ${host}:${port}: ${detail}`,
+      fix: 'Check the address and port, and that the registry serves HTTPS there.',
+    },
     { cause },
   )
 }
@@ -97,7 +106,12 @@ function networkError(host: string, port: number, cause: unknown): BerthError {
  * destroyed right after the handshake and is never handed to anyone or reused. Trust decisions for
  * real requests are made by the transport, with verification on.
  */
-export function fetchServerCertificate(host: string, port: number, servername?: string, options: FetchCertificateOptions = {}): Promise<ServerCertificate> {
+export function fetchServerCertificate(
+  host: string,
+  port: number,
+  servername?: string,
+  options: FetchCertificateOptions = {},
+): Promise<ServerCertificate> {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs
   // SNI must be a host name (RFC 6066 §3: IP literals are not permitted).
   const sni = servername ?? (isIP(host) === 0 ? host : undefined)
@@ -121,7 +135,8 @@ export function fetchServerCertificate(host: string, port: number, servername?: 
       if ('certificate' in outcome) resolve(outcome.certificate)
       else reject(outcome.error)
     }
-    const onAbort = (): void => finish({ error: new BerthError({ code: 'cancelled', message: `Reading the certificate of ${host}:${port} was cancelled.` }) })
+    const onAbort = (): void =>
+      finish({ error: new BerthError({ code: 'cancelled', message: `Reading the certificate of ${host}:${port} was cancelled.` }) })
     const timer = setTimeout(
       () =>
         finish({

@@ -28,10 +28,12 @@ export function layerViolation(from, to) {
   const source = layerOf(from)
   const target = layerOf(to)
   if (source === null || target === null) return null
-  if (source === 'electron:unknown') return `${from} is in no layer: put it under one of electron/${electronLayers.slice(1).join(', electron/')}`
+  if (source === 'electron:unknown')
+    return `${from} is in no layer: put it under one of electron/${electronLayers.slice(1).join(', electron/')}`
   if (target === 'shared') return null
   if (source === 'shared') return 'shared/ is pure and imported by every side: it may not import electron/ or renderer/'
-  if (source === 'renderer') return target === 'renderer' ? null : 'the renderer may import only renderer/ and shared/ (it reaches the core through the typed Api)'
+  if (source === 'renderer')
+    return target === 'renderer' ? null : 'the renderer may import only renderer/ and shared/ (it reaches the core through the typed Api)'
   if (target === 'renderer') return 'the main process may not import renderer code'
   const sourceRank = electronLayers.indexOf(source.slice('electron:'.length))
   const targetRank = electronLayers.indexOf(target.slice('electron:'.length))
@@ -78,7 +80,14 @@ export const layerConfig = [
       'berth/layer-imports': 'error',
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only the Electron shell (electron/*.ts) may import electron: everything else runs in plain Node or a browser.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only the Electron shell (electron/*.ts) may import electron: everything else runs in plain Node or a browser.',
+            },
+          ],
+        },
       ],
     },
   },

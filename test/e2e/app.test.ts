@@ -29,7 +29,10 @@ async function openRepository(path: string): Promise<void> {
   if ((await button.count()) > 0) {
     await button.click()
   } else {
-    await page.getByRole('button', { name: /^Add (repository )?by name/ }).first().click()
+    await page
+      .getByRole('button', { name: /^Add (repository )?by name/ })
+      .first()
+      .click()
     await page.getByLabel('Repository', { exact: true }).fill(path)
     await page.getByRole('button', { name: 'Add', exact: true }).click()
   }

@@ -27,15 +27,24 @@ const pageErrors: string[] = []
 async function moveTag(tag: string, to: string): Promise<string> {
   const dispatcher = new Agent({ connect: { ca: [...rootCertificates, lab.tls.caPem] } })
   try {
-    const viaCa = ((url: string | URL, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch
+    const viaCa = ((url: string | URL, init?: RequestInit) =>
+      undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch
     const { token } = await fetchToken(lab.tls.realm, lab.tls.service, [`repository:${repository}:pull,push`], lab.users.writer, viaCa)
     const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
-    const source = await undiciFetch(`${lab.tls.url}/v2/${repository}/manifests/${to}`, { dispatcher, headers: { authorization: `Bearer ${token}`, accept } })
+    const source = await undiciFetch(`${lab.tls.url}/v2/${repository}/manifests/${to}`, {
+      dispatcher,
+      headers: { authorization: `Bearer ${token}`, accept },
+    })
     if (source.status !== 200) throw new Error(`GET ${to}: HTTP ${source.status}`)
     const mediaType = source.headers.get('content-type') ?? ''
     const digest = source.headers.get('docker-content-digest') ?? ''
     const bytes = Buffer.from(await source.arrayBuffer())
-    const put = await undiciFetch(`${lab.tls.url}/v2/${repository}/manifests/${tag}`, { dispatcher, method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': mediaType }, body: bytes })
+    const put = await undiciFetch(`${lab.tls.url}/v2/${repository}/manifests/${tag}`, {
+      dispatcher,
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': mediaType },
+      body: bytes,
+    })
     if (put.status !== 201) throw new Error(`PUT ${tag}: HTTP ${put.status} ${await put.text()}`)
     return digest
   } finally {
@@ -55,7 +64,9 @@ beforeAll(async () => {
   // This file moves a tag of acme/web: start from the seeded state whatever ran before.
   await reseed('tls', repository)
   web = await startBerthWeb()
-  const view = await web.core.api.saveRegistry({ profile: { name: 'Lab TLS', url: lab.tls.url, kind: 'distribution', username: lab.users.reader.username } })
+  const view = await web.core.api.saveRegistry({
+    profile: { name: 'Lab TLS', url: lab.tls.url, kind: 'distribution', username: lab.users.reader.username },
+  })
   await web.core.api.trustCertificate({ registryId: view.id, caPem: lab.tls.caPem })
   await web.core.api.login({ registryId: view.id, username: lab.users.reader.username, secret: lab.users.reader.password })
   registryId = view.id

@@ -23,7 +23,9 @@ beforeAll(async () => {
   lab = getLab()
   await reseed('tls', 'acme/web')
   web = await startBerthWeb()
-  const saved = await web.core.api.saveRegistry({ profile: { name: 'Lab TLS', url: lab.tls.url, kind: 'distribution', favorites: ['acme/web'] } })
+  const saved = await web.core.api.saveRegistry({
+    profile: { name: 'Lab TLS', url: lab.tls.url, kind: 'distribution', favorites: ['acme/web'] },
+  })
   await web.core.api.trustCertificate({ registryId: saved.id, caPem: lab.tls.caPem })
   await web.core.api.login({ registryId: saved.id, username: lab.users.writer.username, secret: lab.users.writer.password })
   browser = await launchChromium()
@@ -58,13 +60,24 @@ describe('the cleanup dialog against the lab TLS registry', () => {
     await page.getByLabel('Remove tags matching').fill(REMOVE_PATTERN)
     await page.getByLabel('Keep the most recent').fill('2')
     const rowsShown = page.getByRole('group', { name: 'Rows shown' })
-    await until('the plan to cover every tag', async () => (await rowsShown.getByRole('button', { name: /^All / }).innerText()).trim() === `All ${allTags.length}`)
-    await until('the plan to count the removals', async () => (await rowsShown.getByRole('button', { name: /^Removed / }).innerText()).trim() === `Removed ${EXPECTED_REMOVED.length}`)
+    await until(
+      'the plan to cover every tag',
+      async () => (await rowsShown.getByRole('button', { name: /^All / }).innerText()).trim() === `All ${allTags.length}`,
+    )
+    await until(
+      'the plan to count the removals',
+      async () => (await rowsShown.getByRole('button', { name: /^Removed / }).innerText()).trim() === `Removed ${EXPECTED_REMOVED.length}`,
+    )
     // The plan table is virtualised: show only the removals so every one of them is rendered.
     await rowsShown.getByRole('button', { name: /^Removed / }).click()
-    await until('the removal rows to render', async () => (await page.locator('.cleanup-row[data-tag]').count()) === EXPECTED_REMOVED.length)
+    await until(
+      'the removal rows to render',
+      async () => (await page.locator('.cleanup-row[data-tag]').count()) === EXPECTED_REMOVED.length,
+    )
     const rows = await page.locator('.cleanup-row[data-tag]').all()
-    const planned = await Promise.all(rows.map(async (row) => `${(await row.getAttribute('data-tag')) ?? ''}:${(await row.getAttribute('data-action')) ?? ''}`))
+    const planned = await Promise.all(
+      rows.map(async (row) => `${(await row.getAttribute('data-tag')) ?? ''}:${(await row.getAttribute('data-action')) ?? ''}`),
+    )
     expect(planned.sort()).toEqual(EXPECTED_REMOVED.map((t) => `${t}:remove`).sort())
     const summary = await page.locator('.cleanup-summary').innerText()
     expect(summary).toContain(`Remove ${EXPECTED_REMOVED.length} of ${allTags.length} tags`)

@@ -116,7 +116,10 @@ describe('npm run demo', () => {
     await page.locator('.repo-button[title="acme/web"]').click({ timeout: 30_000 })
     await detailsSettled(page)
     const sizes = await page.locator('.row[data-tag] .col-size').allInnerTexts()
-    expect(sizes.some((s) => /\d+(\.\d+)? (B|kB|MB)/.test(s)), sizes.join()).toBe(true)
+    expect(
+      sizes.some((s) => /\d+(\.\d+)? (B|kB|MB)/.test(s)),
+      sizes.join(),
+    ).toBe(true)
     await page.locator('.row[data-tag]').first().click()
     await page.keyboard.press('Enter')
     await page.waitForSelector('.details .section-title')
@@ -138,7 +141,12 @@ describe('npm run demo', () => {
     })
     expect(output).toContain('Stopping the demo')
     await until('every process the demo started to end', () => started.every((p) => !alive(p)), 10_000).catch(() => {
-      throw new Error(`left running: ${started.filter(alive).map((p) => `${p} ${commandOf(p)}`).join('; ')}`)
+      throw new Error(
+        `left running: ${started
+          .filter(alive)
+          .map((p) => `${p} ${commandOf(p)}`)
+          .join('; ')}`,
+      )
     })
     expect(readdirSync(privateTmp).filter((d) => d.startsWith('berth-demo-') || d.startsWith('berth-lab-'))).toEqual([])
     expect(existsSync(privateTmp)).toBe(true)

@@ -29,7 +29,7 @@ afterAll(async () => {
 })
 
 describe('Berth web mode against the GitLab recording', () => {
-  it('adds the GitLab registry with a personal access token and lists the repositories of the user\'s groups and projects', async () => {
+  it("adds the GitLab registry with a personal access token and lists the repositories of the user's groups and projects", async () => {
     await page.goto(web.server.url)
     await page.getByRole('button', { name: 'Add registry', exact: true }).click()
     await page.getByLabel('Registry URL').fill(gitlab.registryUrl)
@@ -38,7 +38,10 @@ describe('Berth web mode against the GitLab recording', () => {
     await page.getByLabel('Password or token').fill('glpat-recorded-developer')
     await page.getByRole('button', { name: 'Connect' }).click()
     // Saved first, then the token goes to the keychain with `login`: wait for both.
-    await until('the GitLab profile to be saved with its token', async () => (await web.core.api.listRegistries({}))[0]?.hasCredential === true)
+    await until(
+      'the GitLab profile to be saved with its token',
+      async () => (await web.core.api.listRegistries({}))[0]?.hasCredential === true,
+    )
     const [profile] = await web.core.api.listRegistries({})
     expect(profile?.kind).toBe('gitlab')
     expect(profile?.hasCredential).toBe(true)

@@ -32,7 +32,11 @@ async function pushBlob(registryUrl: string, repository: string, bytes: Buffer):
   if (location === null) throw new Error('upload without Location')
   const target = new URL(location, registryUrl)
   target.searchParams.set('digest', digest)
-  await expectStatus(await fetch(target, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes }), 201, 'finish upload')
+  await expectStatus(
+    await fetch(target, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes }),
+    201,
+    'finish upload',
+  )
   return digest
 }
 

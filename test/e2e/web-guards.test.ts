@@ -14,7 +14,11 @@ interface RawResponse {
 }
 
 /** node:http, not fetch: fetch will not send a forged Host header. */
-function raw(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
+function raw(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
       const chunks: Buffer[] = []
@@ -71,7 +75,11 @@ const apiHeaders = (extra: Record<string, string>): Record<string, string> => ({
 describe('web mode guards', () => {
   it('answers an API call with the right token, Origin and Host (the baseline the refusals differ from)', async () => {
     const before = apiCalls
-    const res = await raw(port, '/api/listRegistries', { method: 'POST', headers: apiHeaders({ 'x-berth-token': web.server.token }), body: '{}' })
+    const res = await raw(port, '/api/listRegistries', {
+      method: 'POST',
+      headers: apiHeaders({ 'x-berth-token': web.server.token }),
+      body: '{}',
+    })
     expect(res.status).toBe(200)
     expect(JSON.parse(res.body)).toEqual({ ok: true, value: [] })
     expect(apiCalls).toBe(before + 1)
@@ -89,7 +97,11 @@ describe('web mode guards', () => {
 
   it('refuses an API call with a wrong token with 401', async () => {
     const before = apiCalls
-    const res = await raw(port, '/api/listRegistries', { method: 'POST', headers: apiHeaders({ 'x-berth-token': `${web.server.token}x` }), body: '{}' })
+    const res = await raw(port, '/api/listRegistries', {
+      method: 'POST',
+      headers: apiHeaders({ 'x-berth-token': `${web.server.token}x` }),
+      body: '{}',
+    })
     expect(res.status).toBe(401)
     expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/token/) as unknown } })
     expect(apiCalls).toBe(before)
@@ -111,7 +123,10 @@ describe('web mode guards', () => {
     const before = apiCalls
     const page = await raw(port, '/', { headers: { host: `evil.example:${port}` } })
     expect(page.status).toBe(403)
-    expect(JSON.parse(page.body)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Unexpected Host header/) as unknown } })
+    expect(JSON.parse(page.body)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/Unexpected Host header/) as unknown },
+    })
     const api = await raw(port, '/api/listRegistries', {
       method: 'POST',
       headers: apiHeaders({ host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'x-berth-token': web.server.token }),
@@ -149,7 +164,11 @@ describe('web mode guards', () => {
           }
           return {
             // A custom header forces a CORS preflight the server never grants.
-            withToken: await attempt({ method: 'POST', headers: { 'content-type': 'application/json', 'x-berth-token': token }, body: '{}' }),
+            withToken: await attempt({
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-berth-token': token },
+              body: '{}',
+            }),
             // A "simple" request skips the preflight but carries Origin: refused, and unreadable.
             simple: await attempt({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }),
             noCors: await attempt({ method: 'POST', mode: 'no-cors', body: '{}' }),

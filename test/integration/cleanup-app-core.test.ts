@@ -31,7 +31,12 @@ describe('cleanup through the app core', () => {
   it('previews a plan limited to a multi-selection and runs it tag by tag', async () => {
     await reseed('token', 'acme/web')
     const selection = ['0.1.0', '1.0.1', '1.0', 'latest', 'dev']
-    const plan = await core.api.previewCleanup({ registryId, repository: 'acme/web', rules: { removeRegex: '.*', keepRegex: '^1\\.0$' }, selection })
+    const plan = await core.api.previewCleanup({
+      registryId,
+      repository: 'acme/web',
+      rules: { removeRegex: '.*', keepRegex: '^1\\.0$' },
+      selection,
+    })
     // 1.0 matches keep, latest is protected, everything outside the selection is untouched.
     expect([...plan.remove].sort()).toEqual(['0.1.0', '1.0.1', 'dev'])
     expect(plan.items.filter((i) => i.reason === 'not-selected')).toHaveLength(25)
@@ -39,18 +44,33 @@ describe('cleanup through the app core', () => {
     expect([...run.removed].sort()).toEqual(['0.1.0', '1.0.1', 'dev'])
     expect(run.failed).toEqual([])
     const { tags } = await core.api.listTags({ registryId, repository: 'acme/web' })
-    expect(tags.sort()).toEqual(Object.keys(web).filter((t) => !['0.1.0', '1.0.1', 'dev'].includes(t)).sort())
+    expect(tags.sort()).toEqual(
+      Object.keys(web)
+        .filter((t) => !['0.1.0', '1.0.1', 'dev'].includes(t))
+        .sort(),
+    )
     const audit = await core.api.readAuditLog({ limit: 100 })
-    expect(audit.filter((e) => e.result === 'ok').map((e) => e.tag).sort()).toEqual(['0.1.0', '1.0.1', 'dev'])
+    expect(
+      audit
+        .filter((e) => e.result === 'ok')
+        .map((e) => e.tag)
+        .sort(),
+    ).toEqual(['0.1.0', '1.0.1', 'dev'])
   })
 
   it('refuses to run a tag that has no previewed digest', async () => {
-    await expect(core.api.runCleanup({ registryId, repository: 'acme/web', tags: ['2.0.0'], expectedDigests: {} })).rejects.toMatchObject({ code: 'invalid_input' })
+    await expect(core.api.runCleanup({ registryId, repository: 'acme/web', tags: ['2.0.0'], expectedDigests: {} })).rejects.toMatchObject({
+      code: 'invalid_input',
+    })
   })
 
   it('saves rules per repository and loads them back', async () => {
     expect(await core.api.loadCleanupRules({ registryId, repository: 'acme/web' })).toBeNull()
-    const saved = await core.api.saveCleanupRules({ registryId, repository: 'acme/web', rules: { removeRegex: '^sha-', keepN: 10, olderThan: '30d' } })
+    const saved = await core.api.saveCleanupRules({
+      registryId,
+      repository: 'acme/web',
+      rules: { removeRegex: '^sha-', keepN: 10, olderThan: '30d' },
+    })
     expect(saved.rules).toEqual({ removeRegex: '^sha-', keepN: 10, olderThan: '30d', keepRegex: '', unlockLatest: false })
     expect(await core.api.loadCleanupRules({ registryId, repository: 'acme/web' })).toEqual(saved)
     expect(await core.api.loadCleanupRules({ registryId, repository: 'acme/multiarch' })).toBeNull()

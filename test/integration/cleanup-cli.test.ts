@@ -38,7 +38,10 @@ async function berth(args: string[]): Promise<{ code: number; stdout: string; st
     readStdin: () => Promise.resolve(`${writer.password}\n`),
     confirm: () => Promise.resolve(false),
   }
-  const code = await runCli([...args, '--ca', caFile, '--username', writer.username, '--password-stdin'], io, { ...process.env, BERTH_DATA_DIR: dataDir })
+  const code = await runCli([...args, '--ca', caFile, '--username', writer.username, '--password-stdin'], io, {
+    ...process.env,
+    BERTH_DATA_DIR: dataDir,
+  })
   return { code, stdout, stderr }
 }
 
@@ -73,7 +76,11 @@ describe('berth cleanup', () => {
     expect(out.removed.sort()).toEqual(['0.1.0', '0.9.0', '1.0.0', '1.0.1'])
     expect(out.failed).toEqual([])
     const left = skopeoTags(lab, 'acme/web')
-    expect(left).toEqual(Object.keys(web).filter((t) => !['0.1.0', '0.9.0', '1.0.0', '1.0.1'].includes(t)).sort())
+    expect(left).toEqual(
+      Object.keys(web)
+        .filter((t) => !['0.1.0', '0.9.0', '1.0.0', '1.0.1'].includes(t))
+        .sort(),
+    )
     expect(left).toContain('1.0')
     const audit = readFileSync(join(dataDir, 'audit.log'), 'utf8')
     expect(audit).toContain('"tag":"1.0.1"')
@@ -83,7 +90,9 @@ describe('berth cleanup', () => {
     await reseed('tls', 'acme/web')
     const saved = await berth(['cleanup', target, '--delete-regex', '^nightly$', '--older-than', '1month', '--save-rules'])
     expect(saved.code).toBe(0)
-    const file = JSON.parse(readFileSync(join(dataDir, 'cleanup-rules.json'), 'utf8')) as { rules: Record<string, { removeRegex: string; olderThan: string }> }
+    const file = JSON.parse(readFileSync(join(dataDir, 'cleanup-rules.json'), 'utf8')) as {
+      rules: Record<string, { removeRegex: string; olderThan: string }>
+    }
     expect(file.rules[`${lab.tls.host}/acme/web`]).toMatchObject({ removeRegex: '^nightly$', olderThan: '1month' })
     const rerun = await berth(['cleanup', target, '--saved-rules', '--yes'])
     expect(rerun.code).toBe(0)

@@ -101,7 +101,11 @@ describe('cleanup on distribution 2.8 (tag-safe)', () => {
     const client = writerClient()
     const plan = await planCleanup(client, 'acme/web', rules, { now })
     const progress: number[] = []
-    const result = await runCleanup(client, 'acme/web', plan.remove, plan.expectedDigests, { audit, registry: lab.tls.host, onProgress: (done) => progress.push(done) })
+    const result = await runCleanup(client, 'acme/web', plan.remove, plan.expectedDigests, {
+      audit,
+      registry: lab.tls.host,
+      onProgress: (done) => progress.push(done),
+    })
     expect(result.results.filter((r) => !r.ok)).toEqual([])
     expect([...result.removed].sort()).toEqual(expectedRemoved)
     expect(progress).toEqual(expectedRemoved.map((_, i) => i + 1))
@@ -130,7 +134,15 @@ describe('cleanup on distribution 2.8 (tag-safe)', () => {
     expect(result.removed).toEqual(['1.0'])
 
     expect(skopeoTags(lab, 'acme/multiarch')).toEqual(['latest'])
-    const { stdout } = await run('skopeo', ['inspect', '--raw', '--cert-dir', certDir, '--creds', `${writer.username}:${writer.password}`, `docker://${lab.tls.host}/acme/multiarch:latest`])
+    const { stdout } = await run('skopeo', [
+      'inspect',
+      '--raw',
+      '--cert-dir',
+      certDir,
+      '--creds',
+      `${writer.username}:${writer.password}`,
+      `docker://${lab.tls.host}/acme/multiarch:latest`,
+    ])
     const children = (JSON.parse(stdout) as { manifests: { digest: string }[] }).manifests.map((m) => m.digest)
     expect(children.length).toBeGreaterThanOrEqual(2)
     expect((await client.headManifest('acme/multiarch', 'latest')).digest).toBe(index?.digest)
@@ -149,7 +161,7 @@ describe('cleanup on distribution 2.8 (tag-safe)', () => {
     expect(first.failed).toEqual(['1.2.0'])
     expect(first.results.find((r) => r.tag === '1.2.0')?.error).toMatchObject({ code: 'server_error', status: 500 })
     expect([...first.removed].sort()).toEqual(['1.1.0', '1.2.10', '1.2.9'])
-    expect((skopeoTags(lab, 'acme/web')).filter((t) => /^1\.[12]\./.test(t))).toEqual(['1.2.0'])
+    expect(skopeoTags(lab, 'acme/web').filter((t) => /^1\.[12]\./.test(t))).toEqual(['1.2.0'])
 
     const retry = await runCleanup(client, 'acme/web', first.failed, plan.expectedDigests, { audit, registry: lab.tls.host })
     expect(retry.removed).toEqual(['1.2.0'])
@@ -205,7 +217,9 @@ function failDeletesOf(inner: RegistryClient, tag: string): RegistryClient {
     putManifest: (r, ref, b, m) => inner.putManifest(r, ref, b, m),
     deleteManifest: (r, ref) =>
       ref === tag
-        ? Promise.reject(new BerthError({ code: 'server_error', status: 500, message: `Injected: the registry answered 500 to DELETE ${tag}.` }))
+        ? Promise.reject(
+            new BerthError({ code: 'server_error', status: 500, message: `Injected: the registry answered 500 to DELETE ${tag}.` }),
+          )
         : inner.deleteManifest(r, ref),
     getBlob: (r, d, o) => inner.getBlob(r, d, o),
     uploadBlob: (r, b) => inner.uploadBlob(r, b),

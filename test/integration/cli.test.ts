@@ -66,8 +66,20 @@ describe('berth tags --details --json', () => {
       for (const row of rows) {
         const want = truth[row.tag]
         expect(want, `${repository}:${row.tag}`).toBeDefined()
-        expect(Object.keys(row).sort()).toEqual(['artifactType', 'configDigest', 'created', 'digest', 'mediaType', 'platforms', 'size', 'tag'])
-        expect({ digest: row.digest, mediaType: row.mediaType, configDigest: row.configDigest, size: row.size }, `${repository}:${row.tag}`).toEqual({
+        expect(Object.keys(row).sort()).toEqual([
+          'artifactType',
+          'configDigest',
+          'created',
+          'digest',
+          'mediaType',
+          'platforms',
+          'size',
+          'tag',
+        ])
+        expect(
+          { digest: row.digest, mediaType: row.mediaType, configDigest: row.configDigest, size: row.size },
+          `${repository}:${row.tag}`,
+        ).toEqual({
           digest: want?.digest,
           mediaType: want?.mediaType,
           configDigest: want?.configDigest,
@@ -146,7 +158,9 @@ describe('berth rm', () => {
     await reseed('tls', 'acme/web')
     const truth = lab.truth.repositories['acme/web'] ?? {}
     const digest = truth.latest?.digest
-    const siblings = Object.entries(truth).filter(([tag, t]) => t.digest === digest && tag !== 'latest').map(([tag]) => tag)
+    const siblings = Object.entries(truth)
+      .filter(([tag, t]) => t.digest === digest && tag !== 'latest')
+      .map(([tag]) => tag)
     expect(siblings.length).toBeGreaterThan(0)
     const writer = asUser('writer')
 
@@ -191,7 +205,9 @@ describe('a token that expires mid-session', () => {
     await setTokenTtl(2, { strictExpiry: true })
     await resetIssuerStats()
     const core = createAppCore({ dataDirectory: dataDir, secrets: createMemorySecretStore() })
-    const { client } = core.clientForAddress(lab.token.host, { credentials: { kind: 'basic', username: 'reader', password: lab.users.reader.password } })
+    const { client } = core.clientForAddress(lab.token.host, {
+      credentials: { kind: 'basic', username: 'reader', password: lab.users.reader.password },
+    })
     try {
       const first = await client.listTags('acme/web')
       const issuedAfterFirst = (await issuerStats()).total ?? 0

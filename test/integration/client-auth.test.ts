@@ -88,8 +88,20 @@ describe('OAuth2 refresh token', () => {
   it('lists tags with a refresh-token credential through the OAuth2 POST', async () => {
     const lab = getLab()
     const { username, password } = lab.users.reader
-    const form = new URLSearchParams({ grant_type: 'password', username, password, client_id: 'berth-test', access_type: 'offline', service: lab.token.service, scope: `repository:${nested}:pull` })
-    const response = await fetch(lab.token.realm, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })
+    const form = new URLSearchParams({
+      grant_type: 'password',
+      username,
+      password,
+      client_id: 'berth-test',
+      access_type: 'offline',
+      service: lab.token.service,
+      scope: `repository:${nested}:pull`,
+    })
+    const response = await fetch(lab.token.realm, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    })
     const body = (await response.json()) as { refresh_token?: string }
     expect(typeof body.refresh_token).toBe('string')
     await resetIssuerStats()

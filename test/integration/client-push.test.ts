@@ -28,7 +28,9 @@ describe('pushing and deleting', () => {
   it('uploads blobs, pushes a manifest, reads both back verified, then deletes the manifest by digest', async () => {
     const client = writerClient()
     const repository = `scratch/client-push-${randomBytes(4).toString('hex')}`
-    const config = new TextEncoder().encode(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }))
+    const config = new TextEncoder().encode(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+    )
     const layer = new Uint8Array(randomBytes(2048))
     expect(await client.uploadBlob(repository, config)).toBe(sha256Digest(config))
     expect(await client.uploadBlob(repository, layer)).toBe(sha256Digest(layer))

@@ -66,6 +66,9 @@ describe('tls registry', () => {
         () => null,
         (e: unknown) => e,
       )
-    expect(error).toMatchObject({ code: 'tls_changed', data: { expectedFingerprint: wrong, certificate: { fingerprint256: lab.tls.fingerprint256 } } })
+    expect(error).toMatchObject({
+      code: 'tls_changed',
+      data: { expectedFingerprint: wrong, certificate: { fingerprint256: lab.tls.fingerprint256 } },
+    })
   })
 })

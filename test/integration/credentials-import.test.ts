@@ -50,11 +50,15 @@ describe('importing docker logins into the real keychain', () => {
 
     const entry = Object.entries(lab.truth.repositories).find(([name]) => !name.startsWith('public/'))
     if (!entry) throw new Error('the lab seeded no private repository')
-    const listed = valueOf(await step({ action: 'list-tags', dataDir, url: lab.basic.url, repository: entry[0] }, keyring.env)) as { tags: string[] }
+    const listed = valueOf(await step({ action: 'list-tags', dataDir, url: lab.basic.url, repository: entry[0] }, keyring.env)) as {
+      tags: string[]
+    }
     expect([...listed.tags].sort()).toEqual(Object.keys(entry[1]).sort())
 
     // The login nobody picked never reached the keychain.
     expect(valueOf(await step({ action: 'get', account: 'not-picked-example-com' }, keyring.env))).toMatchObject({ secret: null })
-    expect(valueOf(await step({ action: 'get', account: imported[0]?.id ?? '' }, keyring.env))).toMatchObject({ secret: lab.users.reader.password })
+    expect(valueOf(await step({ action: 'get', account: imported[0]?.id ?? '' }, keyring.env))).toMatchObject({
+      secret: lab.users.reader.password,
+    })
   })
 })

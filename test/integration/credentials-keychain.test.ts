@@ -9,7 +9,8 @@ import { runTsxChild, startKeyring, type ChildStepResult, type Keyring } from '.
 import type { KeyringCommand } from './keyring-child'
 
 const child = join(import.meta.dirname, 'keyring-child.ts')
-const step = (command: KeyringCommand, env: NodeJS.ProcessEnv, args: string[] = []): Promise<ChildStepResult> => runTsxChild(child, command, env, { args })
+const step = (command: KeyringCommand, env: NodeJS.ProcessEnv, args: string[] = []): Promise<ChildStepResult> =>
+  runTsxChild(child, command, env, { args })
 
 function valueOf(result: ChildStepResult): unknown {
   if (!result.ok) throw new Error(`step failed: ${JSON.stringify(result.error)}`)
@@ -110,7 +111,10 @@ describe('the keychain without a working Secret Service', () => {
     await new Promise<void>((resolve) => silent.listen(path, resolve))
     try {
       const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}` }
-      const value = valueOf(await step({ action: 'get', account: 'any', timeoutMs: 500 }, env, ['--exit-hard'])) as { error?: { code: string; message: string }; ms: number }
+      const value = valueOf(await step({ action: 'get', account: 'any', timeoutMs: 500 }, env, ['--exit-hard'])) as {
+        error?: { code: string; message: string }
+        ms: number
+      }
       expect(value.error?.code).toBe('keychain_unavailable')
       expect(value.ms).toBeLessThan(2_000)
     } finally {

@@ -24,7 +24,9 @@ async function setup(signedIn: boolean): Promise<{ core: AppCore; hub: DockerHub
     await hub.close()
     rmSync(dataDirectory, { recursive: true, force: true })
   })
-  const saved = await core.api.saveRegistry({ profile: { name: 'Docker Hub', url: hub.registryUrl, kind: 'dockerhub', favorites: ['alpine'] } })
+  const saved = await core.api.saveRegistry({
+    profile: { name: 'Docker Hub', url: hub.registryUrl, kind: 'dockerhub', favorites: ['alpine'] },
+  })
   if (signedIn) await core.api.login({ registryId: saved.id, username: 'ada', secret: 'dckr_pat_recorded_ada' })
   return { core, hub, registryId: saved.id }
 }
@@ -56,7 +58,11 @@ describe('Docker Hub through its recording', () => {
     expect(hub.remaining()).toBe(97)
     // Push dates come from the Hub API (tag_last_pushed), build dates from the config.
     const latest = first.find((r) => r.tag === 'latest')
-    expect(latest?.ok && latest.details).toMatchObject({ pushed: '2026-10-08T18:00:00.000000Z', created: '2026-10-08T17:41:06.000Z', createdSource: 'config' })
+    expect(latest?.ok && latest.details).toMatchObject({
+      pushed: '2026-10-08T18:00:00.000000Z',
+      created: '2026-10-08T17:41:06.000Z',
+      createdSource: 'config',
+    })
   })
 
   it('shows the pull quota the registry reported on the tag listing', async () => {
@@ -67,10 +73,16 @@ describe('Docker Hub through its recording', () => {
     expect(again.rateLimit).toEqual({ limit: 100, remaining: 97, windowSeconds: 21600 })
   })
 
-  it('deletes a tag of one\'s own namespace through the Hub API with a Hub JWT, and is refused elsewhere', async () => {
+  it("deletes a tag of one's own namespace through the Hub API with a Hub JWT, and is refused elsewhere", async () => {
     const { core, hub, registryId } = await setup(true)
     const digest = hub.store.get('ada/webapp', 'old')?.image.digest ?? ''
-    const { results } = await core.api.deleteTags({ registryId, repository: 'ada/webapp', tags: ['old'], mode: 'tag', expectedDigests: { old: digest } })
+    const { results } = await core.api.deleteTags({
+      registryId,
+      repository: 'ada/webapp',
+      tags: ['old'],
+      mode: 'tag',
+      expectedDigests: { old: digest },
+    })
     expect(results).toEqual([{ tag: 'old', digest, ok: true, method: 'tag-delete', removedTags: ['old'] }])
     const deletes = hub.requests.filter((r) => r.server === 'hub' && r.method === 'DELETE')
     expect(deletes.map((r) => r.path)).toEqual(['/v2/namespaces/ada/repositories/webapp/tags/old'])

@@ -18,23 +18,47 @@ afterEach(async () => {
   await Promise.all(sessions.splice(0).map((s) => s.close()))
 })
 async function session(value: string): Promise<FaultSession> {
-  const s = await faultSession({ upstream: lab.token.url, user: lab.users.reader, rules: [{ path: /^\/v2\//, fault: { kind: 'www-authenticate', value } }] })
+  const s = await faultSession({
+    upstream: lab.token.url,
+    user: lab.users.reader,
+    rules: [{ path: /^\/v2\//, fault: { kind: 'www-authenticate', value } }],
+  })
   sessions.push(s)
   return s
 }
 
 const hostile: [string, string, ErrorCode, RegExp][] = [
-  ['an over-long (200 KB) challenge', `Bearer realm="${lab.issuer.url}/jwt/auth",service="x",scope="${'a'.repeat(200 * 1024)}"`, 'invalid_response', /sent response headers larger than Berth accepts/],
-  ['an unterminated quoted string', 'Bearer realm="http://127.0.0.1:1/jwt/auth', 'invalid_response', /asked for a bearer token without saying where to get one/],
+  [
+    'an over-long (200 KB) challenge',
+    `Bearer realm="${lab.issuer.url}/jwt/auth",service="x",scope="${'a'.repeat(200 * 1024)}"`,
+    'invalid_response',
+    /sent response headers larger than Berth accepts/,
+  ],
+  [
+    'an unterminated quoted string',
+    'Bearer realm="http://127.0.0.1:1/jwt/auth',
+    'invalid_response',
+    /asked for a bearer token without saying where to get one/,
+  ],
   ['only separators', 'Bearer ,,, = ,', 'invalid_response', /asked for a bearer token without saying where to get one/],
   ['a scheme Berth does not speak', 'Negotiate abc==', 'unauthorized', /answered 401/],
-  ['a realm on a private address that is not the registry', 'Bearer realm="http://10.1.2.3/jwt/auth",service="s"', 'unsafe_realm', /token realm on a local or private address \(10\.1\.2\.3\)/],
-  ['a realm on another private network', 'Bearer realm="http://192.168.77.1:8080/jwt/auth",service="s"', 'unsafe_realm', /192\.168\.77\.1:8080/],
+  [
+    'a realm on a private address that is not the registry',
+    'Bearer realm="http://10.1.2.3/jwt/auth",service="s"',
+    'unsafe_realm',
+    /token realm on a local or private address \(10\.1\.2\.3\)/,
+  ],
+  [
+    'a realm on another private network',
+    'Bearer realm="http://192.168.77.1:8080/jwt/auth",service="s"',
+    'unsafe_realm',
+    /192\.168\.77\.1:8080/,
+  ],
   ['a realm with a non-http scheme', 'Bearer realm="file:///etc/passwd",service="s"', 'unsafe_realm', /file/],
 ]
 
 describe('hostile WWW-Authenticate challenges', () => {
-  it('lists through the proxy with a token when the challenge is the registry\'s own', async () => {
+  it("lists through the proxy with a token when the challenge is the registry's own", async () => {
     const s = await faultSession({ upstream: lab.token.url, user: lab.users.reader })
     sessions.push(s)
     expect((await s.client.listTags('acme/web')).sort()).toEqual(webTags)
@@ -62,7 +86,29 @@ describe('the realm guard behind a proxy', () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-faults-auth-'))
     try {
       const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      )
       const certPem = readFileSync(cert, 'utf8')
       await resetIssuerStats()
       const s = await faultSession({
@@ -70,10 +116,19 @@ describe('the realm guard behind a proxy', () => {
         user: lab.users.reader,
         tls: { certPem, keyPem: readFileSync(key, 'utf8') },
         caPems: [certPem],
-        rules: [{ path: /^\/v2\//, fault: { kind: 'www-authenticate', value: `Bearer realm="${lab.issuer.url}/jwt/auth",service="${lab.token.service}"` } }],
+        rules: [
+          {
+            path: /^\/v2\//,
+            fault: { kind: 'www-authenticate', value: `Bearer realm="${lab.issuer.url}/jwt/auth",service="${lab.token.service}"` },
+          },
+        ],
       })
       sessions.push(s)
-      await expectBerthError(s.client.listTags('acme/web'), 'unsafe_realm', /uses https but its token realm http:\/\/127\.0\.0\.1:\d+ is plain http/)
+      await expectBerthError(
+        s.client.listTags('acme/web'),
+        'unsafe_realm',
+        /uses https but its token realm http:\/\/127\.0\.0\.1:\d+ is plain http/,
+      )
       expect((await issuerStats()).total ?? 0).toBe(0)
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -37,7 +37,29 @@ let tls: { certPem: string; keyPem: string }
 beforeAll(() => {
   certDir = mkdtempSync(join(tmpdir(), 'berth-faults-cert-'))
   const [key, cert] = [join(certDir, 'key.pem'), join(certDir, 'cert.pem')]
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  )
   tls = { certPem: readFileSync(cert, 'utf8'), keyPem: readFileSync(key, 'utf8') }
 })
 afterAll(() => {
@@ -52,12 +74,22 @@ describe('manifests and configs under faults', () => {
   })
 
   it('rejects a manifest whose bytes do not match the digest it was fetched by with digest_mismatch', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: manifestByDigest, fault: { kind: 'tamper-body' } }] })
-    await expectBerthError(client.getManifest('acme/web', latest?.digest ?? ''), 'digest_mismatch', /does not match its digest: expected sha256:/)
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: manifestByDigest, fault: { kind: 'tamper-body' } }],
+    })
+    await expectBerthError(
+      client.getManifest('acme/web', latest?.digest ?? ''),
+      'digest_mismatch',
+      /does not match its digest: expected sha256:/,
+    )
   })
 
   it('rejects manifest bytes altered on the way when fetched by tag, against the Docker-Content-Digest sent', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /\/manifests\//, fault: { kind: 'tamper-body' } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /\/manifests\//, fault: { kind: 'tamper-body' } }],
+    })
     const [row] = await loadTagDetails(client, 'acme/web', ['latest'])
     expect(row?.ok).toBe(false)
     if (row?.ok === false) expect(row.error.code).toBe('digest_mismatch')
@@ -70,7 +102,10 @@ describe('manifests and configs under faults', () => {
   })
 
   it('turns garbage served as a manifest into an error row, never details', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /\/manifests\//, fault: { kind: 'garbage', bytes: 2048 } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /\/manifests\//, fault: { kind: 'garbage', bytes: 2048 } }],
+    })
     const [row] = await loadTagDetails(client, 'acme/web', ['latest'])
     expect(row?.ok).toBe(false)
     if (row?.ok === false) expect(['digest_mismatch', 'invalid_response']).toContain(row.error.code)
@@ -78,27 +113,49 @@ describe('manifests and configs under faults', () => {
 
   it.each([
     ['bytes that are not JSON', Buffer.from([0xff, 0xfe, 0x00, 0x7b])],
-    ['JSON of the wrong shape', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: 'nope', config: [1, 2] }))],
-    ['an index whose manifests are not descriptors', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [null, 7, { digest: 'x' }] }))],
+    [
+      'JSON of the wrong shape',
+      Buffer.from(
+        JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: 'nope', config: [1, 2] }),
+      ),
+    ],
+    [
+      'an index whose manifests are not descriptors',
+      Buffer.from(
+        JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [null, 7, { digest: 'x' }] }),
+      ),
+    ],
   ])('reports a registry that consistently serves %s as a manifest with invalid_response', async (_what, body) => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ path: /\/manifests\//, fault: { kind: 'serve', body, contentType: 'application/vnd.oci.image.manifest.v1+json' } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ path: /\/manifests\//, fault: { kind: 'serve', body, contentType: 'application/vnd.oci.image.manifest.v1+json' } }],
+    })
     await expectBerthError(inspectReference(client, 'acme/web', 'latest'), 'invalid_response', /manifest/i)
     const [row] = await loadTagDetails(client, 'acme/web', ['latest'])
     expect(row).toMatchObject({ ok: false, error: { code: 'invalid_response' } })
   })
 
   it('stops reading a 12 MB manifest with invalid_response', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /\/manifests\//, fault: { kind: 'huge', bytes: 12 * 1024 * 1024, declareLength: false } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /\/manifests\//, fault: { kind: 'huge', bytes: 12 * 1024 * 1024, declareLength: false } }],
+    })
     await expectBerthError(client.getManifest('acme/web', 'latest'), 'invalid_response', /answered more than 4194304 bytes/)
   })
 
   it('reports a truncated manifest as network, never as a short manifest', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /\/manifests\//, fault: { kind: 'truncate', keepBytes: 50 } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /\/manifests\//, fault: { kind: 'truncate', keepBytes: 50 } }],
+    })
     await expectBerthError(client.getManifest('acme/web', 'latest'), 'network', /closed the connection unexpectedly/)
   })
 
-  it('turns a 502 for one tag\'s manifest into a server_error row while the other tags load', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ path: /\/manifests\/latest$/, fault: { kind: 'status', status: 502 } }] })
+  it("turns a 502 for one tag's manifest into a server_error row while the other tags load", async () => {
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ path: /\/manifests\/latest$/, fault: { kind: 'status', status: 502 } }],
+    })
     const rows = await loadTagDetails(client, 'acme/web', ['latest', 'stable'])
     expect(rows.find((r) => r.tag === 'latest')).toMatchObject({ ok: false, error: { code: 'server_error' } })
     expect(rows.find((r) => r.tag === 'stable')).toMatchObject({ ok: true })
@@ -111,7 +168,13 @@ describe('blob redirects', () => {
     const { client, proxy } = await session({
       upstream: lab.token.url,
       user: lab.users.reader,
-      rules: [{ method: 'GET', path: blobPath, fault: { kind: 'redirect', status: 307, location: (path) => `${other.url}${path.replace(/\?.*$/, '')}` } }],
+      rules: [
+        {
+          method: 'GET',
+          path: blobPath,
+          fault: { kind: 'redirect', status: 307, location: (path) => `${other.url}${path.replace(/\?.*$/, '')}` },
+        },
+      ],
     })
     const [row] = await loadTagDetails(client, 'acme/web', ['latest'])
     expect(row).toMatchObject({ ok: true, details: { digest: latest?.digest } })
@@ -121,7 +184,7 @@ describe('blob redirects', () => {
     expect(other.requests.filter((r) => r.authorization)).toEqual([])
   })
 
-  it('refuses to follow an https registry\'s blob redirect to http with unsafe_redirect', async () => {
+  it("refuses to follow an https registry's blob redirect to http with unsafe_redirect", async () => {
     const other = await recorder()
     const { client } = await session({
       upstream: lab.open.url,
@@ -130,13 +193,24 @@ describe('blob redirects', () => {
       rules: [{ method: 'GET', path: blobPath, fault: { kind: 'redirect', status: 307, location: (path) => `${other.url}${path}` } }],
     })
     const config = latest?.configDigest ?? ''
-    await expectBerthError(client.getBlob('acme/web', config, { maxBytes: 1024 * 1024 }), 'unsafe_redirect', /redirected from https to http:\/\/127\.0\.0\.1:\d+ .*does not downgrade/)
+    await expectBerthError(
+      client.getBlob('acme/web', config, { maxBytes: 1024 * 1024 }),
+      'unsafe_redirect',
+      /redirected from https to http:\/\/127\.0\.0\.1:\d+ .*does not downgrade/,
+    )
     expect(other.requests).toEqual([])
   })
 
   it('stops a redirect loop with invalid_response', async () => {
-    const { client, proxy } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: blobPath, fault: { kind: 'redirect', status: 302, location: (path) => path } }] })
-    await expectBerthError(client.getBlob('acme/web', latest?.configDigest ?? '', { maxBytes: 1024 * 1024 }), 'invalid_response', /redirected more than 5 times/)
+    const { client, proxy } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: blobPath, fault: { kind: 'redirect', status: 302, location: (path) => path } }],
+    })
+    await expectBerthError(
+      client.getBlob('acme/web', latest?.configDigest ?? '', { maxBytes: 1024 * 1024 }),
+      'invalid_response',
+      /redirected more than 5 times/,
+    )
     expect(proxy.requests.length).toBeLessThanOrEqual(6)
   })
 })

@@ -51,7 +51,11 @@ const deletes = (s: FaultSession): string[] => s.proxy.requests.filter((r) => r.
 describe('a digest delete under faults', () => {
   it('deletes exactly once through the proxy when no fault is armed', async () => {
     const s = await session([])
-    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', { registry: s.proxy.host, audit, expectedDigests: { '1.0': oldDigest } })
+    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', {
+      registry: s.proxy.host,
+      audit,
+      expectedDigests: { '1.0': oldDigest },
+    })
     expect(result).toMatchObject({ ok: true, digest: oldDigest })
     expect(deletes(s)).toEqual([`/v2/${repository}/manifests/${oldDigest}`])
     expect(await stillThere('1.0')).toBe(false)
@@ -67,7 +71,11 @@ describe('a digest delete under faults', () => {
   ]
   it.each(refusals)('reports %s as a failed row and never sends a second DELETE', async (_what, fault, code, cause) => {
     const s = await session([{ method: 'DELETE', path: /manifests/, fault }])
-    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', { registry: s.proxy.host, audit, expectedDigests: { '1.0': oldDigest } })
+    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', {
+      registry: s.proxy.host,
+      audit,
+      expectedDigests: { '1.0': oldDigest },
+    })
     expect(result).toMatchObject({ ok: false, tag: '1.0', error: { code, message: matching(cause) } })
     expect(deletes(s)).toEqual([`/v2/${repository}/manifests/${oldDigest}`])
     expect(await stillThere('1.0')).toBe(true)
@@ -75,12 +83,20 @@ describe('a digest delete under faults', () => {
 
   it('reports a connection dropped after the registry deleted as a failure, once, and a retry deletes nothing else', async () => {
     const s = await session([{ method: 'DELETE', path: /manifests/, times: 1, fault: { kind: 'reset-after-forward' } }])
-    const [first] = await deleteTags(s.client, repository, ['1.0'], 'digest', { registry: s.proxy.host, audit, expectedDigests: { '1.0': oldDigest } })
+    const [first] = await deleteTags(s.client, repository, ['1.0'], 'digest', {
+      registry: s.proxy.host,
+      audit,
+      expectedDigests: { '1.0': oldDigest },
+    })
     expect(first).toMatchObject({ ok: false, error: { code: 'network' } })
     expect(s.proxy.forwardedCount('DELETE')).toBe(1)
     expect(await stillThere('1.0')).toBe(false)
     // The user retries the same confirmed preview: the tag is gone, so nothing is deleted.
-    const [again] = await deleteTags(s.client, repository, ['1.0'], 'digest', { registry: s.proxy.host, audit, expectedDigests: { '1.0': oldDigest } })
+    const [again] = await deleteTags(s.client, repository, ['1.0'], 'digest', {
+      registry: s.proxy.host,
+      audit,
+      expectedDigests: { '1.0': oldDigest },
+    })
     expect(again).toMatchObject({ ok: false, error: { code: 'not_found' } })
     expect(s.proxy.forwardedCount('DELETE')).toBe(1)
     expect(await stillThere('latest')).toBe(true)
@@ -88,21 +104,42 @@ describe('a digest delete under faults', () => {
 
   it('completes a delayed DELETE exactly once', async () => {
     const s = await session([{ method: 'DELETE', path: /manifests/, fault: { kind: 'delay', ms: 500 } }])
-    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', { registry: s.proxy.host, audit, expectedDigests: { '1.0': oldDigest } })
+    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', {
+      registry: s.proxy.host,
+      audit,
+      expectedDigests: { '1.0': oldDigest },
+    })
     expect(result).toMatchObject({ ok: true })
     expect(deletes(s)).toHaveLength(1)
   })
 
   it('refuses with conflict and sends no DELETE when the registry now reports another digest for the tag', async () => {
-    const s = await session([{ method: 'HEAD', path: /manifests\/1\.0$/, fault: { kind: 'serve', body: Buffer.from('{"schemaVersion":2}'), contentType: 'application/vnd.oci.image.manifest.v1+json' } }])
-    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', { registry: s.proxy.host, audit, expectedDigests: { '1.0': oldDigest } })
-    expect(result).toMatchObject({ ok: false, error: { code: 'conflict', message: matching(/now points at sha256:.*nothing was deleted/) } })
+    const s = await session([
+      {
+        method: 'HEAD',
+        path: /manifests\/1\.0$/,
+        fault: { kind: 'serve', body: Buffer.from('{"schemaVersion":2}'), contentType: 'application/vnd.oci.image.manifest.v1+json' },
+      },
+    ])
+    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', {
+      registry: s.proxy.host,
+      audit,
+      expectedDigests: { '1.0': oldDigest },
+    })
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: matching(/now points at sha256:.*nothing was deleted/) },
+    })
     expect(deletes(s)).toEqual([])
   })
 
   it('sends no DELETE when resolving the tag fails with a 5xx', async () => {
     const s = await session([{ method: 'HEAD', path: /manifests\/1\.0$/, fault: { kind: 'status', status: 500 } }])
-    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', { registry: s.proxy.host, audit, expectedDigests: { '1.0': oldDigest } })
+    const [result] = await deleteTags(s.client, repository, ['1.0'], 'digest', {
+      registry: s.proxy.host,
+      audit,
+      expectedDigests: { '1.0': oldDigest },
+    })
     expect(result).toMatchObject({ ok: false, error: { code: 'server_error' } })
     expect(deletes(s)).toEqual([])
   })
@@ -112,7 +149,11 @@ describe('a tag-only delete under faults', () => {
   it('never deletes the shared digest, and puts the tag back when the placeholder DELETE fails', async () => {
     // DIST 2.8: DELETE by tag → 400, probe DELETE of a random digest → 404, then the placeholder's DELETE fails.
     const s = await session([{ method: 'DELETE', path: /manifests\/sha256:/, skip: 1, fault: { kind: 'status', status: 500 } }])
-    const [result] = await deleteTags(s.client, repository, ['latest'], 'tag', { registry: s.proxy.host, audit, expectedDigests: { latest: latestDigest } })
+    const [result] = await deleteTags(s.client, repository, ['latest'], 'tag', {
+      registry: s.proxy.host,
+      audit,
+      expectedDigests: { latest: latestDigest },
+    })
     expect(result).toMatchObject({ ok: false, error: { code: 'server_error', message: matching(/The tag was put back on sha256:/) } })
     const sent = deletes(s)
     expect(sent).not.toContain(`/v2/${repository}/manifests/${latestDigest}`)

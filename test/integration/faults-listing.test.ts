@@ -27,8 +27,15 @@ describe('a tag listing under faults', () => {
   })
 
   it('throws server_error instead of returning a short list when a later page keeps failing with 500', async () => {
-    const { client, proxy } = await session({ upstream: lab.paging.url, rules: [{ method: 'GET', path: secondPage, fault: { kind: 'status', status: 500 } }] })
-    await expectBerthError(client.listTags('perf/many', { pageSize: 300 }), 'server_error', /answered 500 to GET \/v2\/perf\/many\/tags\/list.*the registry failed/)
+    const { client, proxy } = await session({
+      upstream: lab.paging.url,
+      rules: [{ method: 'GET', path: secondPage, fault: { kind: 'status', status: 500 } }],
+    })
+    await expectBerthError(
+      client.listTags('perf/many', { pageSize: 300 }),
+      'server_error',
+      /answered 500 to GET \/v2\/perf\/many\/tags\/list.*the registry failed/,
+    )
     // 500 is not retried (only 429/503 are): one request for the first page, one for the second.
     expect(proxy.requests.filter((r) => tagsPath.test(r.path))).toHaveLength(2)
   })
@@ -52,16 +59,26 @@ describe('a tag listing under faults', () => {
 
   it('throws network when a later page resets the connection', async () => {
     const { client } = await session({ upstream: lab.paging.url, rules: [{ method: 'GET', path: secondPage, fault: { kind: 'reset' } }] })
-    await expectBerthError(client.listTags('perf/many', { pageSize: 300 }), 'network', /127\.0\.0\.1:\d+ closed the connection unexpectedly/)
+    await expectBerthError(
+      client.listTags('perf/many', { pageSize: 300 }),
+      'network',
+      /127\.0\.0\.1:\d+ closed the connection unexpectedly/,
+    )
   })
 
   it('throws rather than returning part of a page when the body is truncated', async () => {
-    const { client } = await session({ upstream: lab.paging.url, rules: [{ method: 'GET', path: secondPage, fault: { kind: 'truncate', keepBytes: 100 } }] })
+    const { client } = await session({
+      upstream: lab.paging.url,
+      rules: [{ method: 'GET', path: secondPage, fault: { kind: 'truncate', keepBytes: 100 } }],
+    })
     await expectBerthError(client.listTags('perf/many', { pageSize: 300 }), 'network', /closed the connection unexpectedly/)
   })
 
   it('waits for Retry-After in seconds on a 429, then completes', async () => {
-    const { client, proxy } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /tags\/list/, times: 1, fault: { kind: 'rate-limit', retryAfter: '1' } }] })
+    const { client, proxy } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /tags\/list/, times: 1, fault: { kind: 'rate-limit', retryAfter: '1' } }],
+    })
     const { value, ms } = await timed(() => client.listTags('acme/web'))
     expect(value.sort()).toEqual(webTags)
     expect(ms).toBeGreaterThanOrEqual(900)
@@ -70,7 +87,10 @@ describe('a tag listing under faults', () => {
 
   it('waits for a Retry-After HTTP-date on a 429, then completes', async () => {
     const inTwoSeconds = new Date(Date.now() + 2000).toUTCString()
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /tags\/list/, times: 1, fault: { kind: 'rate-limit', retryAfter: inTwoSeconds } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /tags\/list/, times: 1, fault: { kind: 'rate-limit', retryAfter: inTwoSeconds } }],
+    })
     const { value, ms } = await timed(() => client.listTags('acme/web'))
     expect(value.sort()).toEqual(webTags)
     // HTTP-dates have one-second resolution: at least the whole seconds left must have passed.
@@ -78,7 +98,10 @@ describe('a tag listing under faults', () => {
   })
 
   it('ends with rate_limited and the Retry-After when the registry keeps answering 429', async () => {
-    const { client, proxy } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /tags\/list/, fault: { kind: 'rate-limit', retryAfter: '0' } }] })
+    const { client, proxy } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /tags\/list/, fault: { kind: 'rate-limit', retryAfter: '0' } }],
+    })
     const error = await expectBerthError(client.listTags('acme/web'), 'rate_limited', /answered 429 .*too many requests/)
     expect(error.data.retryAfterSeconds).toBe(0)
     // One try and three bounded retries, never an endless loop.
@@ -86,41 +109,68 @@ describe('a tag listing under faults', () => {
   })
 
   it('completes a listing whose answer is delayed', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /tags\/list/, fault: { kind: 'delay', ms: 700 } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /tags\/list/, fault: { kind: 'delay', ms: 700 } }],
+    })
     expect((await client.listTags('acme/web')).sort()).toEqual(webTags)
   })
 
   it('throws invalid_response for a garbage tag list', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /tags\/list/, fault: { kind: 'garbage', bytes: 4096 } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /tags\/list/, fault: { kind: 'garbage', bytes: 4096 } }],
+    })
     await expectBerthError(client.listTags('acme/web'), 'invalid_response', /tag list/)
   })
 
   it.each([true, false])('refuses a 20 MB tag list (Content-Length declared: %s) with invalid_response', async (declareLength) => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /tags\/list/, fault: { kind: 'huge', bytes: 20 * 1024 * 1024, declareLength } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /tags\/list/, fault: { kind: 'huge', bytes: 20 * 1024 * 1024, declareLength } }],
+    })
     await expectBerthError(client.listTags('acme/web'), 'invalid_response', /answered more than 8388608 bytes; Berth stopped reading/)
   })
 
   it('refuses a pagination Link to another host with invalid_response and never contacts that host', async () => {
     const { client: _unused, proxy: other } = await session({ upstream: lab.open.url })
-    const { client } = await session({ upstream: lab.paging.url, rules: [{ method: 'GET', path: tagsPath, fault: { kind: 'link', target: `http://localhost:${other.host.split(':')[1]}/v2/perf/many/tags/list?n=300&last=x` } }] })
+    const { client } = await session({
+      upstream: lab.paging.url,
+      rules: [
+        {
+          method: 'GET',
+          path: tagsPath,
+          fault: { kind: 'link', target: `http://localhost:${other.host.split(':')[1]}/v2/perf/many/tags/list?n=300&last=x` },
+        },
+      ],
+    })
     await expectBerthError(client.listTags('perf/many', { pageSize: 300 }), 'invalid_response', /another host|different host|foreign|Link/i)
     expect(other.requests).toHaveLength(0)
   })
 
   it('stops a Link that loops back to a page already read with invalid_response', async () => {
-    const { client } = await session({ upstream: lab.paging.url, rules: [{ method: 'GET', path: tagsPath, fault: { kind: 'link', target: '/v2/perf/many/tags/list?n=300' } }] })
+    const { client } = await session({
+      upstream: lab.paging.url,
+      rules: [{ method: 'GET', path: tagsPath, fault: { kind: 'link', target: '/v2/perf/many/tags/list?n=300' } }],
+    })
     await expectBerthError(client.listTags('perf/many', { pageSize: 300 }), 'invalid_response', /already read/)
   })
 })
 
 describe('a catalog listing under faults', () => {
   it('throws server_error rather than reporting "no catalog" when the catalog answers 502', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /_catalog/, fault: { kind: 'status', status: 502 } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /_catalog/, fault: { kind: 'status', status: 502 } }],
+    })
     await expectBerthError(client.catalog(), 'server_error', /answered 502 to GET \/v2\/_catalog/)
   })
 
   it('throws network rather than a partial catalog when the second page resets', async () => {
-    const { client } = await session({ upstream: lab.open.url, rules: [{ method: 'GET', path: /_catalog\?.*last=/, fault: { kind: 'reset' } }] })
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /_catalog\?.*last=/, fault: { kind: 'reset' } }],
+    })
     await expectBerthError(client.catalog({ pageSize: 2 }), 'network', /closed the connection unexpectedly/)
   })
 })

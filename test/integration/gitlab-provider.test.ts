@@ -17,7 +17,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-async function setup(options: { token?: string | null; gitlabV1?: boolean; gitlabUrl?: boolean } = {}): Promise<{ core: AppCore; gitlab: GitlabRecordingServer; registryId: string }> {
+async function setup(
+  options: { token?: string | null; gitlabV1?: boolean; gitlabUrl?: boolean } = {},
+): Promise<{ core: AppCore; gitlab: GitlabRecordingServer; registryId: string }> {
   const gitlab = await startGitlabRecording(options.gitlabV1 === false ? { gitlabV1: false } : {})
   const dataDirectory = mkdtempSync(join(tmpdir(), 'berth-gitlab-'))
   const core = createAppCore({ dataDirectory, secrets: createMemorySecretStore() })
@@ -34,7 +36,7 @@ async function setup(options: { token?: string | null; gitlabV1?: boolean; gitla
 }
 
 describe('GitLab through its recording', () => {
-  it('browses the repositories of the user\'s groups and projects with a PAT, never asking the admin-only catalog', async () => {
+  it("browses the repositories of the user's groups and projects with a PAT, never asking the admin-only catalog", async () => {
     const { core, gitlab, registryId } = await setup()
     const listing = await core.api.listRepositories({ registryId })
     expect(listing.repositories).toEqual(['ada/sandbox', 'platform/api', 'platform/api/worker', 'platform/tools/lint'])
@@ -44,7 +46,9 @@ describe('GitLab through its recording', () => {
     expect(rest.length).toBeGreaterThan(0)
     expect(rest.every((r) => r.headers['private-token'] === developer && r.headers.authorization === undefined)).toBe(true)
     // The outer group's listing covers its subgroup; the personal project is asked on its own.
-    expect(rest.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v4/groups/7/registry/repositories', '/api/v4/projects/51/registry/repositories']))
+    expect(rest.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/api/v4/groups/7/registry/repositories', '/api/v4/projects/51/registry/repositories']),
+    )
     expect(rest.some((r) => r.path === '/api/v4/groups/9/registry/repositories')).toBe(false)
   })
 
@@ -57,7 +61,7 @@ describe('GitLab through its recording', () => {
     expect(countRequests(given.gitlab.requests, 'GET', /^\/v2\/$/)).toBe(0)
   })
 
-  it('lists tags newest-pushed first and reads every tag\'s details from one /gitlab/v1 request, with no HEAD per tag', async () => {
+  it("lists tags newest-pushed first and reads every tag's details from one /gitlab/v1 request, with no HEAD per tag", async () => {
     const { core, gitlab, registryId } = await setup()
     const { tags } = await core.api.listTags({ registryId, repository: 'platform/api' })
     const recorded = gitlab.store.list('platform/api').map((t) => t.recorded)
@@ -74,7 +78,11 @@ describe('GitLab through its recording', () => {
     }
     const v120 = results.find((r) => r.tag === 'v1.2.0')
     // Built in October, pushed in November: both dates, each labelled by its source.
-    expect(v120?.ok && v120.details).toMatchObject({ created: '2026-10-02T16:45:00.000Z', createdSource: 'config', pushed: '2026-11-01T09:00:00.000Z' })
+    expect(v120?.ok && v120.details).toMatchObject({
+      created: '2026-10-02T16:45:00.000Z',
+      createdSource: 'config',
+      pushed: '2026-11-01T09:00:00.000Z',
+    })
     const reproducible = results.find((r) => r.tag === 'reproducible')
     expect(reproducible?.ok && reproducible.details.created).toBeNull()
     const multiarch = results.find((r) => r.tag === 'multiarch')
@@ -117,7 +125,13 @@ describe('GitLab through its recording', () => {
     const { core, gitlab, registryId } = await setup()
     await core.api.listRepositories({ registryId })
     const before = gitlab.store.get('platform/api', 'pr-311')?.image.digest ?? ''
-    const { results } = await core.api.deleteTags({ registryId, repository: 'platform/api', tags: ['pr-311'], mode: 'tag', expectedDigests: { 'pr-311': before } })
+    const { results } = await core.api.deleteTags({
+      registryId,
+      repository: 'platform/api',
+      tags: ['pr-311'],
+      mode: 'tag',
+      expectedDigests: { 'pr-311': before },
+    })
     expect(results).toEqual([{ tag: 'pr-311', digest: before, ok: true, method: 'gitlab-api', removedTags: ['pr-311'] }])
     expect(countRequests(gitlab.requests, 'DELETE', /^\/api\/v4\/projects\/42\/registry\/repositories\/101\/tags\/pr-311$/)).toBe(1)
     expect(gitlab.store.get('platform/api', 'pr-318')).toBeDefined()
@@ -127,14 +141,24 @@ describe('GitLab through its recording', () => {
     expect(audit.at(-1)).toMatchObject({ repository: 'platform/api', tag: 'pr-311', method: 'gitlab-api', result: 'ok' })
   })
 
-  it('explains a refused delete in GitLab\'s terms: a protected tag, or a role below Developer', async () => {
+  it("explains a refused delete in GitLab's terms: a protected tag, or a role below Developer", async () => {
     const developerSetup = await setup()
-    const protectedTag = await developerSetup.core.api.deleteTags({ registryId: developerSetup.registryId, repository: 'platform/api', tags: ['v1.0.0'], mode: 'tag' })
+    const protectedTag = await developerSetup.core.api.deleteTags({
+      registryId: developerSetup.registryId,
+      repository: 'platform/api',
+      tags: ['v1.0.0'],
+      mode: 'tag',
+    })
     expect(protectedTag.results[0]?.error).toMatchObject({ code: 'forbidden', status: 403 })
     expect(protectedTag.results[0]?.error?.message).toMatch(/protected/)
     expect(protectedTag.results[0]?.error?.fix).toMatch(/Developer/)
     const reporter = await setup({ token: 'glpat-recorded-reporter' })
-    const refused = await reporter.core.api.deleteTags({ registryId: reporter.registryId, repository: 'platform/api', tags: ['pr-318'], mode: 'tag' })
+    const refused = await reporter.core.api.deleteTags({
+      registryId: reporter.registryId,
+      repository: 'platform/api',
+      tags: ['pr-318'],
+      mode: 'tag',
+    })
     expect(refused.results[0]?.error?.code).toBe('forbidden')
     expect(reporter.gitlab.store.get('platform/api', 'pr-318')).toBeDefined()
   })
@@ -157,12 +181,20 @@ describe('GitLab through its recording', () => {
     expect(error.fix).toMatch(/read_registry/)
   })
 
-  it('submits GitLab\'s bulk cleanup, which answers 202 and refuses a second one within the hour', async () => {
+  it("submits GitLab's bulk cleanup, which answers 202 and refuses a second one within the hour", async () => {
     const { core, gitlab, registryId } = await setup()
-    const accepted = await core.api.submitGitlabBulkDelete({ registryId, repository: 'platform/api', nameRegexDelete: 'pr-.*', keepN: 0, olderThan: '7d' })
+    const accepted = await core.api.submitGitlabBulkDelete({
+      registryId,
+      repository: 'platform/api',
+      nameRegexDelete: 'pr-.*',
+      keepN: 0,
+      olderThan: '7d',
+    })
     expect(accepted).toMatchObject({ repository: 'platform/api', status: 'accepted' })
     expect(accepted.note).toMatch(/once|hour/)
-    expect(gitlab.bulkDeletes).toEqual([{ repositoryId: 101, params: { name_regex_delete: 'pr-.*', keep_n: '0', older_than: '7d' }, status: 202 }])
+    expect(gitlab.bulkDeletes).toEqual([
+      { repositoryId: 101, params: { name_regex_delete: 'pr-.*', keep_n: '0', older_than: '7d' }, status: 202 },
+    ])
     expect(gitlab.store.get('platform/api', 'pr-311')).toBeUndefined()
     expect(gitlab.store.get('platform/api', 'latest')).toBeDefined()
     const again = await rejection(core.api.submitGitlabBulkDelete({ registryId, repository: 'platform/api', nameRegexDelete: 'main-.*' }))

@@ -11,7 +11,11 @@ afterEach(async () => {
 
 async function client(restLinks: boolean) {
   const gitlab = await startGitlabRecording({ restLinks })
-  const rest = createGitlabRest({ endpoint: parseRegistryAddress(gitlab.gitlabUrl, { insecure: false }), pageSize: 3, token: () => Promise.resolve({ header: 'PRIVATE-TOKEN', value: 'glpat-recorded-developer' }) })
+  const rest = createGitlabRest({
+    endpoint: parseRegistryAddress(gitlab.gitlabUrl, { insecure: false }),
+    pageSize: 3,
+    token: () => Promise.resolve({ header: 'PRIVATE-TOKEN', value: 'glpat-recorded-developer' }),
+  })
   cleanups.push(async () => {
     await rest.close()
     await gitlab.close()
@@ -31,10 +35,15 @@ describe('GitLab REST pagination', () => {
     expect(countRequests(gitlab.requests, 'GET', /^\/api\/v4\/projects\/42\/registry\/repositories\/101\/tags$/)).toBe(4)
   })
 
-  it('reads a tag\'s digest, build date and total size from the tag detail endpoint', async () => {
+  it("reads a tag's digest, build date and total size from the tag detail endpoint", async () => {
     const { gitlab, rest } = await client(true)
     const detail = await rest.tagDetail({ id: 101, projectId: 42, path: 'platform/api' }, 'v1.2.0')
     const entry = gitlab.store.get('platform/api', 'v1.2.0')
-    expect(detail).toEqual({ name: 'v1.2.0', digest: entry?.image.digest, createdAt: '2026-10-02T16:45:00Z', totalSize: entry?.image.totalSize })
+    expect(detail).toEqual({
+      name: 'v1.2.0',
+      digest: entry?.image.digest,
+      createdAt: '2026-10-02T16:45:00Z',
+      totalSize: entry?.image.totalSize,
+    })
   })
 })

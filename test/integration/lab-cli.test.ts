@@ -9,7 +9,11 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const infoSchema = z.object({ dir: z.string(), pids: z.array(z.number()), open: z.object({ url: z.string() }) })
 
 /** Starts `test/lab/cli.ts` in-process under tsx (no wrapper process, so signals reach it directly). */
-async function startCli(): Promise<{ child: ChildProcessWithoutNullStreams; info: z.infer<typeof infoSchema>; exited: Promise<number | null> }> {
+async function startCli(): Promise<{
+  child: ChildProcessWithoutNullStreams
+  info: z.infer<typeof infoSchema>
+  exited: Promise<number | null>
+}> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/lab/cli.ts', '--only', 'open'], { cwd: repoRoot })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   let stdout = ''

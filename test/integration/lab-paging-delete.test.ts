@@ -59,7 +59,10 @@ describe('deleting manifests', () => {
     await reseed('open', 'public/hello')
     const restored = tagListSchema.parse(await (await fetch(`${lab.open.url}/v2/public/hello/tags/list`)).json())
     expect([...restored.tags].sort()).toEqual(['1.0', 'latest'])
-    const manifest = await fetch(`${lab.open.url}/v2/public/hello/manifests/latest`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
+    const manifest = await fetch(`${lab.open.url}/v2/public/hello/manifests/latest`, {
+      method: 'HEAD',
+      headers: { accept: MANIFEST_ACCEPT },
+    })
     expect(manifest.headers.get('docker-content-digest')).toBe(digest)
   })
 })

@@ -120,9 +120,7 @@ describe('the seeded content', () => {
     // The shared assets layer is counted once for the index, once in each platform.
     const platformSum = (multiarch?.platforms ?? []).reduce((sum, p) => sum + p.size, 0)
     expect(multiarch?.size).toBeLessThan(platformSum)
-    expect(lab.truth.repositories['acme/legacy-list']?.['1.0']?.mediaType).toBe(
-      'application/vnd.docker.distribution.manifest.list.v2+json',
-    )
+    expect(lab.truth.repositories['acme/legacy-list']?.['1.0']?.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json')
     expect(lab.truth.repositories['charts/demo']?.['0.1.0']?.artifactType).toBe('application/vnd.cncf.helm.config.v1+json')
     expect(Object.keys(lab.truth.repositories['group/subgroup/project/image'] ?? {})).toHaveLength(3)
     expect(Object.keys(lab.truth.repositories['perf/many'] ?? {})).toHaveLength(1000)

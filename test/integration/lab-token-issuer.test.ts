@@ -35,11 +35,17 @@ describe('the lab token issuer', () => {
 
   it('grants the intersection of asked and allowed actions per role without an error', async () => {
     const scope = 'repository:acme/web:pull,push,delete'
-    const reader = decodeClaims((await fetchToken(lab.token.realm, lab.token.service, [scope, 'registry:catalog:*'], lab.users.reader)).token)
+    const reader = decodeClaims(
+      (await fetchToken(lab.token.realm, lab.token.service, [scope, 'registry:catalog:*'], lab.users.reader)).token,
+    )
     expect(reader.access).toEqual([{ type: 'repository', name: 'acme/web', actions: ['pull'] }])
-    const writer = decodeClaims((await fetchToken(lab.token.realm, lab.token.service, [scope, 'registry:catalog:*'], lab.users.writer)).token)
+    const writer = decodeClaims(
+      (await fetchToken(lab.token.realm, lab.token.service, [scope, 'registry:catalog:*'], lab.users.writer)).token,
+    )
     expect(writer.access).toEqual([{ type: 'repository', name: 'acme/web', actions: ['pull', 'push', 'delete'] }])
-    const admin = decodeClaims((await fetchToken(lab.token.realm, lab.token.service, [`${scope} registry:catalog:*`], lab.users.admin)).token)
+    const admin = decodeClaims(
+      (await fetchToken(lab.token.realm, lab.token.service, [`${scope} registry:catalog:*`], lab.users.admin)).token,
+    )
     expect(admin.access).toEqual([
       { type: 'repository', name: 'acme/web', actions: ['pull', 'push', 'delete'] },
       { type: 'registry', name: 'catalog', actions: ['*'] },

@@ -20,7 +20,14 @@ export type CountedMethod = 'headManifest' | 'getManifest' | 'getBlob' | 'listTa
 
 /** Delegates to `inner`, counting each call by method name. */
 export function countingClient(inner: RegistryClient): { client: RegistryClient; counts: Record<CountedMethod, number>; reset(): void } {
-  const counts: Record<CountedMethod, number> = { headManifest: 0, getManifest: 0, getBlob: 0, listTags: 0, deleteManifest: 0, putManifest: 0 }
+  const counts: Record<CountedMethod, number> = {
+    headManifest: 0,
+    getManifest: 0,
+    getBlob: 0,
+    listTags: 0,
+    deleteManifest: 0,
+    putManifest: 0,
+  }
   const client: RegistryClient = {
     endpoint: inner.endpoint,
     ping: () => inner.ping(),

@@ -12,7 +12,10 @@ const lab = getLab()
 const repository = 'acme/web'
 const web = lab.truth.repositories[repository] ?? {}
 const latestDigest = web.latest?.digest ?? ''
-const tagsOn = (digest: string): string[] => Object.keys(web).filter((t) => web[t]?.digest === digest).sort()
+const tagsOn = (digest: string): string[] =>
+  Object.keys(web)
+    .filter((t) => web[t]?.digest === digest)
+    .sort()
 
 const clients: RegistryClient[] = []
 let dir = ''
@@ -62,14 +65,25 @@ describe('deleting on distribution 2.8', () => {
       expect(remaining).toContain(tag)
       expect((await client.headManifest(repository, tag)).digest).toBe(latestDigest)
     }
-    expect(remaining.sort()).toEqual(Object.keys(web).filter((t) => t !== 'latest').sort())
+    expect(remaining.sort()).toEqual(
+      Object.keys(web)
+        .filter((t) => t !== 'latest')
+        .sort(),
+    )
     // Still pullable by digest: manifest and config.
     const manifest = await client.getManifest(repository, latestDigest)
     expect(manifest.digest).toBe(latestDigest)
     await expect(client.getBlob(repository, web.latest?.configDigest ?? '', { maxBytes: 1 << 20 })).resolves.toBeInstanceOf(Uint8Array)
 
     const entries = await audit.read(100)
-    expect(entries.at(-1)).toMatchObject({ registry: lab.token.host, repository, tag: 'latest', digest: latestDigest, method: 'throwaway-manifest', result: 'ok' })
+    expect(entries.at(-1)).toMatchObject({
+      registry: lab.token.host,
+      repository,
+      tag: 'latest',
+      digest: latestDigest,
+      method: 'throwaway-manifest',
+      result: 'ok',
+    })
   })
 
   it('removes every tag on the digest in digest mode, as the preview said', async () => {
@@ -94,18 +108,25 @@ describe('deleting on distribution 2.8', () => {
   it('resolves a manifest list to the list itself, never its amd64 child, before deleting', async () => {
     const client = keep(labClient(lab.token, lab.users.reader))
     const preview = await previewDelete(client, 'acme/legacy-list', ['1.0'], 'digest')
-    expect(preview.items).toEqual([{ tag: '1.0', digest: lab.truth.repositories['acme/legacy-list']?.['1.0']?.digest, alsoRemoved: ['1.0'] }])
+    expect(preview.items).toEqual([
+      { tag: '1.0', digest: lab.truth.repositories['acme/legacy-list']?.['1.0']?.digest, alsoRemoved: ['1.0'] },
+    ])
   })
 
   it('removes one tag of a multi-arch index and leaves the index and its platforms pullable', async () => {
     await reseed('token', 'acme/multiarch')
     const client = keep(labClient(lab.token, lab.users.writer))
     const truth = lab.truth.repositories['acme/multiarch']?.latest
-    const [result] = await deleteTags(client, 'acme/multiarch', ['latest'], 'tag', { registry: lab.token.host, audit, expectedDigests: { latest: truth?.digest ?? '' } })
+    const [result] = await deleteTags(client, 'acme/multiarch', ['latest'], 'tag', {
+      registry: lab.token.host,
+      audit,
+      expectedDigests: { latest: truth?.digest ?? '' },
+    })
     expect(result).toMatchObject({ ok: true, method: 'throwaway-manifest', removedTags: ['latest'] })
     expect(await client.listTags('acme/multiarch')).toEqual(['1.0'])
     expect((await client.headManifest('acme/multiarch', '1.0')).digest).toBe(truth?.digest)
-    for (const platform of truth?.platforms ?? []) expect((await client.getManifest('acme/multiarch', platform.digest)).digest).toBe(platform.digest)
+    for (const platform of truth?.platforms ?? [])
+      expect((await client.getManifest('acme/multiarch', platform.digest)).digest).toBe(platform.digest)
     await reseed('token', 'acme/multiarch')
   })
 

@@ -31,7 +31,13 @@ function comparable(d: TagDetails) {
     configDigest: d.configDigest,
     size: d.size,
     created: d.created,
-    platforms: d.platforms.map((p) => ({ os: p.os, architecture: p.architecture, ...(p.variant !== undefined ? { variant: p.variant } : {}), digest: p.digest, size: p.size })),
+    platforms: d.platforms.map((p) => ({
+      os: p.os,
+      architecture: p.architecture,
+      ...(p.variant !== undefined ? { variant: p.variant } : {}),
+      digest: p.digest,
+      size: p.size,
+    })),
     attestations: d.attestations,
     artifactType: d.artifactType,
   }
@@ -53,7 +59,8 @@ async function expectTruth(client: RegistryClient, repositories: string[]): Prom
         // Artifacts (Helm) date from the org.opencontainers.image.created annotation, which the
         // truth does not read (it only reads image configs): check it against the manifest itself.
         const manifest = await client.getManifest(repository, result.details.digest)
-        const annotations = (JSON.parse(new TextDecoder().decode(manifest.bytes)) as { annotations?: Record<string, string> }).annotations ?? {}
+        const annotations =
+          (JSON.parse(new TextDecoder().decode(manifest.bytes)) as { annotations?: Record<string, string> }).annotations ?? {}
         expect(result.details.created).toBe(new Date(annotations[createdAnnotation] ?? '').toISOString())
         expected = { ...truth, created: result.details.created }
       }

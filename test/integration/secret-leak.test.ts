@@ -91,7 +91,10 @@ beforeAll(async () => {
   // The event stream carries tag-detail rows as they load: capture it for the whole session.
   const controller = new AbortController()
   closeEvents = () => controller.abort()
-  void fetch(`http://127.0.0.1:${server.port}/api/events?token=${server.token}`, { signal: controller.signal, headers: { origin: `http://127.0.0.1:${server.port}` } })
+  void fetch(`http://127.0.0.1:${server.port}/api/events?token=${server.token}`, {
+    signal: controller.signal,
+    headers: { origin: `http://127.0.0.1:${server.port}` },
+  })
     .then(async (response) => {
       const reader = response.body?.getReader()
       const decoder = new TextDecoder()
@@ -117,10 +120,14 @@ afterAll(async () => {
 
 describe('secrets in a real web-mode session', () => {
   it('runs add, login, list, details, inspect, preview and delete without any secret in a response, event or log line', async () => {
-    const registry = await ok<{ id: string }>('saveRegistry', { profile: { name: 'lab token', url: lab.token.url, kind: 'distribution', insecure: true } })
+    const registry = await ok<{ id: string }>('saveRegistry', {
+      profile: { name: 'lab token', url: lab.token.url, kind: 'distribution', insecure: true },
+    })
     await ok('login', { registryId: registry.id, username: lab.users.writer.username, secret: lab.users.writer.password })
     // A wrong password too: its error must not echo it back.
-    const other = await ok<{ id: string }>('saveRegistry', { profile: { name: 'lab basic', url: lab.basic.url, kind: 'distribution', insecure: true } })
+    const other = await ok<{ id: string }>('saveRegistry', {
+      profile: { name: 'lab basic', url: lab.basic.url, kind: 'distribution', insecure: true },
+    })
     await ok('login', { registryId: other.id, username: lab.users.reader.username, secret: `${lab.users.admin.password}-wrong` })
     const denied = await call('listTags', { registryId: other.id, repository: 'acme/web' })
     expect(denied).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
@@ -132,9 +139,20 @@ describe('secrets in a real web-mode session', () => {
     await ok('getTagDetails', { registryId: registry.id, repository: 'acme/web', tags: ['latest', 'stable', '0.1.0'] })
     await ok('inspect', { registryId: registry.id, repository: 'acme/multiarch', reference: 'latest' })
     await ok('previewDelete', { registryId: registry.id, repository: 'acme/web', tags: ['latest'], mode: 'tag' })
-    const preview = await ok<{ items: { tag: string; digest: string }[] }>('previewDelete', { registryId: registry.id, repository: deletedRepository, tags: ['1.0'], mode: 'digest' })
+    const preview = await ok<{ items: { tag: string; digest: string }[] }>('previewDelete', {
+      registryId: registry.id,
+      repository: deletedRepository,
+      tags: ['1.0'],
+      mode: 'digest',
+    })
     const expectedDigests = Object.fromEntries(preview.items.map((i) => [i.tag, i.digest]))
-    const deleted = await ok<{ results: { ok: boolean }[] }>('deleteTags', { registryId: registry.id, repository: deletedRepository, tags: ['1.0'], mode: 'digest', expectedDigests })
+    const deleted = await ok<{ results: { ok: boolean }[] }>('deleteTags', {
+      registryId: registry.id,
+      repository: deletedRepository,
+      tags: ['1.0'],
+      mode: 'digest',
+      expectedDigests,
+    })
     expect(deleted.results).toMatchObject([{ ok: true }])
     await ok('readAuditLog', {})
     await ok('listRegistries', {})

@@ -45,7 +45,11 @@ async function ping(url: string, trust: TlsTrust): Promise<BerthErrorData | { au
 }
 
 async function listTags(profile: RegistryProfile, credentials: CredentialSource, repository: string): Promise<string[]> {
-  const client = createRegistryClient({ endpoint: parseRegistryAddress(profile.url), trust: resolveTrust(profile, { certsDirs: [] }), credentials })
+  const client = createRegistryClient({
+    endpoint: parseRegistryAddress(profile.url),
+    trust: resolveTrust(profile, { certsDirs: [] }),
+    credentials,
+  })
   try {
     return await client.listTags(repository)
   } finally {

@@ -138,14 +138,19 @@ function readRequestBody(req: IncomingMessage): Promise<Buffer> {
 
 function writeAnswer(res: ServerResponse, answer: UpstreamAnswer, body: Buffer, extra: Record<string, string> = {}): void {
   const headers: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection') headers[name] = value
+  for (const [name, value] of Object.entries(answer.headers))
+    if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection') headers[name] = value
   if (answer.headers['content-length'] !== undefined || body.length > 0) headers['content-length'] = String(body.length)
   res.writeHead(answer.status, { ...headers, ...extra })
   res.end(body)
 }
 
 function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    ...headers,
+  })
   res.end(body)
 }
 
@@ -173,11 +178,23 @@ async function streamHuge(res: ServerResponse, bytes: number, declareLength: boo
   if (!res.destroyed) res.end()
 }
 
-async function handle(upstream: URL, armed: () => ArmedRule[], log: ProxiedRequest[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  upstream: URL,
+  armed: () => ArmedRule[],
+  log: ProxiedRequest[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const method = req.method ?? 'GET'
   const path = req.url ?? '/'
   const fault = pickFault(armed(), method, path)
-  const entry: ProxiedRequest = { method, path, authorization: req.headers.authorization !== undefined, fault: fault?.kind ?? null, forwarded: false }
+  const entry: ProxiedRequest = {
+    method,
+    path,
+    authorization: req.headers.authorization !== undefined,
+    fault: fault?.kind ?? null,
+    forwarded: false,
+  }
   log.push(entry)
   const body = await readRequestBody(req)
   const pass = async (): Promise<UpstreamAnswer> => {
@@ -197,9 +214,16 @@ async function handle(upstream: URL, armed: () => ArmedRule[], log: ProxiedReque
       req.socket.destroy()
       return
     case 'status':
-      return sendJson(res, fault.status, fault.body ?? JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: `fault proxy: injected ${fault.status}` }] }), fault.headers)
+      return sendJson(
+        res,
+        fault.status,
+        fault.body ?? JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: `fault proxy: injected ${fault.status}` }] }),
+        fault.headers,
+      )
     case 'rate-limit':
-      return sendJson(res, 429, JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'fault proxy: slow down' }] }), { 'retry-after': fault.retryAfter })
+      return sendJson(res, 429, JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'fault proxy: slow down' }] }), {
+        'retry-after': fault.retryAfter,
+      })
     case 'delay': {
       await new Promise((resolve) => setTimeout(resolve, fault.ms))
       const answer = await pass()
@@ -238,12 +262,18 @@ async function handle(upstream: URL, armed: () => ArmedRule[], log: ProxiedReque
       return
     case 'serve': {
       const digest = `sha256:${createHash('sha256').update(fault.body).digest('hex')}`
-      res.writeHead(200, { 'content-type': fault.contentType, 'content-length': String(fault.body.length), 'docker-content-digest': digest })
+      res.writeHead(200, {
+        'content-type': fault.contentType,
+        'content-length': String(fault.body.length),
+        'docker-content-digest': digest,
+      })
       res.end(method === 'HEAD' ? undefined : fault.body)
       return
     }
     case 'www-authenticate':
-      return sendJson(res, 401, JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }), { 'www-authenticate': fault.value })
+      return sendJson(res, 401, JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }), {
+        'www-authenticate': fault.value,
+      })
   }
 }
 
@@ -277,18 +307,18 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       else sendJson(res, 502, JSON.stringify({ errors: [{ code: 'UNKNOWN', message: `fault proxy: ${String(error)}` }] }))
     })
   }
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler) : createHttpServer(handler)
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler)
+    : createHttpServer(handler)
   server.maxConnections = options.maxConnections ?? 64
   const port = await listen(server)
-  const close = closer(
-    server,
-    setTimeout(() => void close(), options.lifetimeMs ?? 120_000).unref(),
-  )
+  const close = closer(server, setTimeout(() => void close(), options.lifetimeMs ?? 120_000).unref())
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
-    forwardedCount: (method, path) => requests.filter((r) => r.forwarded && r.method === method && (path === undefined || path.test(r.path))).length,
+    forwardedCount: (method, path) =>
+      requests.filter((r) => r.forwarded && r.method === method && (path === undefined || path.test(r.path))).length,
     setRules(rules) {
       armed = rules.map((rule) => ({ rule, seen: 0 }))
     },
@@ -313,7 +343,13 @@ export async function startRecordingServer(options: { upstream: string; lifetime
   const upstream = new URL(options.upstream)
   const requests: ProxiedRequest[] = []
   const server = createHttpServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization: req.headers.authorization !== undefined, fault: null, forwarded: true })
+    requests.push({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      authorization: req.headers.authorization !== undefined,
+      fault: null,
+      forwarded: true,
+    })
     delete req.headers.authorization
     delete req.headers.cookie
     forward(upstream, req, Buffer.alloc(0))
@@ -322,9 +358,6 @@ export async function startRecordingServer(options: { upstream: string; lifetime
   })
   server.maxConnections = 16
   const port = await listen(server)
-  const close = closer(
-    server,
-    setTimeout(() => void close(), options.lifetimeMs ?? 120_000).unref(),
-  )
+  const close = closer(server, setTimeout(() => void close(), options.lifetimeMs ?? 120_000).unref())
   return { url: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, requests, close }
 }

@@ -153,7 +153,12 @@ function legacyListRepository(root: string): { builder: LayoutBuilder; repo: Fix
   builder.tag('1.0', addIndex(builder, [amd64, arm64], 'docker'))
   return {
     builder,
-    repo: { repository: 'acme/legacy-list', layoutDir: join(root, 'acme__legacy-list'), skopeoTags: [{ tag: '1.0', all: true }], httpTags: [] },
+    repo: {
+      repository: 'acme/legacy-list',
+      layoutDir: join(root, 'acme__legacy-list'),
+      skopeoTags: [{ tag: '1.0', all: true }],
+      httpTags: [],
+    },
   }
 }
 

@@ -32,9 +32,7 @@ export function addImage(builder: LayoutBuilder, spec: ImageSpec): Descriptor {
     })),
   }
   const configDescriptor = builder.addJson(config, docker ? MediaType.dockerConfig : MediaType.ociConfig)
-  const layerDescriptors = spec.layers.map(({ layer }) =>
-    builder.addBlob(layer.blob, docker ? MediaType.dockerLayer : MediaType.ociLayer),
-  )
+  const layerDescriptors = spec.layers.map(({ layer }) => builder.addBlob(layer.blob, docker ? MediaType.dockerLayer : MediaType.ociLayer))
   const manifest = {
     schemaVersion: 2,
     mediaType: docker ? MediaType.dockerManifest : MediaType.ociManifest,

@@ -38,7 +38,10 @@ function spawnDaemon(command: string, args: string[], env: NodeJS.ProcessEnv, lo
   }
   const log = openSync(logPath, 'a')
   try {
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', command, ...args], { env, stdio: [stdin === null ? 'ignore' : 'pipe', log, log] })
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', command, ...args], {
+      env,
+      stdio: [stdin === null ? 'ignore' : 'pipe', log, log],
+    })
     running.add(child)
     child.once('exit', () => running.delete(child))
     child.once('error', () => running.delete(child))
@@ -75,7 +78,18 @@ async function waitFor(what: string, deadline: number, check: () => Promise<bool
 
 async function nameHasOwner(env: NodeJS.ProcessEnv, name: string): Promise<boolean> {
   try {
-    const { stdout } = await runWithEnv('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${name}`], env)
+    const { stdout } = await runWithEnv(
+      'dbus-send',
+      [
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        `string:${name}`,
+      ],
+      env,
+    )
     return /boolean true/.test(stdout)
   } catch {
     return false
@@ -146,11 +160,21 @@ export async function startKeyring(options: StartKeyringOptions = {}): Promise<K
     const busLog = join(dir, 'dbus.log')
     const bus = spawnDaemon('dbus-daemon', ['--session', '--nofork', '--nopidfile', `--address=${address}`], env, busLog, null)
     children.push(bus)
-    await waitFor('dbus-daemon', deadline, () => nameHasOwner(env, 'org.freedesktop.DBus'), () => exitedReason(bus, 'dbus-daemon', busLog))
+    await waitFor(
+      'dbus-daemon',
+      deadline,
+      () => nameHasOwner(env, 'org.freedesktop.DBus'),
+      () => exitedReason(bus, 'dbus-daemon', busLog),
+    )
     const keyringLog = join(dir, 'gnome-keyring.log')
     const keyring = spawnDaemon('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], env, keyringLog, password)
     children.push(keyring)
-    await waitFor('gnome-keyring-daemon', deadline, () => nameHasOwner(env, 'org.freedesktop.secrets'), () => exitedReason(keyring, 'gnome-keyring-daemon', keyringLog))
+    await waitFor(
+      'gnome-keyring-daemon',
+      deadline,
+      () => nameHasOwner(env, 'org.freedesktop.secrets'),
+      () => exitedReason(keyring, 'gnome-keyring-daemon', keyringLog),
+    )
     return {
       env,
       password,
@@ -175,10 +199,19 @@ export interface ChildStepResult {
  * Runs `node --import tsx <script>` with `env`, the command as JSON on stdin, and returns the JSON
  * line it prints. Killed after `timeoutMs`: a step can never hang the test run.
  */
-export function runTsxChild(script: string, command: unknown, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; args?: string[] } = {}): Promise<ChildStepResult> {
+export function runTsxChild(
+  script: string,
+  command: unknown,
+  env: NodeJS.ProcessEnv,
+  options: { timeoutMs?: number; args?: string[] } = {},
+): Promise<ChildStepResult> {
   const timeoutMs = options.timeoutMs ?? 30_000
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...(options.args ?? [])], { env, cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...(options.args ?? [])], {
+      env,
+      cwd: process.cwd(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     running.add(child)
     let stdout = ''
     let stderr = ''

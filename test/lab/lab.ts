@@ -88,9 +88,7 @@ function notStarted(name: string): never {
  */
 export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const started = new Set<LabInstanceName>(options.only ?? LAB_INSTANCE_NAMES)
-  const registryNames = new Set<RegistryInstance>(
-    [...started].map((name): RegistryInstance => (name === 'paging' ? 'open' : name)),
-  )
+  const registryNames = new Set<RegistryInstance>([...started].map((name): RegistryInstance => (name === 'paging' ? 'open' : name)))
   const needsIssuer = registryNames.has('token') || registryNames.has('tls')
   const dir = await mkdtemp(join(tmpdir(), 'berth-lab-'))
   trackTempDir(dir)
@@ -142,8 +140,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       return { name, url: registry.url, host: registry.host, repositories: name === 'open' ? store.repositories : store.liteRepositories }
     }
     const reseedByName = async (name: string, repository: string): Promise<void> => {
-      const target: RegistryInstance | undefined =
-        name === 'paging' ? 'open' : [...registries.keys()].find((key) => key === name)
+      const target: RegistryInstance | undefined = name === 'paging' ? 'open' : [...registries.keys()].find((key) => key === name)
       const registry = target === undefined ? undefined : registries.get(target)
       if (registry === undefined || seeded === null) throw new Error(`no running lab registry named ${name}`)
       if (!(repository in seeded.truth.repositories)) throw new Error(`${repository} is not a lab fixture repository`)

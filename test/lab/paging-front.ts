@@ -36,7 +36,11 @@ function forward(upstream: URL, req: IncomingMessage, res: ServerResponse): void
   req.pipe(outgoing)
 }
 
-function fetchAllTags(upstream: URL, req: IncomingMessage, path: string): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+function fetchAllTags(
+  upstream: URL,
+  req: IncomingMessage,
+  path: string,
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers }
     delete headers['accept-encoding']
@@ -51,7 +55,9 @@ function fetchAllTags(upstream: URL, req: IncomingMessage, path: string): Promis
         }
         chunks.push(chunk)
       })
-      upstreamRes.on('end', () => resolve({ status: upstreamRes.statusCode ?? 502, headers: upstreamRes.headers, body: Buffer.concat(chunks) }))
+      upstreamRes.on('end', () =>
+        resolve({ status: upstreamRes.statusCode ?? 502, headers: upstreamRes.headers, body: Buffer.concat(chunks) }),
+      )
       upstreamRes.on('error', reject)
     })
     outgoing.on('error', reject)

@@ -107,7 +107,12 @@ function probe(url: string, caPem: string | undefined): Promise<boolean> {
   })
 }
 
-export async function waitUntilServing(url: string, server: SpawnedServer | null, caPem?: string, deadlineMs = READY_DEADLINE_MS): Promise<void> {
+export async function waitUntilServing(
+  url: string,
+  server: SpawnedServer | null,
+  caPem?: string,
+  deadlineMs = READY_DEADLINE_MS,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs
   let delay = 20
   while (Date.now() < deadline) {

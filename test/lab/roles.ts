@@ -20,7 +20,10 @@ export function parseScopes(values: string[]): RequestedScope[] {
     const last = raw.lastIndexOf(':')
     if (first < 0 || last === first) continue
     const type = raw.slice(0, first).replace(/\(.*\)$/, '')
-    const actions = raw.slice(last + 1).split(',').filter((action) => action !== '')
+    const actions = raw
+      .slice(last + 1)
+      .split(',')
+      .filter((action) => action !== '')
     scopes.push({ type, name: raw.slice(first + 1, last), actions })
   }
   return scopes

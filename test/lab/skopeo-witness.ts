@@ -13,10 +13,14 @@ export function skopeoTags(lab: Pick<LabInfo, 'tls' | 'users'>, repository: stri
   try {
     writeFileSync(join(certDir, 'ca.crt'), lab.tls.caPem)
     const { username, password } = lab.users.writer
-    const result = spawnSync('skopeo', ['list-tags', '--cert-dir', certDir, '--creds', `${username}:${password}`, `docker://${lab.tls.host}/${repository}`], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    })
+    const result = spawnSync(
+      'skopeo',
+      ['list-tags', '--cert-dir', certDir, '--creds', `${username}:${password}`, `docker://${lab.tls.host}/${repository}`],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    )
     if (result.status !== 0) throw new Error(`skopeo list-tags ${repository} failed: ${result.stderr}`)
     return (JSON.parse(result.stdout) as { Tags: string[] }).Tags.sort()
   } finally {

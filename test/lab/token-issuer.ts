@@ -110,7 +110,11 @@ export async function startTokenIssuer(options: IssuerOptions): Promise<TokenIss
     if (issuedTokens.length > 20_000) issuedTokens.splice(0, issuedTokens.length - 20_000)
   }
 
-  function issue(role: LabUserName | 'anonymous', service: string, scopes: string[]): {
+  function issue(
+    role: LabUserName | 'anonymous',
+    service: string,
+    scopes: string[],
+  ): {
     token: string
     access: TokenAccess[]
     issuedAt: Date
@@ -257,9 +261,7 @@ export async function startTokenIssuer(options: IssuerOptions): Promise<TokenIss
     return (server.address() as AddressInfo).port
   }
   const httpPort = await listen(createHttpServer(handler))
-  const httpsPort = options.tls
-    ? await listen(createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler))
-    : null
+  const httpsPort = options.tls ? await listen(createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler)) : null
 
   return {
     url: `http://127.0.0.1:${httpPort}`,

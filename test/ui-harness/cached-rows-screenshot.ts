@@ -57,7 +57,10 @@ async function shots(browser: Browser, base: string): Promise<void> {
   // The same 10,000 tags settled and sorted by date.
   await page.goto(`${base}?latency=10${wide}?sort=date&dir=desc`)
   await page.waitForSelector('.count-badge')
-  await until('all 10,000 rows checked', async () => (await page.locator('.toolbar .progress').count()) === 0 && (await page.locator('.row[data-checking]').count()) === 0)
+  await until(
+    'all 10,000 rows checked',
+    async () => (await page.locator('.toolbar .progress').count()) === 0 && (await page.locator('.row[data-checking]').count()) === 0,
+  )
   await shot(page, 'wide-by-date')
   await context.close()
 

@@ -5,7 +5,14 @@ import { packCachedTagDetails } from '../../shared/cached-details'
 import { errorFromData } from '../../shared/api-bridge'
 import type { BerthErrorData } from '../../shared/errors'
 import type { Api, ApiRequests, DockerLoginCandidate } from '../../shared/ipc'
-import { garbageCollectionNote, type CertificateInfo, type DeleteResult, type RegistryView, type TagDetails, type TagDetailsResult } from '../../shared/types'
+import {
+  garbageCollectionNote,
+  type CertificateInfo,
+  type DeleteResult,
+  type RegistryView,
+  type TagDetails,
+  type TagDetailsResult,
+} from '../../shared/types'
 import { evaluateCleanup, type CleanupTagInfo } from '../../shared/cleanup-rules'
 import type { SavedCleanupRules } from '../../shared/ipc'
 import {
@@ -57,9 +64,37 @@ const untrustedCertificate: CertificateInfo = {
 
 function initialRegistries(): RegistryView[] {
   return [
-    { id: 'acme', name: 'ACME registry', url: 'https://registry.acme.internal', kind: 'gitlab', username: 'jdoe', authMode: 'auto', insecure: false, favorites: [], hasCredential: true },
-    { id: 'mirror', name: 'Public mirror', url: 'https://mirror.example.org', kind: 'generic', authMode: 'auto', insecure: false, favorites: ['library/nginx', 'library/redis', 'bitnami/postgresql'], hasCredential: false },
-    { id: 'lab', name: 'Lab (self-signed)', url: 'https://registry.lab.internal:5000', kind: 'distribution', authMode: 'auto', insecure: false, favorites: [], hasCredential: false },
+    {
+      id: 'acme',
+      name: 'ACME registry',
+      url: 'https://registry.acme.internal',
+      kind: 'gitlab',
+      username: 'jdoe',
+      authMode: 'auto',
+      insecure: false,
+      favorites: [],
+      hasCredential: true,
+    },
+    {
+      id: 'mirror',
+      name: 'Public mirror',
+      url: 'https://mirror.example.org',
+      kind: 'generic',
+      authMode: 'auto',
+      insecure: false,
+      favorites: ['library/nginx', 'library/redis', 'bitnami/postgresql'],
+      hasCredential: false,
+    },
+    {
+      id: 'lab',
+      name: 'Lab (self-signed)',
+      url: 'https://registry.lab.internal:5000',
+      kind: 'distribution',
+      authMode: 'auto',
+      insecure: false,
+      favorites: [],
+      hasCredential: false,
+    },
   ]
 }
 
@@ -82,13 +117,21 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
   let nextId = 1
 
   const wait = <T>(value: T, ms = latency): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms))
-  const registry = (id: string): RegistryView => registries.find((r) => r.id === id) ?? fail({ code: 'not_found', message: `No registry with id ${id}.` })
+  const registry = (id: string): RegistryView =>
+    registries.find((r) => r.id === id) ?? fail({ code: 'not_found', message: `No registry with id ${id}.` })
   const key = (registryId: string, repo: string) => `${registryId}/${repo}`
   const tagsOf = (registryId: string, repo: string): string[] => {
     const k = key(registryId, repo)
     let tags = tagsByRepo.get(k)
     if (!tags) {
-      tags = repo === bigRepository ? bigRepositoryTags() : repo === wideRepository ? wideRepositoryTags() : repo === 'sandbox/hello-world' ? [] : smallRepositoryTags(repo)
+      tags =
+        repo === bigRepository
+          ? bigRepositoryTags()
+          : repo === wideRepository
+            ? wideRepositoryTags()
+            : repo === 'sandbox/hello-world'
+              ? []
+              : smallRepositoryTags(repo)
       tagsByRepo.set(k, tags)
       positions.set(k, new Map(tags.map((t, i) => [t, i])))
     }
@@ -110,9 +153,14 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
   }
   const image = (registryId: string, repo: string, tag: string): FakeImage => {
     const index = positionOf(registryId, repo, tag)
-    if (index === undefined) fail({ code: 'not_found', message: `${repo}:${tag} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
+    if (index === undefined)
+      fail({ code: 'not_found', message: `${repo}:${tag} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
     if (tag === 'broken-manifest') {
-      fail({ code: 'invalid_response', message: `The manifest of ${tag} is not valid JSON (truncated at byte 512).`, fix: 'Re-push the tag; the stored manifest is corrupt.' })
+      fail({
+        code: 'invalid_response',
+        message: `The manifest of ${tag} is not valid JSON (truncated at byte 512).`,
+        fix: 'Re-push the tag; the stored manifest is corrupt.',
+      })
     }
     if (repo === wideRepository) {
       const at = wideImageIndex(tag)
@@ -135,7 +183,8 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
       }
     })
     const sample = tags[0]
-    if (sample !== undefined && sample !== 'broken-manifest') remembered.set(goneSinceLastSession, { ...image(registryId, repo, sample).details, tag: goneSinceLastSession })
+    if (sample !== undefined && sample !== 'broken-manifest')
+      remembered.set(goneSinceLastSession, { ...image(registryId, repo, sample).details, tag: goneSinceLastSession })
     return remembered
   }
   const rememberedFor = (registryId: string, repo: string): Map<string, TagDetails> => {
@@ -179,11 +228,25 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
     login: ({ registryId, username }) => wait(upsert({ ...registry(registryId), username, hasCredential: true })),
     logout: ({ registryId }) => wait(upsert({ ...registry(registryId), hasCredential: false })),
     probeRegistry: ({ url }) => {
-      if (url.includes('lab.internal')) return wait({ url, auth: 'open' as const, kind: 'distribution' as const, certificate: untrustedCertificate, tlsTrusted: false }, 400)
-      if (url.includes('unreachable')) return wait(null, 300).then(() => fail({ code: 'network', message: `Connection refused by ${new URL(url).host}.`, fix: 'Check the host and port, and that the registry is running.' }))
+      if (url.includes('lab.internal'))
+        return wait(
+          { url, auth: 'open' as const, kind: 'distribution' as const, certificate: untrustedCertificate, tlsTrusted: false },
+          400,
+        )
+      if (url.includes('unreachable'))
+        return wait(null, 300).then(() =>
+          fail({
+            code: 'network',
+            message: `Connection refused by ${new URL(url).host}.`,
+            fix: 'Check the host and port, and that the registry is running.',
+          }),
+        )
       return wait({ url, auth: 'bearer' as const, realm: `${url}/jwt/auth`, service: 'container_registry', kind: 'gitlab' as const }, 300)
     },
-    trustCertificate: (req) => wait(upsert({ ...registry(req.registryId), ...('fingerprint' in req ? { pinnedFingerprint: req.fingerprint } : { caPem: req.caPem }) })),
+    trustCertificate: (req) =>
+      wait(
+        upsert({ ...registry(req.registryId), ...('fingerprint' in req ? { pinnedFingerprint: req.fingerprint } : { caPem: req.caPem }) }),
+      ),
     addFavorite: ({ registryId, repository }) => {
       const r = registry(registryId)
       return wait(upsert({ ...r, favorites: [...new Set([...r.favorites, repository])] }))
@@ -206,7 +269,12 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
       }
       if (r.id === 'acme') return wait({ repositories: catalogRepositories, catalog: 'available' as const })
       if (r.id === 'lab') return wait({ repositories: ['team/app', 'team/app/cache'], catalog: 'available' as const })
-      return wait({ repositories: [], catalog: 'unavailable' as const, reason: 'The registry answered 401 to /v2/_catalog: it does not list repositories (Docker Hub, GHCR and GitLab without admin rights behave the same).' })
+      return wait({
+        repositories: [],
+        catalog: 'unavailable' as const,
+        reason:
+          'The registry answered 401 to /v2/_catalog: it does not list repositories (Docker Hub, GHCR and GitLab without admin rights behave the same).',
+      })
     },
     listTags: ({ registryId, repository }) => {
       registry(registryId)
@@ -252,7 +320,11 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
       const all = tagsOf(registryId, repository)
       const items = tags.map((tag) => {
         const k = digestKey(tag)
-        return { tag, digest: image(registryId, repository, tag).details.digest, alsoRemoved: mode === 'digest' ? all.filter((t) => digestKey(t) === k) : [tag] }
+        return {
+          tag,
+          digest: image(registryId, repository, tag).details.digest,
+          alsoRemoved: mode === 'digest' ? all.filter((t) => digestKey(t) === k) : [tag],
+        }
       })
       return wait({ repository, mode, items })
     },
@@ -264,7 +336,17 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
         const removed = mode === 'digest' ? all.filter((t) => digestKey(t) === k) : [tag]
         // `stable` is protected, like a GitLab protected tag: deleting it (or its digest) is refused.
         if (removed.includes('stable')) {
-          return { tag, digest, ok: false, removedTags: [], error: { code: 'forbidden', message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.', fix: 'Ask a maintainer to lift the tag protection rule.' } }
+          return {
+            tag,
+            digest,
+            ok: false,
+            removedTags: [],
+            error: {
+              code: 'forbidden',
+              message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.',
+              fix: 'Ask a maintainer to lift the tag protection rule.',
+            },
+          }
         }
         for (const t of removed) deleted.add(`${key(registryId, repository)}:${t}`)
         return { tag, digest, ok: true, method: mode === 'digest' ? 'digest-delete' : 'tag-delete', removedTags: removed }
@@ -273,16 +355,43 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
     },
     scanDockerLogins: () => {
       const candidates: DockerLoginCandidate[] = [
-        { key: 'registry.acme.internal', registryUrl: 'https://registry.acme.internal', username: 'jdoe', source: 'docker-config', existingProfileId: 'acme' },
-        { key: 'quay.example.net', registryUrl: 'https://quay.example.net', username: 'robot+ci', source: 'docker-credential-helper', existingProfileId: null },
-        { key: 'podman:harbor.example.com', registryUrl: 'https://harbor.example.com', username: 'admin', source: 'podman-auth', existingProfileId: null },
+        {
+          key: 'registry.acme.internal',
+          registryUrl: 'https://registry.acme.internal',
+          username: 'jdoe',
+          source: 'docker-config',
+          existingProfileId: 'acme',
+        },
+        {
+          key: 'quay.example.net',
+          registryUrl: 'https://quay.example.net',
+          username: 'robot+ci',
+          source: 'docker-credential-helper',
+          existingProfileId: null,
+        },
+        {
+          key: 'podman:harbor.example.com',
+          registryUrl: 'https://harbor.example.com',
+          username: 'admin',
+          source: 'podman-auth',
+          existingProfileId: null,
+        },
       ]
       return wait(candidates)
     },
     importDockerLogins: ({ keys }) =>
       wait(
         keys.map((k, i) =>
-          upsert({ id: `import-${i}-${nextId++}`, name: k.replace(/^podman:/, ''), url: `https://${k.replace(/^podman:/, '')}`, kind: 'generic', authMode: 'auto', insecure: false, favorites: [], hasCredential: true }),
+          upsert({
+            id: `import-${i}-${nextId++}`,
+            name: k.replace(/^podman:/, ''),
+            url: `https://${k.replace(/^podman:/, '')}`,
+            kind: 'generic',
+            authMode: 'auto',
+            insecure: false,
+            favorites: [],
+            hasCredential: true,
+          }),
         ),
       ),
     readAuditLog: () => wait([]),
@@ -290,7 +399,14 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
       const infos: CleanupTagInfo[] = tagsOf(registryId, repository).map((tag) => {
         if (tag === 'broken-manifest') return { tag, digest: null, kind: 'unknown', created: null, createdSource: 'unknown', children: [] }
         const d = image(registryId, repository, tag).details
-        return { tag, digest: d.digest, kind: d.kind, created: d.created, createdSource: d.createdSource, children: d.platforms.map((p) => p.digest) }
+        return {
+          tag,
+          digest: d.digest,
+          kind: d.kind,
+          created: d.created,
+          createdSource: d.createdSource,
+          children: d.platforms.map((p) => p.digest),
+        }
       })
       return wait(evaluateCleanup(repository, infos, rules, { now, ...(selection ? { selection } : {}) }), latency * 3)
     },
@@ -298,20 +414,46 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
       const results: DeleteResult[] = tags.map((tag) => {
         const digest = expectedDigests[tag] ?? ''
         if (tag === 'stable') {
-          return { tag, digest, ok: false, removedTags: [], error: { code: 'forbidden', message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.', fix: 'Ask a maintainer to lift the tag protection rule.' } }
+          return {
+            tag,
+            digest,
+            ok: false,
+            removedTags: [],
+            error: {
+              code: 'forbidden',
+              message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.',
+              fix: 'Ask a maintainer to lift the tag protection rule.',
+            },
+          }
         }
         deleted.add(`${key(registryId, repository)}:${tag}`)
         return { tag, digest, ok: true, method: 'tag-delete', removedTags: [tag] }
       })
-      return wait({ results, removed: results.filter((r) => r.ok).map((r) => r.tag), failed: results.filter((r) => !r.ok).map((r) => r.tag), note: garbageCollectionNote }, latency * 2)
+      return wait(
+        {
+          results,
+          removed: results.filter((r) => r.ok).map((r) => r.tag),
+          failed: results.filter((r) => !r.ok).map((r) => r.tag),
+          note: garbageCollectionNote,
+        },
+        latency * 2,
+      )
     },
     saveCleanupRules: ({ registryId, repository, rules }) => {
-      const saved: SavedCleanupRules = { rules: { keepN: 0, keepRegex: '', removeRegex: '', olderThan: '', unlockLatest: false, ...rules }, savedAt: new Date(now).toISOString() }
+      const saved: SavedCleanupRules = {
+        rules: { keepN: 0, keepRegex: '', removeRegex: '', olderThan: '', unlockLatest: false, ...rules },
+        savedAt: new Date(now).toISOString(),
+      }
       savedRules.set(key(registryId, repository), saved)
       return wait(saved)
     },
     loadCleanupRules: ({ registryId, repository }) => wait(savedRules.get(key(registryId, repository)) ?? null),
-    submitGitlabBulkDelete: ({ repository }) => wait({ repository, status: 'accepted' as const, note: 'GitLab accepted the cleanup; it runs in the background and can be submitted once an hour.' }),
+    submitGitlabBulkDelete: ({ repository }) =>
+      wait({
+        repository,
+        status: 'accepted' as const,
+        note: 'GitLab accepted the cleanup; it runs in the background and can be submitted once an hour.',
+      }),
   }
   return api
 }

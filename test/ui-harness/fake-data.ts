@@ -111,7 +111,12 @@ export function bigRepositoryTags(): string[] {
     }
   }
   const rand = seeded(7)
-  while (tags.length < 3000) tags.push(`sha-${Math.floor(rand() * 0xfffffff).toString(16).padStart(7, '0')}`)
+  while (tags.length < 3000)
+    tags.push(
+      `sha-${Math.floor(rand() * 0xfffffff)
+        .toString(16)
+        .padStart(7, '0')}`,
+    )
   return [...new Set(tags)]
 }
 
@@ -193,7 +198,7 @@ export function makeImage(repo: string, tag: string, key: string, index: number)
     mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
   }))
   const perPlatform = layers.reduce((s, l) => s + l.size, 0) + 1_450
-  const platforms: Platform[] = (isIndex && set.length === 1 ? platformSets[1] ?? [] : set).map((p, i) => ({
+  const platforms: Platform[] = (isIndex && set.length === 1 ? (platformSets[1] ?? []) : set).map((p, i) => ({
     ...p,
     digest: fakeDigest(`${key}-${p.architecture}`),
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -234,17 +239,40 @@ export function makeImage(repo: string, tag: string, key: string, index: number)
       'com.acme.description': 'API server for the storefront and admin. ' + 'Handles checkout, catalog and inventory. '.repeat(3),
       'com.acme.owner.ar': 'فريق المنصة',
     },
-    history: layers.map((l, i) => ({
-      created,
-      createdBy: i === 0 ? '/bin/sh -c #(nop) ADD file:4c9b1f in / ' : i === layers.length - 1 ? 'COPY dist/ /srv/app/dist/ # buildkit' : `RUN /bin/sh -c apk add --no-cache pkg-${i} && rm -rf /var/cache/apk/* # buildkit`,
-      emptyLayer: false,
-    })).concat([{ created, createdBy: 'ENTRYPOINT ["/usr/bin/tini" "--"]', emptyLayer: true }]),
+    history: layers
+      .map((l, i) => ({
+        created,
+        createdBy:
+          i === 0
+            ? '/bin/sh -c #(nop) ADD file:4c9b1f in / '
+            : i === layers.length - 1
+              ? 'COPY dist/ /srv/app/dist/ # buildkit'
+              : `RUN /bin/sh -c apk add --no-cache pkg-${i} && rm -rf /var/cache/apk/* # buildkit`,
+        emptyLayer: false,
+      }))
+      .concat([{ created, createdBy: 'ENTRYPOINT ["/usr/bin/tini" "--"]', emptyLayer: true }]),
   }
   const referrers: Referrer[] =
     attestations > 0 || rand() > 0.6
       ? [
-          { digest: fakeDigest(`${key}-sig`), mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json', size: 556, annotations: {}, kind: 'signature', source: 'tag-schema' },
-          { digest: fakeDigest(`${key}-sbom`), mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/spdx+json', size: 1_204, annotations: {}, kind: 'sbom', source: 'api' },
+          {
+            digest: fakeDigest(`${key}-sig`),
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+            size: 556,
+            annotations: {},
+            kind: 'signature',
+            source: 'tag-schema',
+          },
+          {
+            digest: fakeDigest(`${key}-sbom`),
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            artifactType: 'application/spdx+json',
+            size: 1_204,
+            annotations: {},
+            kind: 'sbom',
+            source: 'api',
+          },
         ]
       : []
   return { details, layers, config, referrers, annotations: isIndex ? { 'org.opencontainers.image.created': created } : {} }

@@ -6,4 +6,8 @@ import { createFakeApi } from './fake-api'
 
 const page = globalThis as unknown as { location: { search: string }; berth?: unknown }
 const params = new URLSearchParams(page.location.search)
-page.berth = createFakeApi({ empty: params.has('empty'), latencyMs: params.has('latency') ? Number(params.get('latency')) : undefined, seenBefore: !params.has('cold') })
+page.berth = createFakeApi({
+  empty: params.has('empty'),
+  latencyMs: params.has('latency') ? Number(params.get('latency')) : undefined,
+  seenBefore: !params.has('cold'),
+})

@@ -33,7 +33,14 @@ export async function withHarness(shots: (browser: Browser, base: string, errors
   if (address === null || typeof address === 'string') throw new Error('preview server has no port')
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
   const errors: string[] = []
   try {

@@ -94,7 +94,10 @@ await withHarness(async (browser, base, errors) => {
   await darkPage.goto(`${base}?latency=60${repo}?tag=6.0.0`)
   await darkPage.waitForSelector('.details .section-title')
   await detailsSettled(darkPage)
-  await darkPage.locator('.row[data-tag]').nth(3).click({ modifiers: ['Control'] })
+  await darkPage
+    .locator('.row[data-tag]')
+    .nth(3)
+    .click({ modifiers: ['Control'] })
   await shot(darkPage, 'dark')
   await dark.close()
 })

@@ -20,7 +20,10 @@ function injectFakeApi(): Plugin {
       handler(html) {
         // Dev serves files outside root through /@fs/; a build resolves a path relative to root.
         const src = serving ? `/@fs${here}harness-main.ts` : '../test/ui-harness/harness-main.ts'
-        let out = html.replace('<script type="module" src="/src/main.tsx"></script>', `<script type="module" src="${src}"></script>\n    <script type="module" src="/src/main.tsx"></script>`)
+        let out = html.replace(
+          '<script type="module" src="/src/main.tsx"></script>',
+          `<script type="module" src="${src}"></script>\n    <script type="module" src="/src/main.tsx"></script>`,
+        )
         // The dev server's React Refresh preamble is an inline script: allow it in dev only.
         if (serving) out = out.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
         return out

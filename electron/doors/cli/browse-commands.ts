@@ -43,7 +43,13 @@ export function tagRowJson(d: TagDetails): TagRowJson {
     configDigest: d.configDigest,
     size: d.size,
     created: d.created,
-    platforms: d.platforms.map((p) => ({ os: p.os, architecture: p.architecture, variant: p.variant ?? null, digest: p.digest, size: p.size })),
+    platforms: d.platforms.map((p) => ({
+      os: p.os,
+      architecture: p.architecture,
+      variant: p.variant ?? null,
+      digest: p.digest,
+      size: p.size,
+    })),
     artifactType: d.artifactType,
   }
 }
@@ -64,8 +70,16 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
   const direction = ctx.flag('desc') ? 'desc' : 'asc'
 
   if (!details) {
-    const sorted = sortTags(tags.map((tag) => ({ tag })), sort as 'name' | 'semver', direction)
-    if (ctx.json) return printJson(ctx.io, sorted.map((r) => r.tag))
+    const sorted = sortTags(
+      tags.map((tag) => ({ tag })),
+      sort as 'name' | 'semver',
+      direction,
+    )
+    if (ctx.json)
+      return printJson(
+        ctx.io,
+        sorted.map((r) => r.tag),
+      )
     for (const r of sorted) ctx.io.stdout(`${sanitize(r.tag)}\n`)
     return
   }
@@ -101,7 +115,10 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
   }
   for (const f of failed) ctx.io.stderr(`berth: ${sanitize(f.tag)}: ${sanitize(f.error.message)}\n`)
   if (failed.length > 0) {
-    throw new BerthError({ code: failed[0]?.error.code ?? 'internal', message: `${failed.length} of ${tags.length} tags could not be read (listed above).` })
+    throw new BerthError({
+      code: failed[0]?.error.code ?? 'internal',
+      message: `${failed.length} of ${tags.length} tags could not be read (listed above).`,
+    })
   }
 }
 
@@ -142,7 +159,10 @@ export async function inspectCommand(ctx: CliContext, target: string): Promise<v
     if (labels.length > 0) out.push('Labels:', ...labels.map(([k, v]) => `  ${sanitize(k)}=${sanitize(v)}`))
   }
   if (inspection.referrers.length > 0) {
-    out.push('Referrers:', ...inspection.referrers.map((r) => `  ${r.kind.padEnd(11)} ${r.digest} ${sanitize(r.artifactType ?? r.mediaType)}`))
+    out.push(
+      'Referrers:',
+      ...inspection.referrers.map((r) => `  ${r.kind.padEnd(11)} ${r.digest} ${sanitize(r.artifactType ?? r.mediaType)}`),
+    )
   }
   if (inspection.tagsSharingDigest.length > 0) out.push(`Tags on this digest: ${inspection.tagsSharingDigest.map(sanitize).join(', ')}`)
   ctx.io.stdout(`${out.join('\n')}\n`)
@@ -171,7 +191,12 @@ export async function pullCmdCommand(ctx: CliContext, target: string): Promise<v
     const head = await client.headManifest(ref.repository, ref.tag ?? 'latest')
     digest = head.digest ?? (await client.getManifest(ref.repository, ref.tag ?? 'latest')).digest
   }
-  const commands = pullCommands({ registryHost: ref.registry, repository: ref.repository, tag: ref.tag ?? (digest ? undefined : 'latest'), digest })
+  const commands = pullCommands({
+    registryHost: ref.registry,
+    repository: ref.repository,
+    tag: ref.tag ?? (digest ? undefined : 'latest'),
+    digest,
+  })
   if (ctx.json) return printJson(ctx.io, commands)
   const chosen = commands.find((c) => c.id === id)
   if (!chosen) throw new UsageError(`no ${format} command for ${target}`)

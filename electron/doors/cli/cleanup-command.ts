@@ -47,7 +47,8 @@ export async function cleanupCommand(ctx: CliContext, target: string): Promise<v
   if (!ctx.flag('yes')) {
     if (ctx.json) return printJson(ctx.io, { dryRun: true, plan })
     printPlan(ctx, plan)
-    if (plan.remove.length > 0) ctx.io.stdout(`\nDry run: nothing was deleted. Run again with --yes to remove these ${plan.remove.length} tags.\n`)
+    if (plan.remove.length > 0)
+      ctx.io.stdout(`\nDry run: nothing was deleted. Run again with --yes to remove these ${plan.remove.length} tags.\n`)
     return
   }
   if (plan.remove.length === 0) {
@@ -61,7 +62,8 @@ export async function cleanupCommand(ctx: CliContext, target: string): Promise<v
     onProgress: (done, total) => progress(ctx.io, `Removing tags ${done}/${total}`),
   })
   endProgress(ctx.io)
-  if (ctx.json) printJson(ctx.io, { dryRun: false, plan, results: run.results, removed: run.removed, failed: run.failed, note: garbageCollectionNote })
+  if (ctx.json)
+    printJson(ctx.io, { dryRun: false, plan, results: run.results, removed: run.removed, failed: run.failed, note: garbageCollectionNote })
   else printRun(ctx, plan, run)
   const firstFailure = run.results.find((r) => !r.ok)?.error
   if (firstFailure) {
@@ -85,16 +87,28 @@ function rulesFromFlags(ctx: CliContext): CleanupRules {
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    const flag = { keepN: '--keep-n', keepRegex: '--keep-regex', removeRegex: '--delete-regex', olderThan: '--older-than' }[String(issue?.path[0])] ?? 'rules'
+    const flag =
+      { keepN: '--keep-n', keepRegex: '--keep-regex', removeRegex: '--delete-regex', olderThan: '--older-than' }[String(issue?.path[0])] ??
+      'rules'
     throw new UsageError(`${flag}: ${issue?.message ?? 'invalid'}`)
   }
-  if (parsed.data.removeRegex === '') throw new UsageError('cleanup needs --delete-regex: without it nothing is ever removed (use .* to consider every tag)')
+  if (parsed.data.removeRegex === '')
+    throw new UsageError('cleanup needs --delete-regex: without it nothing is ever removed (use .* to consider every tag)')
   return parsed.data
 }
 
-async function savedRules(store: ReturnType<typeof createCleanupRulesStore>, registryKey: string, repository: string): Promise<CleanupRules> {
+async function savedRules(
+  store: ReturnType<typeof createCleanupRulesStore>,
+  registryKey: string,
+  repository: string,
+): Promise<CleanupRules> {
   const saved = await store.load(registryKey, repository)
-  if (!saved) throw new BerthError({ code: 'not_found', message: `No cleanup rules are saved for ${repository}.`, fix: 'Save them with --save-rules (or in the app).' })
+  if (!saved)
+    throw new BerthError({
+      code: 'not_found',
+      message: `No cleanup rules are saved for ${repository}.`,
+      fix: 'Save them with --save-rules (or in the app).',
+    })
   return saved.rules
 }
 
@@ -111,18 +125,31 @@ function printPlan(ctx: CliContext, plan: CleanupPlan): void {
   printTable(
     ctx.io,
     ['ACTION', 'TAG', 'DIGEST', 'DATE', 'WHY'],
-    plan.items.map((i) => [i.action === 'remove' ? 'REMOVE' : 'keep', sanitize(i.tag), i.digest ? shortDigest(i.digest) : '-', i.date ? `${i.date.slice(0, 10)} (${i.dateSource})` : 'unknown', i.why]),
+    plan.items.map((i) => [
+      i.action === 'remove' ? 'REMOVE' : 'keep',
+      sanitize(i.tag),
+      i.digest ? shortDigest(i.digest) : '-',
+      i.date ? `${i.date.slice(0, 10)} (${i.dateSource})` : 'unknown',
+      i.why,
+    ]),
   )
   ctx.io.stdout(`\n${plan.summary}\n`)
-  for (const s of plan.sharedWithKept) ctx.io.stdout(`  ${shortDigest(s.digest)} stays tagged as ${s.kept.map(sanitize).join(', ')}; only ${s.removed.map(sanitize).join(', ')} go.\n`)
+  for (const s of plan.sharedWithKept)
+    ctx.io.stdout(
+      `  ${shortDigest(s.digest)} stays tagged as ${s.kept.map(sanitize).join(', ')}; only ${s.removed.map(sanitize).join(', ')} go.\n`,
+    )
   for (const c of plan.childrenStillUsed) {
-    ctx.io.stdout(`  platform image ${shortDigest(c.digest)} of ${c.removedIndexTags.map(sanitize).join(', ')} is still used by ${c.keptIndexTags.map(sanitize).join(', ')}: untouched (nothing is deleted by digest).\n`)
+    ctx.io.stdout(
+      `  platform image ${shortDigest(c.digest)} of ${c.removedIndexTags.map(sanitize).join(', ')} is still used by ${c.keptIndexTags.map(sanitize).join(', ')}: untouched (nothing is deleted by digest).\n`,
+    )
   }
 }
 
 function printRun(ctx: CliContext, plan: CleanupPlan, run: CleanupRunResult): void {
   printPlan(ctx, plan)
-  ctx.io.stdout(`\nRemoved ${run.removed.length} of ${run.results.length} tags.${run.cancelled.length > 0 ? ` ${run.cancelled.length} not attempted (cancelled).` : ''} ${garbageCollectionNote}\n`)
+  ctx.io.stdout(
+    `\nRemoved ${run.removed.length} of ${run.results.length} tags.${run.cancelled.length > 0 ? ` ${run.cancelled.length} not attempted (cancelled).` : ''} ${garbageCollectionNote}\n`,
+  )
   for (const r of run.results) {
     if (!r.ok) ctx.io.stdout(`  FAILED ${sanitize(r.tag)}: ${sanitize(r.error?.message ?? 'unknown error')}\n`)
   }

@@ -58,7 +58,8 @@ export function createCliContext(io: CliIo, values: OptionValues, makeCore: () =
       const password = await ctx.stdinSecret()
       const username = string('username')
       if (password !== null) overrides.credentials = perCallCredential(username, password)
-      else if (username) throw new UsageError('--username needs --password-stdin (the secret is read from standard input, never from the command line)')
+      else if (username)
+        throw new UsageError('--username needs --password-stdin (the secret is read from standard input, never from the command line)')
       return ctx.core().clientForAddress(registry, overrides)
     },
   }
@@ -77,10 +78,18 @@ function readCaFile(path: string): string {
   try {
     pem = readFileSync(path, 'utf8')
   } catch (error) {
-    throw new BerthError({ code: 'invalid_input', message: `Cannot read the CA file ${path}: ${(error as Error).message}`, fix: 'Pass a PEM file with --ca.' })
+    throw new BerthError({
+      code: 'invalid_input',
+      message: `Cannot read the CA file ${path}: ${(error as Error).message}`,
+      fix: 'Pass a PEM file with --ca.',
+    })
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new BerthError({ code: 'invalid_input', message: `${path} holds no PEM certificate.`, fix: 'Pass the CA certificate in PEM form (-----BEGIN CERTIFICATE-----).' })
+    throw new BerthError({
+      code: 'invalid_input',
+      message: `${path} holds no PEM certificate.`,
+      fix: 'Pass the CA certificate in PEM form (-----BEGIN CERTIFICATE-----).',
+    })
   }
   return pem
 }

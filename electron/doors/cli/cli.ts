@@ -11,14 +11,7 @@ import { defaultDataDirectory } from '../../stores/profiles/profile-store'
 import { createCliContext, type CliContext } from './cli-context'
 import { printError, UsageError, type CliIo } from './cli-output'
 import { inspectCommand, pullCmdCommand, reposCommand, tagsCommand } from './browse-commands'
-import {
-  importDockerLoginsCommand,
-  loginCommand,
-  logoutCommand,
-  registriesCommand,
-  rmCommand,
-  trustCommand,
-} from './manage-commands'
+import { importDockerLoginsCommand, loginCommand, logoutCommand, registriesCommand, rmCommand, trustCommand } from './manage-commands'
 import { startWebServer } from '../web/web-server'
 import { cleanupCommand, cleanupOptions, cleanupUsage } from './cleanup-command'
 
@@ -156,7 +149,8 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     try {
       await command(ctx, rest)
       // A profiles file that could not be read was moved aside: say so, whatever the command was.
-      for (const warning of (core as ReturnType<typeof createAppCore> | null)?.profiles.warnings ?? []) io.stderr(`berth: warning: ${warning}\n`)
+      for (const warning of (core as ReturnType<typeof createAppCore> | null)?.profiles.warnings ?? [])
+        io.stderr(`berth: warning: ${warning}\n`)
     } finally {
       await (core as ReturnType<typeof createAppCore> | null)?.close()
     }

@@ -22,7 +22,9 @@ export async function rmCommand(ctx: CliContext, target: string): Promise<void> 
 
   if (ctx.flag('dry-run')) {
     if (ctx.json) return printJson(ctx.io, { dryRun: true, ...preview })
-    ctx.io.stdout(`Would delete ${mode === 'digest' ? `digest ${item.digest}, removing tags` : 'only the tag'}: ${going.map(sanitize).join(', ')}\n`)
+    ctx.io.stdout(
+      `Would delete ${mode === 'digest' ? `digest ${item.digest}, removing tags` : 'only the tag'}: ${going.map(sanitize).join(', ')}\n`,
+    )
     return
   }
   if (!ctx.flag('yes')) {
@@ -58,7 +60,8 @@ export async function loginCommand(ctx: CliContext, registry: string): Promise<v
   const username = ctx.string('username')
   if (!username) throw new UsageError('login needs --username (and the secret on standard input with --password-stdin)')
   const secret = await ctx.stdinSecret()
-  if (secret === null) throw new UsageError('login reads the secret from standard input: pass --password-stdin (never put it on the command line)')
+  if (secret === null)
+    throw new UsageError('login reads the secret from standard input: pass --password-stdin (never put it on the command line)')
   const profile = await profileForLogin(ctx, registry)
   const view = await ctx.core().api.login({ registryId: profile.id, username, secret })
   if (ctx.json) return printJson(ctx.io, view)
@@ -69,7 +72,8 @@ export async function logoutCommand(ctx: CliContext, registry: string): Promise<
   const core = ctx.core()
   const endpoint = parseRegistryAddress(registry, { insecure: true })
   const profile = core.profiles.findByHost(endpoint.host)
-  if (!profile) throw new BerthError({ code: 'not_found', message: `No saved registry for ${endpoint.host}.`, fix: 'List them with: berth registries' })
+  if (!profile)
+    throw new BerthError({ code: 'not_found', message: `No saved registry for ${endpoint.host}.`, fix: 'List them with: berth registries' })
   const view = await core.api.logout({ registryId: profile.id })
   if (ctx.json) return printJson(ctx.io, view)
   ctx.io.stdout(`Removed the stored credentials for ${endpoint.host} from the keychain.\n`)
@@ -85,7 +89,14 @@ export async function registriesCommand(ctx: CliContext): Promise<void> {
   printTable(
     ctx.io,
     ['ID', 'URL', 'KIND', 'USER', 'CREDENTIAL', 'TRUST'],
-    views.map((v) => [v.id, v.url, v.kind, v.username ?? '-', v.hasCredential ? 'keychain' : 'none', v.pinnedFingerprint ? 'pinned' : v.caPem ? 'custom CA' : 'system']),
+    views.map((v) => [
+      v.id,
+      v.url,
+      v.kind,
+      v.username ?? '-',
+      v.hasCredential ? 'keychain' : 'none',
+      v.pinnedFingerprint ? 'pinned' : v.caPem ? 'custom CA' : 'system',
+    ]),
   )
 }
 
@@ -140,7 +151,12 @@ export async function importDockerLoginsCommand(ctx: CliContext): Promise<void> 
   if (ctx.flag('dry-run') || candidates.length === 0) {
     if (ctx.json) return printJson(ctx.io, candidates)
     if (candidates.length === 0) ctx.io.stdout('No docker or podman logins found.\n')
-    else printTable(ctx.io, ['KEY', 'REGISTRY', 'USER', 'SOURCE'], candidates.map((c) => [c.key, c.registryUrl, c.username ?? '-', c.source]))
+    else
+      printTable(
+        ctx.io,
+        ['KEY', 'REGISTRY', 'USER', 'SOURCE'],
+        candidates.map((c) => [c.key, c.registryUrl, c.username ?? '-', c.source]),
+      )
     return
   }
   const only = ctx.string('only')?.split(',')
@@ -148,5 +164,7 @@ export async function importDockerLoginsCommand(ctx: CliContext): Promise<void> 
   if (keys.length === 0) throw new UsageError('--only matched none of the logins found (see --dry-run)')
   const imported = await core.api.importDockerLogins({ keys })
   if (ctx.json) return printJson(ctx.io, imported)
-  ctx.io.stdout(`Imported ${imported.length} login${imported.length === 1 ? '' : 's'} into the keychain: ${imported.map((v) => new URL(v.url).host).join(', ')}\n`)
+  ctx.io.stdout(
+    `Imported ${imported.length} login${imported.length === 1 ? '' : 's'} into the keychain: ${imported.map((v) => new URL(v.url).host).join(', ')}\n`,
+  )
 }

@@ -78,7 +78,11 @@ export function createDockerHubProvider(context: ProviderContext): RegistryProvi
         }
       }
       const favorites = profile.favorites.map(normalizeHubRepository)
-      return { repositories: [...new Set([...own, ...favorites])].sort(), catalog: 'unavailable', reason: `${dockerHubNoCatalogReason}${note}` }
+      return {
+        repositories: [...new Set([...own, ...favorites])].sort(),
+        catalog: 'unavailable',
+        reason: `${dockerHubNoCatalogReason}${note}`,
+      }
     },
     async listTags(repository): Promise<ProviderTagList> {
       pushed.delete(repository)
@@ -104,22 +108,47 @@ export function createDockerHubProvider(context: ProviderContext): RegistryProvi
         let digest = expectedDigests?.[tag] ?? ''
         try {
           if (mode === 'digest') {
-            throw new BerthError({ code: 'unsupported', message: 'Docker Hub deletes tags, not manifests by digest.', fix: 'Delete the tags instead (tag mode).' })
+            throw new BerthError({
+              code: 'unsupported',
+              message: 'Docker Hub deletes tags, not manifests by digest.',
+              fix: 'Delete the tags instead (tag mode).',
+            })
           }
           // HEAD, not GET: checking what a tag points at must not use up the pull quota.
           const current = (await client.headManifest(name, tag)).digest
           if (expectedDigests?.[tag] !== undefined && current !== null && current !== expectedDigests[tag]) {
-            throw new BerthError({ code: 'conflict', message: `${name}:${tag} now points at ${current}, not the ${expectedDigests[tag]} you confirmed; it was not deleted.`, fix: 'Reload the tags and confirm again.' })
+            throw new BerthError({
+              code: 'conflict',
+              message: `${name}:${tag} now points at ${current}, not the ${expectedDigests[tag]} you confirmed; it was not deleted.`,
+              fix: 'Reload the tags and confirm again.',
+            })
           }
           digest = current ?? digest
           await hub.deleteTag(name, tag)
           pushed.get(name)?.delete(tag)
           results.push({ tag, digest, ok: true, method: 'tag-delete', removedTags: [tag] })
-          await context.audit.append({ time: new Date().toISOString(), registry, repository: name, tag, digest, method: 'tag-delete', result: 'ok' })
+          await context.audit.append({
+            time: new Date().toISOString(),
+            registry,
+            repository: name,
+            tag,
+            digest,
+            method: 'tag-delete',
+            result: 'ok',
+          })
         } catch (error) {
           const data = toErrorData(error)
           results.push({ tag, digest, ok: false, removedTags: [], error: data })
-          await context.audit.append({ time: new Date().toISOString(), registry, repository: name, tag, digest: digest || 'unknown', method: 'tag-delete', result: 'error', error: data.message })
+          await context.audit.append({
+            time: new Date().toISOString(),
+            registry,
+            repository: name,
+            tag,
+            digest: digest || 'unknown',
+            method: 'tag-delete',
+            result: 'error',
+            error: data.message,
+          })
         }
       }
       return results

@@ -55,7 +55,10 @@ export function hubRepositoryName(repository: string): { namespace: string; name
   return { namespace: parts[0] ?? 'library', name: parts.slice(1).join('/') }
 }
 
-export function createHubApi(options: HubApiOptions, transport: Transport = createTransport({ endpoint: options.endpoint, ...(options.trust ? { trust: options.trust } : {}) })): HubApi {
+export function createHubApi(
+  options: HubApiOptions,
+  transport: Transport = createTransport({ endpoint: options.endpoint, ...(options.trust ? { trust: options.trust } : {}) }),
+): HubApi {
   const origin = new URL(options.endpoint.url).origin
   let jwt: Promise<string> | undefined
 
@@ -69,15 +72,30 @@ export function createHubApi(options: HubApiOptions, transport: Transport = crea
     }
     const suffix = said ? ` (Docker Hub says: ${sanitizeForMessage(said, 200)})` : ''
     if (response.status === 401) {
-      return new BerthError({ code: 'unauthorized', status: 401, message: `Docker Hub did not accept the credentials (${operation})${suffix}.`, fix: 'Sign in with your Docker Hub username and a personal access token with read, write and delete access.' })
+      return new BerthError({
+        code: 'unauthorized',
+        status: 401,
+        message: `Docker Hub did not accept the credentials (${operation})${suffix}.`,
+        fix: 'Sign in with your Docker Hub username and a personal access token with read, write and delete access.',
+      })
     }
     if (response.status === 403) {
-      return new BerthError({ code: 'forbidden', status: 403, message: `Docker Hub refused ${operation}${suffix}.`, fix: 'Only the namespace owner (or an organization member with admin rights) can delete tags; use a token with delete access.' })
+      return new BerthError({
+        code: 'forbidden',
+        status: 403,
+        message: `Docker Hub refused ${operation}${suffix}.`,
+        fix: 'Only the namespace owner (or an organization member with admin rights) can delete tags; use a token with delete access.',
+      })
     }
     return responseError(response, operation)
   }
 
-  async function send(method: HttpMethod, url: string, operation: string, extra: { body?: string; authorization?: string } = {}): Promise<HttpResponse> {
+  async function send(
+    method: HttpMethod,
+    url: string,
+    operation: string,
+    extra: { body?: string; authorization?: string } = {},
+  ): Promise<HttpResponse> {
     const response = await transport.request({
       method,
       url,
@@ -95,13 +113,20 @@ export function createHubApi(options: HubApiOptions, transport: Transport = crea
     const out: T[] = []
     let url: string | null = first
     for (let n = 0; url !== null; n++) {
-      if (n >= maxPages) throw new BerthError({ code: 'invalid_response', message: `Docker Hub kept paginating ${operation} past ${maxPages} pages; Berth stopped.` })
+      if (n >= maxPages)
+        throw new BerthError({
+          code: 'invalid_response',
+          message: `Docker Hub kept paginating ${operation} past ${maxPages} pages; Berth stopped.`,
+        })
       const response = await send('GET', url, operation)
       const page = parseJsonBody(response, pageSchema(row), operation)
       out.push(...page.results)
       const next: string | null = page.next ?? null
       if (next !== null && new URL(next, url).origin !== origin) {
-        throw new BerthError({ code: 'invalid_response', message: `Docker Hub sent the next page of ${operation} on another host; Berth stopped there.` })
+        throw new BerthError({
+          code: 'invalid_response',
+          message: `Docker Hub sent the next page of ${operation} on another host; Berth stopped there.`,
+        })
       }
       url = next === null ? null : new URL(next, url).href
     }
@@ -112,9 +137,15 @@ export function createHubApi(options: HubApiOptions, transport: Transport = crea
     jwt ??= (async () => {
       const account = await options.account()
       if (account === null) {
-        throw new BerthError({ code: 'unauthorized', message: 'Deleting on Docker Hub needs a signed-in account.', fix: 'Sign in with your Docker Hub username and a personal access token with delete access.' })
+        throw new BerthError({
+          code: 'unauthorized',
+          message: 'Deleting on Docker Hub needs a signed-in account.',
+          fix: 'Sign in with your Docker Hub username and a personal access token with delete access.',
+        })
       }
-      const response = await send('POST', `${origin}/v2/users/login`, 'sign in to Docker Hub', { body: JSON.stringify({ username: account.username, password: account.password }) })
+      const response = await send('POST', `${origin}/v2/users/login`, 'sign in to Docker Hub', {
+        body: JSON.stringify({ username: account.username, password: account.password }),
+      })
       return parseJsonBody(response, loginSchema, 'sign in to Docker Hub').token
     })().catch((error: unknown) => {
       jwt = undefined
@@ -130,16 +161,27 @@ export function createHubApi(options: HubApiOptions, transport: Transport = crea
 
   return {
     async listRepositories(namespace) {
-      const rows = await pages(`${origin}/v2/namespaces/${encodeURIComponent(namespace)}/repositories?page_size=100`, repoRow, `list the repositories of ${namespace}`)
+      const rows = await pages(
+        `${origin}/v2/namespaces/${encodeURIComponent(namespace)}/repositories?page_size=100`,
+        repoRow,
+        `list the repositories of ${namespace}`,
+      )
       return rows.map((r) => `${r.namespace ?? namespace}/${r.name}`)
     },
     async listTags(repository) {
       const rows = await pages(`${repoPath(repository)}/tags?page_size=100`, tagRow, `list the tags of ${repository} on Docker Hub`)
-      return rows.map((r) => ({ name: r.name, digest: r.digest ?? null, pushed: r.tag_last_pushed ?? r.last_updated ?? null, fullSize: r.full_size ?? null }))
+      return rows.map((r) => ({
+        name: r.name,
+        digest: r.digest ?? null,
+        pushed: r.tag_last_pushed ?? r.last_updated ?? null,
+        fullSize: r.full_size ?? null,
+      }))
     },
     async deleteTag(repository, tag) {
       const token = await login()
-      await send('DELETE', `${repoPath(repository)}/tags/${encodeURIComponent(tag)}`, `delete ${repository}:${tag} on Docker Hub`, { authorization: `Bearer ${token}` })
+      await send('DELETE', `${repoPath(repository)}/tags/${encodeURIComponent(tag)}`, `delete ${repository}:${tag} on Docker Hub`, {
+        authorization: `Bearer ${token}`,
+      })
     },
     close: () => transport.close(),
   }

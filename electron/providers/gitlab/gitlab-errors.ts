@@ -37,7 +37,8 @@ export function gitlabError(response: HttpResponse, operation: string): BerthErr
   const host = new URL(response.url).host
   const where = `${host} answered ${response.status} to ${response.method} ${new URL(response.url).pathname} (${operation})`
   const suffix = said ? ` (GitLab says: ${said})` : ''
-  const make = (data: Omit<BerthErrorData, 'status'>): BerthError => new BerthError({ ...data, status: response.status, message: `${where} — ${data.message}${suffix}` })
+  const make = (data: Omit<BerthErrorData, 'status'>): BerthError =>
+    new BerthError({ ...data, status: response.status, message: `${where} — ${data.message}${suffix}` })
   if (response.status === 401) {
     const expired = /expired|revoked/i.test(said)
     return make({
@@ -56,7 +57,10 @@ export function gitlabError(response: HttpResponse, operation: string): BerthErr
     }
     return make({
       code: 'forbidden',
-      message: response.method === 'DELETE' ? 'your role does not allow deleting here, or the tag is protected' : 'your role in this project or group does not allow this',
+      message:
+        response.method === 'DELETE'
+          ? 'your role does not allow deleting here, or the tag is protected'
+          : 'your role in this project or group does not allow this',
       fix:
         response.method === 'DELETE'
           ? 'Deleting tags needs at least the Developer role (Maintainer or Owner for protected tags: Settings → Packages and registries → Protected container tags).'
@@ -64,7 +68,11 @@ export function gitlabError(response: HttpResponse, operation: string): BerthErr
     })
   }
   if (response.status === 404) {
-    return make({ code: 'not_found', message: 'the project, group, repository or tag does not exist or this token cannot see it', fix: 'Check the path, and that the token belongs to a member of the project.' })
+    return make({
+      code: 'not_found',
+      message: 'the project, group, repository or tag does not exist or this token cannot see it',
+      fix: 'Check the path, and that the token belongs to a member of the project.',
+    })
   }
   if (response.status === 400 && bulkDeleteLimitPattern.test(said)) {
     return make({

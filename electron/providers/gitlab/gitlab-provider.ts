@@ -136,7 +136,11 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
       const hit = repositories.get(path)
       if (hit) return hit
     }
-    throw new BerthError({ code: 'not_found', message: `GitLab has no container repository ${path} visible to this token.`, fix: 'Check the path (group/project[/image]) and that your token can read that project.' })
+    throw new BerthError({
+      code: 'not_found',
+      message: `GitLab has no container repository ${path} visible to this token.`,
+      fix: 'Check the path (group/project[/image]) and that your token can read that project.',
+    })
   }
 
   async function loadRows(repository: string): Promise<Map<string, GitlabRegistryTag>> {
@@ -159,7 +163,8 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
       return {
         ...listing,
         repositories: [...new Set([...listing.repositories, ...profile.favorites])].sort(),
-        reason: 'Sign in with your GitLab username and a personal access token (read_api, read_registry) to list the repositories of your groups and projects; until then, add repositories by name.',
+        reason:
+          'Sign in with your GitLab username and a personal access token (read_api, read_registry) to list the repositories of your groups and projects; until then, add repositories by name.',
       }
     }
     // A group's listing already includes its subgroups' projects: ask only the outermost groups.
@@ -168,7 +173,10 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
     const covered = (namespace: string): boolean => paths.some((p) => namespace === p || namespace.startsWith(`${p}/`))
     const loose = projects.filter((p) => !covered(p.namespace?.full_path ?? ''))
     const pool = createBoundedPool(4)
-    const lists = await Promise.all([...outer.map((g) => pool.run(() => api.groupRepositories(g.id))), ...loose.map((p) => pool.run(() => api.projectRepositories(p.id)))])
+    const lists = await Promise.all([
+      ...outer.map((g) => pool.run(() => api.groupRepositories(g.id))),
+      ...loose.map((p) => pool.run(() => api.projectRepositories(p.id))),
+    ])
     for (const list of lists) for (const r of list) repositories.set(r.path, r)
     return {
       repositories: [...new Set([...repositories.keys(), ...profile.favorites])].sort(),
@@ -213,10 +221,12 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
     }
     return Promise.all(
       tags.map((tag) =>
-        pool.run(() => one(tag)).then(
-          (details): TagDetailsResult => ({ tag, ok: true, details }),
-          (error: unknown): TagDetailsResult => ({ tag, ok: false, error: toErrorData(error) }),
-        ),
+        pool
+          .run(() => one(tag))
+          .then(
+            (details): TagDetailsResult => ({ tag, ok: true, details }),
+            (error: unknown): TagDetailsResult => ({ tag, ok: false, error: toErrorData(error) }),
+          ),
       ),
     )
   }
@@ -247,9 +257,19 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
     }
   }
 
-  async function deleteTags(repository: string, tags: string[], mode: 'tag' | 'digest', expectedDigests?: Record<string, string>): Promise<DeleteResult[]> {
+  async function deleteTags(
+    repository: string,
+    tags: string[],
+    mode: 'tag' | 'digest',
+    expectedDigests?: Record<string, string>,
+  ): Promise<DeleteResult[]> {
     const registry = client.endpoint.host
-    if (mode === 'digest') return deleteThroughV2(client, repository, tags, mode, { registry, audit: context.audit, ...(expectedDigests ? { expectedDigests } : {}) })
+    if (mode === 'digest')
+      return deleteThroughV2(client, repository, tags, mode, {
+        registry,
+        audit: context.audit,
+        ...(expectedDigests ? { expectedDigests } : {}),
+      })
     const api = await restClient()
     const target = await lookup(repository)
     const results: DeleteResult[] = []
@@ -258,17 +278,38 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
       try {
         const current = (await client.headManifest(repository, tag)).digest
         if (expectedDigests?.[tag] !== undefined && current !== null && current !== expectedDigests[tag]) {
-          throw new BerthError({ code: 'conflict', message: `${repository}:${tag} now points at ${current}, not the ${expectedDigests[tag]} you confirmed; it was not deleted.`, fix: 'Reload the tags and confirm again.' })
+          throw new BerthError({
+            code: 'conflict',
+            message: `${repository}:${tag} now points at ${current}, not the ${expectedDigests[tag]} you confirmed; it was not deleted.`,
+            fix: 'Reload the tags and confirm again.',
+          })
         }
         digest = current ?? digest
         await api.deleteTag(target, tag)
         rows.get(repository)?.delete(tag)
         results.push({ tag, digest, ok: true, method: 'gitlab-api', removedTags: [tag] })
-        await context.audit.append({ time: new Date().toISOString(), registry, repository, tag, digest, method: 'gitlab-api', result: 'ok' })
+        await context.audit.append({
+          time: new Date().toISOString(),
+          registry,
+          repository,
+          tag,
+          digest,
+          method: 'gitlab-api',
+          result: 'ok',
+        })
       } catch (error) {
         const data = toErrorData(error)
         results.push({ tag, digest, ok: false, method: 'gitlab-api', removedTags: [], error: data })
-        await context.audit.append({ time: new Date().toISOString(), registry, repository, tag, digest, method: 'gitlab-api', result: 'error', error: data.message })
+        await context.audit.append({
+          time: new Date().toISOString(),
+          registry,
+          repository,
+          tag,
+          digest,
+          method: 'gitlab-api',
+          result: 'error',
+          error: data.message,
+        })
       }
     }
     return results

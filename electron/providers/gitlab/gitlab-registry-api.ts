@@ -66,7 +66,10 @@ const rowSchema = z.looseObject({
 const pageMaxBytes = 16 * 1024 * 1024
 const maxPages = 10_000
 
-export function createGitlabRegistryApi(options: GitlabRegistryApiOptions, transport: Transport = createTransport({ endpoint: options.endpoint, ...(options.trust ? { trust: options.trust } : {}) })): GitlabRegistryApi {
+export function createGitlabRegistryApi(
+  options: GitlabRegistryApiOptions,
+  transport: Transport = createTransport({ endpoint: options.endpoint, ...(options.trust ? { trust: options.trust } : {}) }),
+): GitlabRegistryApi {
   const origin = new URL(options.endpoint.url).origin
   const auth = createRegistryAuth({
     transport,
@@ -122,7 +125,11 @@ export function createGitlabRegistryApi(options: GitlabRegistryApiOptions, trans
       const tags: GitlabRegistryTag[] = []
       let url: string | null = first.href
       for (let page = 0; url !== null; page++) {
-        if (page >= maxPages) throw new BerthError({ code: 'invalid_response', message: `The GitLab registry kept paginating ${path} past ${maxPages} pages; Berth stopped.` })
+        if (page >= maxPages)
+          throw new BerthError({
+            code: 'invalid_response',
+            message: `The GitLab registry kept paginating ${path} past ${maxPages} pages; Berth stopped.`,
+          })
         const response = await send(url, scopes, operation, query.signal)
         if (response.status !== 200) throw responseError(response, operation)
         for (const row of parseJsonBody(response, z.array(rowSchema), operation)) {

@@ -27,8 +27,18 @@ export interface GitlabRestOptions {
 }
 
 const groupSchema = z.looseObject({ id: z.number(), full_path: z.string() })
-const projectSchema = z.looseObject({ id: z.number(), path_with_namespace: z.string(), namespace: z.looseObject({ kind: z.string(), full_path: z.string() }).optional() })
-const repositorySchema = z.looseObject({ id: z.number(), project_id: z.number(), path: z.string(), name: z.string().nullable().optional(), location: z.string().optional() })
+const projectSchema = z.looseObject({
+  id: z.number(),
+  path_with_namespace: z.string(),
+  namespace: z.looseObject({ kind: z.string(), full_path: z.string() }).optional(),
+})
+const repositorySchema = z.looseObject({
+  id: z.number(),
+  project_id: z.number(),
+  path: z.string(),
+  name: z.string().nullable().optional(),
+  location: z.string().optional(),
+})
 const tagRowSchema = z.looseObject({ name: z.string() })
 const tagDetailSchema = z.looseObject({
   name: z.string(),
@@ -84,7 +94,14 @@ const maxPages = 1000
 /** Reporter: the lowest role that may read a project's container registry. */
 const reporterAccessLevel = 20
 
-export function createGitlabRest(options: GitlabRestOptions, transport: Transport = createTransport({ endpoint: options.endpoint, ...(options.trust ? { trust: options.trust } : {}), maxConnections: options.maxConnections ?? 8 })): GitlabRest {
+export function createGitlabRest(
+  options: GitlabRestOptions,
+  transport: Transport = createTransport({
+    endpoint: options.endpoint,
+    ...(options.trust ? { trust: options.trust } : {}),
+    maxConnections: options.maxConnections ?? 8,
+  }),
+): GitlabRest {
   const origin = new URL(options.endpoint.url).origin
   const api = `${options.endpoint.url.replace(/\/+$/, '')}/api/v4`
   let tokenPromise: Promise<GitlabToken | null> | undefined
@@ -105,14 +122,21 @@ export function createGitlabRest(options: GitlabRestOptions, transport: Transpor
     const response = await transport.request({
       method,
       url,
-      headers: { [token.header]: token.value, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        [token.header]: token.value,
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
       ...(body !== undefined ? { body } : {}),
       maxBytes: pageMaxBytes,
       operation,
       // The token travels in a custom header the transport does not strip: never follow it elsewhere.
       checkRedirect: (target) => {
         if (target.origin !== origin) {
-          throw new BerthError({ code: 'unsafe_redirect', message: `GitLab at ${origin} redirected ${operation} to ${target.origin}; Berth does not send the access token there.` })
+          throw new BerthError({
+            code: 'unsafe_redirect',
+            message: `GitLab at ${origin} redirected ${operation} to ${target.origin}; Berth does not send the access token there.`,
+          })
         }
       },
     })
@@ -126,7 +150,11 @@ export function createGitlabRest(options: GitlabRestOptions, transport: Transpor
     const items: T[] = []
     let url: string | null = first.href
     for (let page = 0; url !== null; page++) {
-      if (page >= maxPages) throw new BerthError({ code: 'invalid_response', message: `GitLab kept paginating ${operation} past ${maxPages} pages; Berth stopped.` })
+      if (page >= maxPages)
+        throw new BerthError({
+          code: 'invalid_response',
+          message: `GitLab kept paginating ${operation} past ${maxPages} pages; Berth stopped.`,
+        })
       const response = await send('GET', url, operation)
       items.push(...parseJsonBody(response, z.array(schema), operation))
       url = nextPageUrl(headerValue(response.headers, 'link'), response.url) ?? nextFromHeader(response)
@@ -149,12 +177,32 @@ export function createGitlabRest(options: GitlabRestOptions, transport: Transpor
   return {
     instanceUrl: options.endpoint.url,
     listGroups: () => all('/groups', { min_access_level: String(reporterAccessLevel) }, groupSchema, 'list your GitLab groups'),
-    listMemberProjects: () => all('/projects', { membership: 'true', simple: 'true', min_access_level: String(reporterAccessLevel) }, projectSchema, 'list your GitLab projects'),
+    listMemberProjects: () =>
+      all(
+        '/projects',
+        { membership: 'true', simple: 'true', min_access_level: String(reporterAccessLevel) },
+        projectSchema,
+        'list your GitLab projects',
+      ),
     async groupRepositories(groupId) {
-      return (await all(`/groups/${id(groupId)}/registry/repositories`, {}, repositorySchema, `list the container repositories of group ${groupId}`)).map(toRepository)
+      return (
+        await all(
+          `/groups/${id(groupId)}/registry/repositories`,
+          {},
+          repositorySchema,
+          `list the container repositories of group ${groupId}`,
+        )
+      ).map(toRepository)
     },
     async projectRepositories(project) {
-      return (await all(`/projects/${id(project)}/registry/repositories`, {}, repositorySchema, `list the container repositories of project ${project}`)).map(toRepository)
+      return (
+        await all(
+          `/projects/${id(project)}/registry/repositories`,
+          {},
+          repositorySchema,
+          `list the container repositories of project ${project}`,
+        )
+      ).map(toRepository)
     },
     async listTags(repository) {
       return (await all(tagsPath(repository), {}, tagRowSchema, `list the tags of ${repository.path}`)).map((t) => t.name)
@@ -173,7 +221,12 @@ export function createGitlabRest(options: GitlabRestOptions, transport: Transpor
       if (request.nameRegexKeep !== undefined) form.set('name_regex_keep', request.nameRegexKeep)
       if (request.keepN !== undefined) form.set('keep_n', String(request.keepN))
       if (request.olderThan !== undefined) form.set('older_than', request.olderThan)
-      const response = await send('DELETE', `${api}${tagsPath(repository)}`, `submit a bulk tag cleanup of ${repository.path}`, form.toString())
+      const response = await send(
+        'DELETE',
+        `${api}${tagsPath(repository)}`,
+        `submit a bulk tag cleanup of ${repository.path}`,
+        form.toString(),
+      )
       if (response.status !== 202 && response.status !== 200) throw gitlabError(response, `submit a bulk tag cleanup of ${repository.path}`)
     },
     close: () => transport.close(),

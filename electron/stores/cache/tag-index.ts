@@ -50,7 +50,14 @@ const digestSchema = z.string().refine(isDigest)
 const short = z.string().max(1000)
 const nullableCount = z.number().nonnegative().nullable()
 
-const platformSchema = z.object({ os: short, architecture: short, variant: short.optional(), digest: digestSchema, mediaType: short, size: nullableCount })
+const platformSchema = z.object({
+  os: short,
+  architecture: short,
+  variant: short.optional(),
+  digest: digestSchema,
+  mediaType: short,
+  size: nullableCount,
+})
 
 const digestDetailsSchema = z.object({
   digest: digestSchema,
@@ -118,7 +125,8 @@ export function tagIndexForCache(cache: { readonly directory?: string | undefine
 
 async function openRepository(directory: string | undefined, host: string, repository: string): Promise<RepositoryTagHints> {
   // A hash for a file name: repository names hold slashes, hosts hold colons.
-  const file = directory === undefined ? null : join(directory, `${createHash('sha256').update(`${host}\n${repository}`).digest('hex')}.json`)
+  const file =
+    directory === undefined ? null : join(directory, `${createHash('sha256').update(`${host}\n${repository}`).digest('hex')}.json`)
   const { tags, details } = file === null ? empty() : await load(file, host, repository)
   let dirty = false
   let saving: Promise<void> = Promise.resolve()
@@ -192,7 +200,9 @@ async function openRepository(directory: string | undefined, host: string, repos
 /** JSON with object keys sorted: details read back from the file list their keys in schema order. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   )
 }
 

@@ -67,7 +67,9 @@ function runHelper(name: string, action: 'get' | 'list', input: string, options:
       size += chunk.length
       if (size > maxOutputBytes) {
         child.kill('SIGKILL')
-        settle({ error: new BerthError({ code: 'invalid_response', message: `${program} ${action} wrote more than ${maxOutputBytes} bytes.` }) })
+        settle({
+          error: new BerthError({ code: 'invalid_response', message: `${program} ${action} wrote more than ${maxOutputBytes} bytes.` }),
+        })
         return
       }
       chunks.push(chunk)
@@ -78,7 +80,9 @@ function runHelper(name: string, action: 'get' | 'list', input: string, options:
         error: new BerthError(
           {
             code: 'invalid_input',
-            message: missing ? `The docker credential helper ${program} is not installed (not found on PATH).` : `Could not run ${program}: ${error.message}`,
+            message: missing
+              ? `The docker credential helper ${program} is not installed (not found on PATH).`
+              : `Could not run ${program}: ${error.message}`,
             fix: missing ? `Install ${program}, or remove it from your docker config.json (credHelpers / credsStore).` : undefined,
           },
           { cause: error },
@@ -105,7 +109,10 @@ function parseJson(name: string, action: string, stdout: string): unknown {
   try {
     return JSON.parse(stdout)
   } catch (error) {
-    throw new BerthError({ code: 'invalid_response', message: `${helperProgram(name)} ${action} printed something that is not JSON.` }, { cause: error })
+    throw new BerthError(
+      { code: 'invalid_response', message: `${helperProgram(name)} ${action} printed something that is not JSON.` },
+      { cause: error },
+    )
   }
 }
 
@@ -130,7 +137,10 @@ export async function helperList(name: string, options: HelperOptions = {}): Pro
   if (run.code !== 0) throw helperFailed(name, 'list', run.stdout)
   const parsed = listResponseSchema.safeParse(parseJson(name, 'list', run.stdout))
   if (!parsed.success) {
-    throw new BerthError({ code: 'invalid_response', message: `${helperProgram(name)} list did not print a JSON object of server URL → username.` })
+    throw new BerthError({
+      code: 'invalid_response',
+      message: `${helperProgram(name)} list did not print a JSON object of server URL → username.`,
+    })
   }
   return parsed.data
 }

@@ -46,13 +46,14 @@ function loadConfigs(env: NodeJS.ProcessEnv): ConfigSet {
 
 /** Where a key's secret lives inside one config, following docker's rules: credHelpers[host] beats credsStore beats inline auths. */
 type Location =
-  | { via: 'helper'; helper: string; serverUrl: string; inline: LoadedAuthConfig | null }
-  | { via: 'inline'; loaded: LoadedAuthConfig }
+  { via: 'helper'; helper: string; serverUrl: string; inline: LoadedAuthConfig | null } | { via: 'inline'; loaded: LoadedAuthConfig }
 
 function helperFor(config: LoadedAuthConfig['config'], key: string): string | null {
   const helpers = config.credHelpers ?? {}
   const host = normalizeRegistryHost(key)
-  const byHost = Object.entries(helpers).find(([helperKey]) => helperKey === key || (host !== null && normalizeRegistryHost(helperKey) === host))
+  const byHost = Object.entries(helpers).find(
+    ([helperKey]) => helperKey === key || (host !== null && normalizeRegistryHost(helperKey) === host),
+  )
   if (byHost) return byHost[1]
   return config.credsStore !== undefined && config.credsStore.length > 0 ? config.credsStore : null
 }
@@ -70,11 +71,17 @@ interface Found {
   loaded: LoadedAuthConfig
 }
 
-async function candidatesOf(loaded: LoadedAuthConfig, source: 'docker' | 'podman', env: NodeJS.ProcessEnv): Promise<(Found & { username: string | null })[]> {
+async function candidatesOf(
+  loaded: LoadedAuthConfig,
+  source: 'docker' | 'podman',
+  env: NodeJS.ProcessEnv,
+): Promise<(Found & { username: string | null })[]> {
   const { config, origin } = loaded
   const fromEnv = origin === dockerAuthConfigOrigin
-  const inlineSource: DockerLoginCandidate['source'] = source === 'podman' ? 'podman-auth' : fromEnv ? 'DOCKER_AUTH_CONFIG' : 'docker-config'
-  const helperSource: DockerLoginCandidate['source'] = source === 'podman' ? 'podman-auth' : fromEnv ? 'DOCKER_AUTH_CONFIG' : 'docker-credential-helper'
+  const inlineSource: DockerLoginCandidate['source'] =
+    source === 'podman' ? 'podman-auth' : fromEnv ? 'DOCKER_AUTH_CONFIG' : 'docker-config'
+  const helperSource: DockerLoginCandidate['source'] =
+    source === 'podman' ? 'podman-auth' : fromEnv ? 'DOCKER_AUTH_CONFIG' : 'docker-credential-helper'
   const found = new Map<string, Found & { username: string | null }>()
   const listed = new Map<string, Record<string, string> | null>()
   const listOf = async (helper: string): Promise<Record<string, string> | null> => {
@@ -95,7 +102,13 @@ async function candidatesOf(loaded: LoadedAuthConfig, source: 'docker' | 'podman
     for (const [serverUrl, username] of Object.entries(list)) {
       // Docker Desktop keeps its own session tokens in the same store (…/v1/access-token): not logins.
       if (!isRegistryKey(serverUrl)) continue
-      if (!found.has(serverUrl) && helperFor(config, serverUrl) === config.credsStore) found.set(serverUrl, { key: serverUrl, source: helperSource, loaded, username: username === identityTokenUsername ? null : username })
+      if (!found.has(serverUrl) && helperFor(config, serverUrl) === config.credsStore)
+        found.set(serverUrl, {
+          key: serverUrl,
+          source: helperSource,
+          loaded,
+          username: username === identityTokenUsername ? null : username,
+        })
     }
   }
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
@@ -121,7 +134,9 @@ function isRegistryKey(serverUrl: string): boolean {
 function usernameFromList(list: Record<string, string> | null, key: string): string | null {
   if (list === null) return null
   const host = normalizeRegistryHost(key)
-  const match = Object.entries(list).find(([serverUrl]) => serverUrl === key || (host !== null && normalizeRegistryHost(serverUrl) === host))
+  const match = Object.entries(list).find(
+    ([serverUrl]) => serverUrl === key || (host !== null && normalizeRegistryHost(serverUrl) === host),
+  )
   const username = match?.[1]
   return username === undefined || username === identityTokenUsername ? null : username
 }

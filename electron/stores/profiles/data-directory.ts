@@ -7,7 +7,11 @@ import { join } from 'node:path'
  * (`$XDG_CONFIG_HOME/berth`, default `~/.config/berth`), `~/Library/Application Support/Berth` on
  * macOS, `%APPDATA%/Berth` on Windows — the same places Electron's `userData` resolves to.
  */
-export function defaultDataDirectory(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+export function defaultDataDirectory(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
   const override = env.BERTH_DATA_DIR
   if (override !== undefined && override.length > 0) return override
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Berth')

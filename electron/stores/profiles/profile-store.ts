@@ -75,7 +75,11 @@ function uniqueId(base: string, taken: ReadonlySet<string>): string {
 }
 
 function notFound(id: string): BerthError {
-  return new BerthError({ code: 'not_found', message: `No registry with id "${id}" is configured.`, fix: 'Add the registry first, or pick it from the list.' })
+  return new BerthError({
+    code: 'not_found',
+    message: `No registry with id "${id}" is configured.`,
+    fix: 'Add the registry first, or pick it from the list.',
+  })
 }
 
 function invalidProfile(error: z.ZodError): BerthError {
@@ -90,7 +94,9 @@ export function createProfileStore(file: string): ProfileStore {
   function moveAside(reason: string): void {
     const aside = `${file}.bak-${new Date().toISOString().replace(/[:.]/g, '-')}`
     renameSync(file, aside)
-    warnings.push(`${basename(file)} could not be read (${reason}); it was moved to ${aside} and Berth started with no registries. Nothing was deleted.`)
+    warnings.push(
+      `${basename(file)} could not be read (${reason}); it was moved to ${aside} and Berth started with no registries. Nothing was deleted.`,
+    )
   }
 
   function load(): RegistryProfile[] {

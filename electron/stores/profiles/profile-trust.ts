@@ -47,14 +47,21 @@ function isSelfIssued(certificate: X509Certificate): boolean {
 export function validateCaPem(caPem: string): string {
   const blocks = pemBlocks(caPem)
   if (blocks.length === 0) {
-    throw new BerthError({ code: 'invalid_input', message: 'No PEM certificate found (expected -----BEGIN CERTIFICATE-----).', fix: 'Use the CA certificate file in PEM format (.crt/.pem).' })
+    throw new BerthError({
+      code: 'invalid_input',
+      message: 'No PEM certificate found (expected -----BEGIN CERTIFICATE-----).',
+      fix: 'Use the CA certificate file in PEM format (.crt/.pem).',
+    })
   }
   for (const block of blocks) {
     let certificate: X509Certificate
     try {
       certificate = new X509Certificate(block)
     } catch (error) {
-      throw new BerthError({ code: 'invalid_input', message: `A certificate in the PEM does not parse as X.509: ${(error as Error).message}` }, { cause: error })
+      throw new BerthError(
+        { code: 'invalid_input', message: `A certificate in the PEM does not parse as X.509: ${(error as Error).message}` },
+        { cause: error },
+      )
     }
     if (!certificate.ca && !isSelfIssued(certificate)) {
       throw new BerthError({

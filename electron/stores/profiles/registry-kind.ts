@@ -22,15 +22,33 @@ const hostIs = (host: string, ...names: string[]): boolean => names.some((name) 
 const rules: Rule[] = [
   // GitLab's registry sends clients to the GitLab instance: realm `<gitlab>/jwt/auth`, service
   // `container_registry` (GitLab's default registry.auth_token service name).
-  { kind: 'gitlab', matches: (s) => s.realm?.pathname === '/jwt/auth' || s.service === 'container_registry' || 'gitlab-container-registry-version' in s.headers },
-  { kind: 'dockerhub', matches: (s) => hostIs(s.host, 'docker.io') || s.realm?.hostname === 'auth.docker.io' || s.service === 'registry.docker.io' },
+  {
+    kind: 'gitlab',
+    matches: (s) =>
+      s.realm?.pathname === '/jwt/auth' || s.service === 'container_registry' || 'gitlab-container-registry-version' in s.headers,
+  },
+  {
+    kind: 'dockerhub',
+    matches: (s) => hostIs(s.host, 'docker.io') || s.realm?.hostname === 'auth.docker.io' || s.service === 'registry.docker.io',
+  },
   { kind: 'ghcr', matches: (s) => hostIs(s.host, 'ghcr.io') || s.realm?.hostname === 'ghcr.io' },
-  { kind: 'quay', matches: (s) => hostIs(s.host, 'quay.io') || Object.keys(s.headers).some((name) => name.startsWith('quay')) || s.service === 'quay.io' },
+  {
+    kind: 'quay',
+    matches: (s) => hostIs(s.host, 'quay.io') || Object.keys(s.headers).some((name) => name.startsWith('quay')) || s.service === 'quay.io',
+  },
   // Harbor's core serves tokens at /service/token for service `harbor-registry`.
   { kind: 'harbor', matches: (s) => s.realm?.pathname === '/service/token' || s.service === 'harbor-registry' },
   // ECR challenges with Basic only, realm `https://<account>.dkr.ecr.<region>.amazonaws.com/`.
-  { kind: 'ecr', matches: (s) => /\.amazonaws\.com(?:\.cn)?$/.test(s.realm?.hostname ?? '') || /\.dkr\.ecr\.[^.]+\.amazonaws\.com(?:\.cn)?$/.test(s.host) },
-  { kind: 'zot', matches: (s) => Object.entries(s.headers).some(([name, value]) => name.startsWith('x-zot') || (name === 'server' && /\bzot\b/i.test(value))) },
+  {
+    kind: 'ecr',
+    matches: (s) =>
+      /\.amazonaws\.com(?:\.cn)?$/.test(s.realm?.hostname ?? '') || /\.dkr\.ecr\.[^.]+\.amazonaws\.com(?:\.cn)?$/.test(s.host),
+  },
+  {
+    kind: 'zot',
+    matches: (s) =>
+      Object.entries(s.headers).some(([name, value]) => name.startsWith('x-zot') || (name === 'server' && /\bzot\b/i.test(value))),
+  },
   { kind: 'distribution', matches: (s) => 'docker-distribution-api-version' in s.headers },
 ]
 

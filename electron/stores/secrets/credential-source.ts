@@ -16,7 +16,9 @@ export function credentialSourceFor(profile: RegistryProfile, store: SecretStore
     if (profile.authMode === 'anonymous') return null
     const refreshToken = await store.get(refreshAccount(profile.id))
     if (refreshToken !== null) {
-      return profile.username === undefined ? { kind: 'refresh_token', refreshToken } : { kind: 'refresh_token', username: profile.username, refreshToken }
+      return profile.username === undefined
+        ? { kind: 'refresh_token', refreshToken }
+        : { kind: 'refresh_token', username: profile.username, refreshToken }
     }
     const password = await store.get(profile.id)
     if (password === null) return null

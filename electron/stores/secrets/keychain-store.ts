@@ -31,7 +31,11 @@ function unavailable(operation: KeychainOperation['op'], error: unknown): BerthE
   // Bound what reaches the user: some backends put long D-Bus dumps in the message.
   const detail = raw.length > 300 ? `${raw.slice(0, 300)}…` : raw
   return new BerthError(
-    { code: 'keychain_unavailable', message: `The system keychain is unavailable (${operationNames[operation]}): ${detail}`, fix: unavailableFix },
+    {
+      code: 'keychain_unavailable',
+      message: `The system keychain is unavailable (${operationNames[operation]}): ${detail}`,
+      fix: unavailableFix,
+    },
     { cause: error },
   )
 }

@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads'
 import { z } from 'zod'
 
-export type KeychainOperation = { op: 'get'; account: string } | { op: 'set'; account: string; secret: string } | { op: 'delete'; account: string }
+export type KeychainOperation =
+  { op: 'get'; account: string } | { op: 'set'; account: string; secret: string } | { op: 'delete'; account: string }
 
 const replySchema = z.union([
   z.object({ id: z.number(), ok: z.literal(true), value: z.union([z.string(), z.boolean(), z.null()]) }),

@@ -56,7 +56,11 @@ async function call(method: ApiMethod, request: unknown): Promise<IpcResult<unkn
   }
   const body: unknown = await response.json().catch(() => null)
   if (isIpcResult(body)) return body
-  throw errorFromData({ code: 'invalid_response', message: `Berth web mode answered ${response.status} without a result.`, status: response.status })
+  throw errorFromData({
+    code: 'invalid_response',
+    message: `Berth web mode answered ${response.status} without a result.`,
+    status: response.status,
+  })
 }
 
 function isIpcResult(value: unknown): value is IpcResult<unknown> {

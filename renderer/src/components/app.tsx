@@ -27,7 +27,11 @@ export function App() {
     // A pinned certificate that changed is a security event: say so loudly and re-list, which shows
     // the tls_changed error (with both fingerprints) where the user can act on it.
     const stopCertificate = onApiEvent('certificateChanged', ({ registryId, certificate }) => {
-      showToast({ kind: 'error', title: 'A registry certificate changed', detail: `${certificate.subject} — SHA-256 ${certificate.fingerprint256}` })
+      showToast({
+        kind: 'error',
+        title: 'A registry certificate changed',
+        detail: `${certificate.subject} — SHA-256 ${certificate.fingerprint256}`,
+      })
       void useRepositories.getState().load(registryId, true)
     })
     return () => {

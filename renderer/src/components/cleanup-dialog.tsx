@@ -87,23 +87,70 @@ function EditStep() {
             void review()
           }}
         >
-          <RuleField id="remove" label="Remove tags matching" hint={removeMatches === null ? 'Required: nothing is removed without it. Use .* for every tag.' : `${removeMatches.toLocaleString('en')} of ${tags.length.toLocaleString('en')} tags match`} error={errors.removeRegex}>
-            <input id="cleanup-remove" className="input mono" autoFocus placeholder="e.g. ^(dev|sha)-" value={fields.removeRegex} onChange={(e) => setField('removeRegex', e.target.value)} spellCheck={false} />
+          <RuleField
+            id="remove"
+            label="Remove tags matching"
+            hint={
+              removeMatches === null
+                ? 'Required: nothing is removed without it. Use .* for every tag.'
+                : `${removeMatches.toLocaleString('en')} of ${tags.length.toLocaleString('en')} tags match`
+            }
+            error={errors.removeRegex}
+          >
+            <input
+              id="cleanup-remove"
+              className="input mono"
+              autoFocus
+              placeholder="e.g. ^(dev|sha)-"
+              value={fields.removeRegex}
+              onChange={(e) => setField('removeRegex', e.target.value)}
+              spellCheck={false}
+            />
           </RuleField>
-          <RuleField id="keep" label="Always keep tags matching" hint={keepMatches === null ? '' : `${keepMatches.toLocaleString('en')} tags match`} error={errors.keepRegex}>
-            <input id="cleanup-keep" className="input mono" value={fields.keepRegex} onChange={(e) => setField('keepRegex', e.target.value)} spellCheck={false} />
+          <RuleField
+            id="keep"
+            label="Always keep tags matching"
+            hint={keepMatches === null ? '' : `${keepMatches.toLocaleString('en')} tags match`}
+            error={errors.keepRegex}
+          >
+            <input
+              id="cleanup-keep"
+              className="input mono"
+              value={fields.keepRegex}
+              onChange={(e) => setField('keepRegex', e.target.value)}
+              spellCheck={false}
+            />
             {fields.keepRegex === '' ? (
-              <button type="button" className="link-button cleanup-suggestion" onClick={() => setField('keepRegex', suggestedKeepRegex)} title="Only applied if you click it">
+              <button
+                type="button"
+                className="link-button cleanup-suggestion"
+                onClick={() => setField('keepRegex', suggestedKeepRegex)}
+                title="Only applied if you click it"
+              >
                 Suggestion: <code>{suggestedKeepRegex}</code>
               </button>
             ) : null}
           </RuleField>
           <div className="cleanup-pair">
             <RuleField id="keep-n" label="Keep the most recent" hint="tags (by date)" error={errors.keepN}>
-              <input id="cleanup-keep-n" className="input" inputMode="numeric" placeholder="0" value={fields.keepN} onChange={(e) => setField('keepN', e.target.value)} />
+              <input
+                id="cleanup-keep-n"
+                className="input"
+                inputMode="numeric"
+                placeholder="0"
+                value={fields.keepN}
+                onChange={(e) => setField('keepN', e.target.value)}
+              />
             </RuleField>
             <RuleField id="older" label="Only if older than" hint="7d, 12h, 2w, 1month, 1y" error={errors.olderThan}>
-              <input id="cleanup-older" className="input mono" placeholder="any age" value={fields.olderThan} onChange={(e) => setField('olderThan', e.target.value)} spellCheck={false} />
+              <input
+                id="cleanup-older"
+                className="input mono"
+                placeholder="any age"
+                value={fields.olderThan}
+                onChange={(e) => setField('olderThan', e.target.value)}
+                spellCheck={false}
+              />
             </RuleField>
           </div>
           <label className="checkbox cleanup-unlock">
@@ -112,17 +159,24 @@ function EditStep() {
               Allow removing <code>latest</code> <span className="muted">(protected unless you tick this)</span>
             </span>
           </label>
-          <p className="field-hint">Tags of unknown date are never removed by “older than”. Patterns are case-insensitive JavaScript regular expressions and match anywhere in the tag: anchor them with ^…$ for whole names.</p>
+          <p className="field-hint">
+            Tags of unknown date are never removed by “older than”. Patterns are case-insensitive JavaScript regular expressions and match
+            anywhere in the tag: anchor them with ^…$ for whole names.
+          </p>
           <div className="cleanup-save">
             <button
               type="button"
               className="button small"
               disabled={!rules}
-              onClick={() => void save().then((error) => (setSaveError(error), !error && showToast({ kind: 'success', title: 'Cleanup rules saved' })))}
+              onClick={() =>
+                void save().then((error) => (setSaveError(error), !error && showToast({ kind: 'success', title: 'Cleanup rules saved' })))
+              }
             >
               Save rules
             </button>
-            <span className="muted small">{savedAt ? `Saved ${savedAt.slice(0, 16).replace('T', ' ')}` : 'Not saved for this repository'}</span>
+            <span className="muted small">
+              {savedAt ? `Saved ${savedAt.slice(0, 16).replace('T', ' ')}` : 'Not saved for this repository'}
+            </span>
           </div>
           {saveError ? <ErrorView error={saveError} compact /> : null}
         </form>
@@ -139,22 +193,46 @@ function EditStep() {
             </div>
           </div>
           {plan ? <CleanupPlanTable plan={plan} onlyRemoved={onlyRemoved} /> : <p className="muted">Fix the rules to see the plan.</p>}
-          {loaded < tags.length ? <p className="field-hint">Details {loaded.toLocaleString('en')} / {tags.length.toLocaleString('en')} loaded: the rest are kept until they arrive; the review reads them all.</p> : null}
+          {loaded < tags.length ? (
+            <p className="field-hint">
+              Details {loaded.toLocaleString('en')} / {tags.length.toLocaleString('en')} loaded: the rest are kept until they arrive; the
+              review reads them all.
+            </p>
+          ) : null}
         </section>
       </div>
       <p className="cleanup-summary" role="status">
         {plan?.summary ?? ''}
       </p>
       <div className="dialog-actions">
-        <button type="button" className="button danger" disabled={!rules || rules.removeRegex === '' || phase.kind === 'reviewing'} onClick={() => void review()}>
-          {phase.kind === 'reviewing' ? 'Reading every tag…' : `Review ${plan && loaded >= tags.length ? `${plan.remove.length.toLocaleString('en')} ` : ''}removals…`}
+        <button
+          type="button"
+          className="button danger"
+          disabled={!rules || rules.removeRegex === '' || phase.kind === 'reviewing'}
+          onClick={() => void review()}
+        >
+          {phase.kind === 'reviewing'
+            ? 'Reading every tag…'
+            : `Review ${plan && loaded >= tags.length ? `${plan.remove.length.toLocaleString('en')} ` : ''}removals…`}
         </button>
       </div>
     </>
   )
 }
 
-function RuleField({ id, label, hint, error, children }: { id: string; label: string; hint: string; error: string | undefined; children: ReactNode }) {
+function RuleField({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string
+  label: string
+  hint: string
+  error: string | undefined
+  children: ReactNode
+}) {
   return (
     <div className="field">
       <label className="field-label" htmlFor={`cleanup-${id}`}>
@@ -185,7 +263,8 @@ function ConfirmStep({ plan }: { plan: CleanupPlan }) {
             <Facts title="Images that stay tagged">
               {plan.sharedWithKept.map((s) => (
                 <li key={s.digest}>
-                  <span className="mono">{shortDigest(s.digest)}</span> keeps <Chips tags={s.kept} />; only <Chips tags={s.removed} danger /> go.
+                  <span className="mono">{shortDigest(s.digest)}</span> keeps <Chips tags={s.kept} />; only{' '}
+                  <Chips tags={s.removed} danger /> go.
                 </li>
               ))}
             </Facts>
@@ -194,7 +273,8 @@ function ConfirmStep({ plan }: { plan: CleanupPlan }) {
             <Facts title="Platform images still used">
               {plan.childrenStillUsed.map((c) => (
                 <li key={c.digest}>
-                  <span className="mono">{shortDigest(c.digest)}</span> is used by <Chips tags={c.keptIndexTags} />: untouched, nothing is deleted by digest.
+                  <span className="mono">{shortDigest(c.digest)}</span> is used by <Chips tags={c.keptIndexTags} />: untouched, nothing is
+                  deleted by digest.
                 </li>
               ))}
             </Facts>
@@ -214,14 +294,26 @@ function ConfirmStep({ plan }: { plan: CleanupPlan }) {
           <span className="field-label">
             Type <code>{repository}</code> to remove {plan.remove.length.toLocaleString('en')} tags
           </span>
-          <input className="input mono" value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} autoFocus aria-label="Repository name to confirm" />
+          <input
+            className="input mono"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            spellCheck={false}
+            autoFocus
+            aria-label="Repository name to confirm"
+          />
         </label>
       ) : null}
       <div className="dialog-actions">
         <button type="button" className="button" onClick={back}>
           Back to rules
         </button>
-        <button type="button" className="button danger" disabled={plan.remove.length === 0 || (needsTyping && typed !== repository)} onClick={() => void run()}>
+        <button
+          type="button"
+          className="button danger"
+          disabled={plan.remove.length === 0 || (needsTyping && typed !== repository)}
+          onClick={() => void run()}
+        >
           Remove {plan.remove.length.toLocaleString('en')} tag{plan.remove.length === 1 ? '' : 's'}
         </button>
       </div>
@@ -236,7 +328,14 @@ function RunningStep() {
   const percent = phase.total === 0 ? 100 : Math.round((phase.done / phase.total) * 100)
   return (
     <>
-      <div className="cleanup-progress" role="progressbar" aria-label="Removing tags" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+      <div
+        className="cleanup-progress"
+        role="progressbar"
+        aria-label="Removing tags"
+        aria-valuenow={percent}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
         <span className="progress-track">
           <span className="progress-fill" style={{ width: `${percent}%` }} />
         </span>

@@ -56,7 +56,13 @@ function PlanRow({ item, top, result }: { item: CleanupPlanItem; top: number; re
   const label = { keep: 'Keep', remove: 'Remove', removed: 'Removed', failed: 'Failed' }[state]
   const why = result && !result.ok ? `${result.error?.message ?? 'failed'}${result.error?.fix ? ` — ${result.error.fix}` : ''}` : item.why
   return (
-    <div className={`cleanup-row ${state}`} role="row" data-tag={item.tag} data-action={item.action} style={{ transform: `translateY(${top}px)` }}>
+    <div
+      className={`cleanup-row ${state}`}
+      role="row"
+      data-tag={item.tag}
+      data-action={item.action}
+      style={{ transform: `translateY(${top}px)` }}
+    >
       <span role="gridcell">
         <span className={`cleanup-badge ${state}`}>{label}</span>
       </span>
@@ -64,7 +70,11 @@ function PlanRow({ item, top, result }: { item: CleanupPlanItem; top: number; re
         {item.tag}
         {item.digest ? <span className="muted cleanup-digest"> {shortDigest(item.digest)}</span> : null}
       </span>
-      <span role="gridcell" className="muted" title={item.date ? `${item.date} (${item.dateSource === 'pushed' ? 'pushed' : 'built'})` : 'date unknown'}>
+      <span
+        role="gridcell"
+        className="muted"
+        title={item.date ? `${item.date} (${item.dateSource === 'pushed' ? 'pushed' : 'built'})` : 'date unknown'}
+      >
         {item.date ? item.date.slice(0, 10) : '—'}
       </span>
       <span role="gridcell" className={result && !result.ok ? 'cleanup-why result-error' : 'cleanup-why'} dir="auto" title={why}>

@@ -28,7 +28,12 @@ export function CopyMenu({ registryUrl, repository, tag, digest }: CopyMenuProps
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger asChild>
-        <button type="button" className="button" disabled={disabled} title={disabled ? 'Select one tag to copy its pull commands' : undefined}>
+        <button
+          type="button"
+          className="button"
+          disabled={disabled}
+          title={disabled ? 'Select one tag to copy its pull commands' : undefined}
+        >
           <CopyIcon /> Copy <ChevronDownIcon />
         </button>
       </DropdownMenu.Trigger>
@@ -43,7 +48,9 @@ export function CopyMenu({ registryUrl, repository, tag, digest }: CopyMenuProps
               </span>
             </DropdownMenu.Item>
           ))}
-          {digest === null && !disabled ? <div className="menu-note">By-digest commands appear once the registry has confirmed the tag’s digest.</div> : null}
+          {digest === null && !disabled ? (
+            <div className="menu-note">By-digest commands appear once the registry has confirmed the tag’s digest.</div>
+          ) : null}
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
     </DropdownMenu.Root>

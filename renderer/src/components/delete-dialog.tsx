@@ -120,7 +120,11 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
               disabled={phase.kind !== 'preview'}
               onClick={() => phase.kind === 'preview' && void confirm(phase.preview)}
             >
-              {phase.kind === 'deleting' ? 'Deleting…' : phase.kind === 'preview' ? `Delete ${tagsThatGo(phase.preview).length} tag${tagsThatGo(phase.preview).length === 1 ? '' : 's'}` : 'Delete'}
+              {phase.kind === 'deleting'
+                ? 'Deleting…'
+                : phase.kind === 'preview'
+                  ? `Delete ${tagsThatGo(phase.preview).length} tag${tagsThatGo(phase.preview).length === 1 ? '' : 's'}`
+                  : 'Delete'}
             </button>
           </>
         )}
@@ -196,7 +200,9 @@ function ResultList({ results, note }: { results: DeleteResult[]; note: string }
               {r.tag}
             </span>
             {r.ok ? (
-              <span className="muted">{r.removedTags.length > 1 ? `deleted with ${r.removedTags.filter((t) => t !== r.tag).join(', ')}` : 'deleted'}</span>
+              <span className="muted">
+                {r.removedTags.length > 1 ? `deleted with ${r.removedTags.filter((t) => t !== r.tag).join(', ')}` : 'deleted'}
+              </span>
             ) : (
               <span className="result-error" dir="auto">
                 {r.error?.message ?? 'failed'}

@@ -9,7 +9,15 @@ import { useDialogs } from '../stores/dialogs'
 import { registryById, useRegistries } from '../stores/registries'
 import { ErrorView } from './error-view'
 import { CopyMenu } from './copy-menu'
-import { ConfigSection, HistorySection, LayersSection, OverviewSection, PlatformsSection, ReferrersSection, SharedTagsSection } from './details-sections'
+import {
+  ConfigSection,
+  HistorySection,
+  LayersSection,
+  OverviewSection,
+  PlatformsSection,
+  ReferrersSection,
+  SharedTagsSection,
+} from './details-sections'
 import { CloseIcon } from './icons'
 
 type LoadState = { status: 'loading' } | { status: 'ready'; inspection: Inspection } | { status: 'error'; error: BerthErrorData }
@@ -47,7 +55,11 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
             tag={tag}
             digest={state.status === 'ready' ? state.inspection.details.digest : null}
           />
-          <button type="button" className="button danger-outline" onClick={() => openDialog({ kind: 'delete', registryId, repository, tags: [tag] })}>
+          <button
+            type="button"
+            className="button danger-outline"
+            onClick={() => openDialog({ kind: 'delete', registryId, repository, tags: [tag] })}
+          >
             Delete…
           </button>
           <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={close}>

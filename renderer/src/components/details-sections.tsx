@@ -119,7 +119,8 @@ export function PlatformsSection({ details }: { details: TagDetails }) {
       </table>
       {details.attestations > 0 ? (
         <p className="muted small">
-          + {details.attestations} build attestation manifest{details.attestations === 1 ? '' : 's'} (provenance/SBOM), not counted as platforms or in the size.
+          + {details.attestations} build attestation manifest{details.attestations === 1 ? '' : 's'} (provenance/SBOM), not counted as
+          platforms or in the size.
         </p>
       ) : null}
     </Section>
@@ -165,9 +166,19 @@ export function ConfigSection({ config, annotations }: { config: ImageConfigInfo
             <Field label="Cmd">
               <Words value={config.cmd} />
             </Field>
-            <Field label="Workdir">{config.workingDir ? <span className="mono">{config.workingDir}</span> : <span className="muted">—</span>}</Field>
-            <Field label="User">{config.user ? <span className="mono">{config.user}</span> : <span className="muted">root (default)</span>}</Field>
-            <Field label="Ports">{config.exposedPorts.length > 0 ? <span className="mono">{config.exposedPorts.join(', ')}</span> : <span className="muted">—</span>}</Field>
+            <Field label="Workdir">
+              {config.workingDir ? <span className="mono">{config.workingDir}</span> : <span className="muted">—</span>}
+            </Field>
+            <Field label="User">
+              {config.user ? <span className="mono">{config.user}</span> : <span className="muted">root (default)</span>}
+            </Field>
+            <Field label="Ports">
+              {config.exposedPorts.length > 0 ? (
+                <span className="mono">{config.exposedPorts.join(', ')}</span>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </Field>
           </dl>
           {config.env.length > 0 ? <KeyValueList title="Environment" entries={config.env.map(splitEnv)} /> : null}
           {Object.keys(config.labels).length > 0 ? <KeyValueList title="Labels" entries={Object.entries(config.labels)} /> : null}
@@ -230,7 +241,12 @@ export function LayersSection({ layers }: { layers: Layer[] }) {
   )
 }
 
-const referrerLabels: Record<Referrer['kind'], string> = { signature: 'Signature', sbom: 'SBOM', attestation: 'Attestation', other: 'Artifact' }
+const referrerLabels: Record<Referrer['kind'], string> = {
+  signature: 'Signature',
+  sbom: 'SBOM',
+  attestation: 'Attestation',
+  other: 'Artifact',
+}
 
 export function ReferrersSection({ referrers }: { referrers: Referrer[] }) {
   return (
@@ -248,7 +264,9 @@ export function ReferrersSection({ referrers }: { referrers: Referrer[] }) {
               <span className="mono muted" title={r.digest}>
                 {shortDigest(r.digest)}
               </span>
-              <span className="muted small">{r.source === 'api' ? 'referrers API' : r.source === 'tag-schema' ? 'tag schema' : 'cosign tag'}</span>
+              <span className="muted small">
+                {r.source === 'api' ? 'referrers API' : r.source === 'tag-schema' ? 'tag schema' : 'cosign tag'}
+              </span>
             </li>
           ))}
         </ul>

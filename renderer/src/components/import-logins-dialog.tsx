@@ -56,11 +56,20 @@ export function ImportLoginsDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <Modal title="Import docker logins" description="Registries you are logged in to with docker or podman. Their credentials are copied into your OS keychain." onClose={onClose} busy={busy} wide>
+    <Modal
+      title="Import docker logins"
+      description="Registries you are logged in to with docker or podman. Their credentials are copied into your OS keychain."
+      onClose={onClose}
+      busy={busy}
+      wide
+    >
       {state.kind === 'scanning' ? <p className="muted">Looking for docker and podman logins…</p> : null}
       {state.kind === 'error' ? <ErrorView error={state.error} onRetry={() => void scan()} /> : null}
       {state.kind === 'ready' && state.candidates.length === 0 ? (
-        <p className="muted">No logins found in ~/.docker/config.json, DOCKER_AUTH_CONFIG or podman’s auth.json. Run “docker login” first, or add a registry by hand.</p>
+        <p className="muted">
+          No logins found in ~/.docker/config.json, DOCKER_AUTH_CONFIG or podman’s auth.json. Run “docker login” first, or add a registry by
+          hand.
+        </p>
       ) : null}
       {state.kind === 'ready' && state.candidates.length > 0 ? (
         <ul className="candidate-list">

@@ -22,7 +22,9 @@ export function MainView() {
             <BrandMark size={64} />
           </div>
           <h1>Welcome to Berth</h1>
-          <p>Browse the tags of any container registry: digests, sizes, platforms and build dates at a glance, pull commands one click away.</p>
+          <p>
+            Browse the tags of any container registry: digests, sizes, platforms and build dates at a glance, pull commands one click away.
+          </p>
           <div className="welcome-actions">
             <button type="button" className="button primary" onClick={() => openDialog({ kind: 'registry', registryId: null })}>
               Add registry
@@ -31,7 +33,9 @@ export function MainView() {
               Import docker logins
             </button>
           </div>
-          <p className="welcome-note">Works with GitLab, Harbor, GHCR, Docker Hub, Quay, zot and any registry speaking the OCI Distribution API.</p>
+          <p className="welcome-note">
+            Works with GitLab, Harbor, GHCR, Docker Hub, Quay, zot and any registry speaking the OCI Distribution API.
+          </p>
         </div>
       </main>
     )
@@ -43,7 +47,9 @@ export function MainView() {
           <div className="placeholder-icon" aria-hidden="true" />
           <h2>{registry ? 'Pick a repository' : 'Pick a registry'}</h2>
           <p dir="auto">
-            {registry ? `Choose a repository of ${registry.name} on the left to see its tags.` : 'Choose a registry on the left to see its repositories.'}
+            {registry
+              ? `Choose a repository of ${registry.name} on the left to see its tags.`
+              : 'Choose a registry on the left to see its repositories.'}
           </p>
         </div>
       </main>

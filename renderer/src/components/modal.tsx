@@ -20,7 +20,11 @@ export function Modal({ title, description, onClose, busy = false, wide = false,
         <Dialog.Overlay className="overlay" />
         <Dialog.Content className={wide ? 'dialog wide' : 'dialog'}>
           <Dialog.Title className="dialog-title">{title}</Dialog.Title>
-          {description ? <Dialog.Description className="dialog-description">{description}</Dialog.Description> : <Dialog.Description className="visually-hidden">{title}</Dialog.Description>}
+          {description ? (
+            <Dialog.Description className="dialog-description">{description}</Dialog.Description>
+          ) : (
+            <Dialog.Description className="visually-hidden">{title}</Dialog.Description>
+          )}
           {children}
           <Dialog.Close asChild>
             <button type="button" className="icon-button dialog-close" aria-label="Close" disabled={busy}>

@@ -112,12 +112,23 @@ export function RegistryDialog({ registryId, onClose }: { registryId: string | n
     return (
       <Modal title="Trust this registry’s certificate?" onClose={onClose} busy={busy} wide>
         {error ? <ErrorView error={error} compact /> : null}
-        <TrustStep host={host} certificate={step.certificate} busy={busy} onBack={() => setStep({ kind: 'form' })} onTrust={(choice) => void finish(step.probe, choice)} />
+        <TrustStep
+          host={host}
+          certificate={step.certificate}
+          busy={busy}
+          onBack={() => setStep({ kind: 'form' })}
+          onTrust={(choice) => void finish(step.probe, choice)}
+        />
       </Modal>
     )
   }
   return (
-    <Modal title={title} description="Berth checks the registry before saving. Secrets go to your OS keychain, never to a file." onClose={onClose} busy={busy}>
+    <Modal
+      title={title}
+      description="Berth checks the registry before saving. Secrets go to your OS keychain, never to a file."
+      onClose={onClose}
+      busy={busy}
+    >
       <form
         className="form"
         onSubmit={(e) => {
@@ -127,7 +138,15 @@ export function RegistryDialog({ registryId, onClose }: { registryId: string | n
       >
         <label className="field">
           <span className="field-label">Registry URL</span>
-          <input className="input mono" autoFocus required placeholder="registry.example.com:5050" value={url} onChange={(e) => setUrl(e.target.value)} spellCheck={false} />
+          <input
+            className="input mono"
+            autoFocus
+            required
+            placeholder="registry.example.com:5050"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            spellCheck={false}
+          />
           {fullUrl !== '' && fullUrl !== url.trim() ? <span className="field-hint mono">{fullUrl}</span> : null}
         </label>
         <label className="field">
@@ -165,9 +184,9 @@ export function RegistryDialog({ registryId, onClose }: { registryId: string | n
             />
           </label>
           <p className={looksGitLab ? 'field-hint highlight' : 'field-hint'}>
-            GitLab: your username and a personal access token with <code>read_api</code> and <code>read_registry</code> (<code>api</code> to delete
-            tags) — repositories are listed through the GitLab API, since its catalog is for administrators. A deploy token reads images only;{' '}
-            <code>CI_JOB_TOKEN</code> (user <code>gitlab-ci-token</code>) works only inside CI.
+            GitLab: your username and a personal access token with <code>read_api</code> and <code>read_registry</code> (<code>api</code> to
+            delete tags) — repositories are listed through the GitLab API, since its catalog is for administrators. A deploy token reads
+            images only; <code>CI_JOB_TOKEN</code> (user <code>gitlab-ci-token</code>) works only inside CI.
           </p>
         </div>
         {looksGitLab ? (

@@ -46,11 +46,19 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
   }
   // A handful of repositories (favourites, a small registry) reads best fully open.
   const [touched, setTouched] = useState(false)
-  const effectiveExpanded = useMemo(() => (all.length <= smallTree && !touched ? new Set(all.flatMap(ancestorsOf)) : expanded), [all, expanded, touched])
+  const effectiveExpanded = useMemo(
+    () => (all.length <= smallTree && !touched ? new Set(all.flatMap(ancestorsOf)) : expanded),
+    [all, expanded, touched],
+  )
   const rows = useMemo(() => flattenRepoTree(tree, effectiveExpanded, search), [tree, effectiveExpanded, search])
 
   const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 26, overscan: 10 })
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 26,
+    overscan: 10,
+  })
 
   const toggle = (path: string) => {
     const next = new Set(effectiveExpanded)
@@ -110,7 +118,9 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
             ))}
           </div>
         ) : null}
-        {entry?.status === 'ready' && all.length > 0 && rows.length === 0 ? <p className="sidebar-hint">No repository matches “{search}”.</p> : null}
+        {entry?.status === 'ready' && all.length > 0 && rows.length === 0 ? (
+          <p className="sidebar-hint">No repository matches “{search}”.</p>
+        ) : null}
         <ul className="repo-tree" role="tree" aria-label="Repositories" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index]
@@ -128,7 +138,12 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
                 style={{ transform: `translateY(${item.start}px)`, paddingLeft: 8 + row.depth * 14 }}
               >
                 {row.hasChildren ? (
-                  <button type="button" className="twisty" aria-label={row.expanded ? 'Collapse' : 'Expand'} onClick={() => toggle(node.path)}>
+                  <button
+                    type="button"
+                    className="twisty"
+                    aria-label={row.expanded ? 'Collapse' : 'Expand'}
+                    onClick={() => toggle(node.path)}
+                  >
                     {row.expanded ? <ChevronDownIcon /> : <ChevronRightIcon />}
                   </button>
                 ) : (
@@ -146,7 +161,13 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
                   </span>
                 </button>
                 {node.isRepository && favoriteSet.has(node.path) && !catalogSet.has(node.path) ? (
-                  <button type="button" className="icon-button row-menu small" aria-label={`Remove ${node.path} from this list`} title="Remove from this list" onClick={() => void removeFavorite(node.path)}>
+                  <button
+                    type="button"
+                    className="icon-button row-menu small"
+                    aria-label={`Remove ${node.path} from this list`}
+                    title="Remove from this list"
+                    onClick={() => void removeFavorite(node.path)}
+                  >
                     <CloseIcon />
                   </button>
                 ) : null}

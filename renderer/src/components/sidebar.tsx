@@ -98,7 +98,10 @@ function RegistryItem({ registry, active }: { registry: RegistryView; active: bo
               Add repository by name…
             </DropdownMenu.Item>
             <DropdownMenu.Separator className="menu-separator" />
-            <DropdownMenu.Item className="menu-item danger" onSelect={() => openDialog({ kind: 'remove-registry', registryId: registry.id })}>
+            <DropdownMenu.Item
+              className="menu-item danger"
+              onSelect={() => openDialog({ kind: 'remove-registry', registryId: registry.id })}
+            >
               Remove registry…
             </DropdownMenu.Item>
           </DropdownMenu.Content>

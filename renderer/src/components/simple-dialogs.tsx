@@ -33,7 +33,12 @@ export function AddRepositoryDialog({ registryId, onClose }: { registryId: strin
   }
 
   return (
-    <Modal title="Add repository by name" description={`The repository path on ${registry?.name ?? 'this registry'}, e.g. group/project/image.`} onClose={onClose} busy={busy}>
+    <Modal
+      title="Add repository by name"
+      description={`The repository path on ${registry?.name ?? 'this registry'}, e.g. group/project/image.`}
+      onClose={onClose}
+      busy={busy}
+    >
       <form
         className="form"
         onSubmit={(e) => {
@@ -43,8 +48,17 @@ export function AddRepositoryDialog({ registryId, onClose }: { registryId: strin
       >
         <label className="field">
           <span className="field-label">Repository</span>
-          <input className="input mono" autoFocus placeholder="group/project/image" value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />
-          {trimmed !== '' && !valid ? <span className="field-error">Lower-case letters, digits and . _ - separators, with / between path parts.</span> : null}
+          <input
+            className="input mono"
+            autoFocus
+            placeholder="group/project/image"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            spellCheck={false}
+          />
+          {trimmed !== '' && !valid ? (
+            <span className="field-error">Lower-case letters, digits and . _ - separators, with / between path parts.</span>
+          ) : null}
         </label>
         {error ? <ErrorView error={error} compact /> : null}
         <div className="dialog-actions">
@@ -79,7 +93,12 @@ export function RemoveRegistryDialog({ registryId, onClose }: { registryId: stri
   }
 
   return (
-    <Modal title={`Remove ${registry?.name ?? 'registry'}?`} description="Berth forgets this registry and deletes its stored secret from your keychain. Nothing on the registry changes." onClose={onClose} busy={busy}>
+    <Modal
+      title={`Remove ${registry?.name ?? 'registry'}?`}
+      description="Berth forgets this registry and deletes its stored secret from your keychain. Nothing on the registry changes."
+      onClose={onClose}
+      busy={busy}
+    >
       {error ? <ErrorView error={error} compact /> : null}
       <div className="dialog-actions">
         <button type="button" className="button" onClick={onClose} disabled={busy}>

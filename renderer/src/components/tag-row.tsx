@@ -42,7 +42,15 @@ export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowPr
   }
 
   const unconfirmed = checking !== null && result !== undefined
-  const className = ['row', index % 2 === 1 ? 'odd' : '', selected ? 'selected' : '', focused ? 'focused' : '', unconfirmed ? 'checking' : ''].filter(Boolean).join(' ')
+  const className = [
+    'row',
+    index % 2 === 1 ? 'odd' : '',
+    selected ? 'selected' : '',
+    focused ? 'focused' : '',
+    unconfirmed ? 'checking' : '',
+  ]
+    .filter(Boolean)
+    .join(' ')
   return (
     <div
       className={className}
@@ -65,7 +73,12 @@ export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowPr
       ) : result.ok ? (
         <DetailCells d={result.details} checking={checking} />
       ) : (
-        <ErrorCells message={result.error.message} fix={result.error.fix} checking={checking} onRetry={() => useTags.getState().retry([tag])} />
+        <ErrorCells
+          message={result.error.message}
+          fix={result.error.fix}
+          checking={checking}
+          onRetry={() => useTags.getState().retry([tag])}
+        />
       )}
     </div>
   )
@@ -83,9 +96,24 @@ function PendingCells() {
   )
 }
 
-function ErrorCells({ message, fix, checking, onRetry }: { message: string; fix: string | undefined; checking: Checking; onRetry: () => void }) {
+function ErrorCells({
+  message,
+  fix,
+  checking,
+  onRetry,
+}: {
+  message: string
+  fix: string | undefined
+  checking: Checking
+  onRetry: () => void
+}) {
   return (
-    <div role="gridcell" className="cell col-error" title={[message, fix, checking !== null ? checkingTitle(checking) : undefined].filter(Boolean).join('\n')} aria-busy={checking !== null ? true : undefined}>
+    <div
+      role="gridcell"
+      className="cell col-error"
+      title={[message, fix, checking !== null ? checkingTitle(checking) : undefined].filter(Boolean).join('\n')}
+      aria-busy={checking !== null ? true : undefined}
+    >
       <span className="row-error-icon" aria-hidden="true">
         !
       </span>
@@ -116,7 +144,12 @@ function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
       {/* A checked row differs from a checking one only in attributes, and the mark is CSS
           (styles.css .row.checking): turning hundreds of rows solid as answers arrive mounts and
           unmounts nothing. aria-busy: the digest is what is being checked; it may still change. */}
-      <div role="gridcell" className="cell col-digest" aria-busy={checking !== null ? true : undefined} title={checking !== null ? checkingTitle(checking) : undefined}>
+      <div
+        role="gridcell"
+        className="cell col-digest"
+        aria-busy={checking !== null ? true : undefined}
+        title={checking !== null ? checkingTitle(checking) : undefined}
+      >
         <span className="mono digest" title={checking !== null ? `${d.digest}\n${checkingTitle(checking)}` : d.digest}>
           {/* The algorithm prefix is the same on every row: 12 hex digits identify it, as in `docker images`. */}
           {shortDigest(d.digest).replace(/^sha256:/, '')}
@@ -147,7 +180,11 @@ function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
         <span className={date.iso ? '' : 'muted'}>{pushedToo ? compactAgo(relativeDate(date.iso)) : relativeDate(date.iso)}</span>
         {date.iso && date.source !== 'config' ? <span className="date-source">{dateSourceShort(date.source)}</span> : null}
         {/* Build and push dates differ for retagged or rebuilt images: show both when the registry's API gives a push date. */}
-        {pushedToo ? <span className="date-source date-pushed" style={{ flexShrink: 0 }}>pushed {compactAge(relativeDate(d.pushed ?? null))}</span> : null}
+        {pushedToo ? (
+          <span className="date-source date-pushed" style={{ flexShrink: 0 }}>
+            pushed {compactAge(relativeDate(d.pushed ?? null))}
+          </span>
+        ) : null}
       </div>
       <div role="gridcell" className="cell col-platforms" title={allPlatforms}>
         {platforms === '' ? <span className="muted">—</span> : <span dir="auto">{platforms}</span>}

@@ -83,7 +83,11 @@ export function TagTable({ repository, display, loading }: { repository: string;
               aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
             >
               {c.sort ? (
-                <button type="button" className={active ? 'th-button active' : 'th-button'} onClick={() => onHeader(c.id === 'tag' && sort === 'semver' ? 'semver' : c.sort)}>
+                <button
+                  type="button"
+                  className={active ? 'th-button active' : 'th-button'}
+                  onClick={() => onHeader(c.id === 'tag' && sort === 'semver' ? 'semver' : c.sort)}
+                >
                   {c.id === 'tag' && sort === 'semver' ? 'Tag (version)' : c.label}
                   <span className="sort-arrow" aria-hidden="true">
                     {active ? (dir === 'asc' ? '▲' : '▼') : ''}

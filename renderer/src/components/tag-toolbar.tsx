@@ -58,7 +58,9 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
         <div className="toolbar-meta">
           {status === 'ready' ? (
             <span className="count-badge">
-              {display.rows.length === total ? `${total.toLocaleString('en')} ${total === 1 ? 'tag' : 'tags'}` : `${display.rows.length.toLocaleString('en')} of ${total.toLocaleString('en')} ${total === 1 ? 'tag' : 'tags'}`}
+              {display.rows.length === total
+                ? `${total.toLocaleString('en')} ${total === 1 ? 'tag' : 'tags'}`
+                : `${display.rows.length.toLocaleString('en')} of ${total.toLocaleString('en')} ${total === 1 ? 'tag' : 'tags'}`}
             </span>
           ) : null}
           {loadingDetails ? (
@@ -79,7 +81,13 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
               </span>
             </span>
           ) : null}
-          <button type="button" className="button ghost" onClick={() => void refresh()} disabled={status === 'loading'} title="Reload the tag list">
+          <button
+            type="button"
+            className="button ghost"
+            onClick={() => void refresh()}
+            disabled={status === 'loading'}
+            title="Reload the tag list"
+          >
             <RefreshIcon /> Refresh
           </button>
         </div>
@@ -114,7 +122,13 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             <button type="button" aria-pressed={mode === 'text'} onClick={() => update({ mode: 'text' })}>
               Text
             </button>
-            <button type="button" aria-pressed={mode === 'regex'} onClick={() => update({ mode: 'regex' })} aria-label="Regular expression" title="Regular expression (JavaScript syntax)">
+            <button
+              type="button"
+              aria-pressed={mode === 'regex'}
+              onClick={() => update({ mode: 'regex' })}
+              aria-label="Regular expression"
+              title="Regular expression (JavaScript syntax)"
+            >
               .*
             </button>
           </div>
@@ -145,17 +159,16 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
         </label>
         <div className="toolbar-actions">
           {selection.length > 0 ? <span className="selection-count">{selection.length.toLocaleString('en')} selected</span> : null}
-          <CopyMenu
-            registryUrl={registry?.url ?? ''}
-            repository={repository}
-            tag={single ?? null}
-            digest={singleDigest}
-          />
+          <CopyMenu registryUrl={registry?.url ?? ''} repository={repository} tag={single ?? null} digest={singleDigest} />
           <button
             type="button"
             className="button"
             disabled={status !== 'ready' || total === 0}
-            title={selection.length > 1 ? `Remove old tags by rules, among the ${selection.length} selected` : 'Remove old tags by rules (with a preview)'}
+            title={
+              selection.length > 1
+                ? `Remove old tags by rules, among the ${selection.length} selected`
+                : 'Remove old tags by rules (with a preview)'
+            }
             onClick={() => openDialog({ kind: 'cleanup', registryId, repository, selection: selection.length > 1 ? selection : null })}
           >
             Clean up{selection.length > 1 ? ` ${selection.length}` : ''}…

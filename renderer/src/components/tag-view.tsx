@@ -41,7 +41,9 @@ export function TagView({ registryId, repository }: { registryId: string; reposi
         <div className="placeholder">
           <div className="placeholder-icon search" aria-hidden="true" />
           <h2>No tag matches</h2>
-          <p dir="auto">None of the {total.toLocaleString('en')} tags matches “{q}”.</p>
+          <p dir="auto">
+            None of the {total.toLocaleString('en')} tags matches “{q}”.
+          </p>
           <button type="button" className="button" onClick={() => update({ q: '' })}>
             Clear filter
           </button>
@@ -58,7 +60,9 @@ export function TagView({ registryId, repository }: { registryId: string; reposi
         <TagToolbar registryId={registryId} repository={repository} display={display} />
         {body}
       </div>
-      {openTag !== null ? <DetailsPanel key={`${registryId}/${repository}:${openTag}`} registryId={registryId} repository={repository} tag={openTag} /> : null}
+      {openTag !== null ? (
+        <DetailsPanel key={`${registryId}/${repository}:${openTag}`} registryId={registryId} repository={repository} tag={openTag} />
+      ) : null}
     </div>
   )
 }

@@ -51,8 +51,8 @@ export function TrustStep({ host, certificate, busy, onBack, onTrust }: TrustSte
       <div className="callout warn">
         <strong>{host} presented a certificate your system does not trust.</strong>
         <span>
-          Compare the fingerprint with the one your registry administrator gives you. Trusting it applies to this registry only; if the certificate
-          changes later, Berth asks again.
+          Compare the fingerprint with the one your registry administrator gives you. Trusting it applies to this registry only; if the
+          certificate changes later, Berth asks again.
         </span>
       </div>
       {certificate ? <CertificateCard certificate={certificate} /> : null}

@@ -42,11 +42,26 @@ function ranksOf(tags: readonly string[]): ReadonlyMap<string, number> {
   return ranksFor.ranks
 }
 
-export function computeDisplay(tags: readonly string[], rows: ReadonlyMap<string, TagRow>, q: string, mode: FilterMode, sort: SortKey, dir: SortDir): Display {
+export function computeDisplay(
+  tags: readonly string[],
+  rows: ReadonlyMap<string, TagRow>,
+  q: string,
+  mode: FilterMode,
+  sort: SortKey,
+  dir: SortDir,
+): Display {
   const rowOf = (tag: string): TagRow => rows.get(tag) ?? pendingRow(tags, tag)
   // Name/semver order does not depend on details: keep the order (and its array) while they stream in.
   const detailsMatter = sort === 'date' || sort === 'size'
-  if (last && last.tags === tags && last.q === q && last.mode === mode && last.sort === sort && last.dir === dir && (last.rows === rows || !detailsMatter)) {
+  if (
+    last &&
+    last.tags === tags &&
+    last.q === q &&
+    last.mode === mode &&
+    last.sort === sort &&
+    last.dir === dir &&
+    (last.rows === rows || !detailsMatter)
+  ) {
     if (last.rows === rows) return last.out
     const out = { ...last.out, rows: last.out.rows.map((r) => rowOf(r.tag)) }
     last = { ...last, rows, out }

@@ -67,7 +67,12 @@ export function nameRanks(tags: readonly string[]): ReadonlyMap<string, number> 
 }
 
 /** `ranks` must hold every row's tag (nameRanks of the full list); without it, it is computed here. */
-export function sortRows(rows: readonly TagRow[], key: SortKey, dir: SortDir, ranks: ReadonlyMap<string, number> = nameRanks(rows.map((r) => r.tag))): TagRow[] {
+export function sortRows(
+  rows: readonly TagRow[],
+  key: SortKey,
+  dir: SortDir,
+  ranks: ReadonlyMap<string, number> = nameRanks(rows.map((r) => r.tag)),
+): TagRow[] {
   const sign = dir === 'asc' ? 1 : -1
   const rank = (row: TagRow): number => ranks.get(row.tag) ?? 0
   if (key === 'name') {
@@ -106,7 +111,14 @@ export interface VisibleRows {
 }
 
 /** An invalid regex hides nothing (the table stays useful) and reports the error inline. */
-export function visibleRows(rows: readonly TagRow[], q: string, mode: FilterMode, key: SortKey, dir: SortDir, ranks?: ReadonlyMap<string, number>): VisibleRows {
+export function visibleRows(
+  rows: readonly TagRow[],
+  q: string,
+  mode: FilterMode,
+  key: SortKey,
+  dir: SortDir,
+  ranks?: ReadonlyMap<string, number>,
+): VisibleRows {
   const filter = compileFilter(q, mode)
   const kept = filter.ok ? rows.filter((r) => filter.test(r.tag)) : rows
   return { rows: sortRows(kept, key, dir, ranks), filterError: filter.ok ? null : filter.error }

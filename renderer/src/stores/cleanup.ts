@@ -7,7 +7,13 @@
 // (cancel); a DELETE already sent is never called back.
 import { create } from 'zustand'
 import type { BerthErrorData } from '../../../shared/errors'
-import { cleanupRulesSchema, evaluateCleanup, type CleanupPlan, type CleanupRules, type CleanupTagInfo } from '../../../shared/cleanup-rules'
+import {
+  cleanupRulesSchema,
+  evaluateCleanup,
+  type CleanupPlan,
+  type CleanupRules,
+  type CleanupTagInfo,
+} from '../../../shared/cleanup-rules'
 import type { DeleteResult } from '../../../shared/types'
 import type { TagRow } from '../model/tag-rows'
 import { call } from '../api/call'
@@ -70,15 +76,36 @@ export function rulesToFields(rules: CleanupRules): RuleFields {
  * The live plan from the details the registry confirmed in this load; tags still loading or still
  * being checked (cached or earlier rows: their digest may have moved) are kept and say so.
  */
-export function livePlan(repository: string, tags: readonly string[], rows: ReadonlyMap<string, TagRow>, rules: CleanupRules, selection: string[] | null, now: number): CleanupPlan {
+export function livePlan(
+  repository: string,
+  tags: readonly string[],
+  rows: ReadonlyMap<string, TagRow>,
+  rules: CleanupRules,
+  selection: string[] | null,
+  now: number,
+): CleanupPlan {
   const unconfirmed = new Map<string, string>()
   const infos: CleanupTagInfo[] = tags.map((tag) => {
     const row = rows.get(tag)
     const result = row?.checking === null ? row.result : undefined
-    if (result === undefined) unconfirmed.set(tag, row?.result === undefined ? 'Details still loading: kept until they arrive.' : 'Being checked with the registry: kept until confirmed.')
+    if (result === undefined)
+      unconfirmed.set(
+        tag,
+        row?.result === undefined
+          ? 'Details still loading: kept until they arrive.'
+          : 'Being checked with the registry: kept until confirmed.',
+      )
     if (!result?.ok) return { tag, digest: null, kind: 'unknown', created: null, createdSource: 'unknown', children: [] }
     const x = result.details
-    return { tag, digest: x.digest, kind: x.kind, created: x.created, createdSource: x.createdSource, ...(x.pushed !== undefined ? { pushed: x.pushed } : {}), children: x.kind === 'index' ? x.platforms.map((p) => p.digest) : [] }
+    return {
+      tag,
+      digest: x.digest,
+      kind: x.kind,
+      created: x.created,
+      createdSource: x.createdSource,
+      ...(x.pushed !== undefined ? { pushed: x.pushed } : {}),
+      children: x.kind === 'index' ? x.platforms.map((p) => p.digest) : [],
+    }
   })
   const plan = evaluateCleanup(repository, infos, rules, { now, ...(selection ? { selection } : {}) })
   for (const item of plan.items) {
@@ -102,7 +129,8 @@ export const useCleanup = create<CleanupStore>()((set, get) => {
       set({ registryId, repository, selection, fields: emptyFields, savedAt: null, phase: { kind: 'editing' } })
       const saved = await call('loadCleanupRules', { registryId, repository })
       // Saved rules fill the form; nothing runs until the user reviews and confirms.
-      if (saved.ok && saved.value && get().repository === repository) set({ fields: rulesToFields(saved.value.rules), savedAt: saved.value.savedAt })
+      if (saved.ok && saved.value && get().repository === repository)
+        set({ fields: rulesToFields(saved.value.rules), savedAt: saved.value.savedAt })
     },
     setField: (key, value) => set({ fields: { ...get().fields, [key]: value } }),
     async save() {
@@ -142,10 +170,14 @@ export const useCleanup = create<CleanupStore>()((set, get) => {
           note = result.value.note
         } else {
           // The whole call failed (network, auth): every tag of the batch is reported with that error.
-          results.push(...batch.map((tag) => ({ tag, digest: expectedDigests[tag] ?? '', ok: false, removedTags: [], error: result.error })))
+          results.push(
+            ...batch.map((tag) => ({ tag, digest: expectedDigests[tag] ?? '', ok: false, removedTags: [], error: result.error })),
+          )
         }
         const now = get().phase
-        set({ phase: { kind: 'running', plan, done: results.length, total: tags.length, cancelling: now.kind === 'running' && now.cancelling } })
+        set({
+          phase: { kind: 'running', plan, done: results.length, total: tags.length, cancelling: now.kind === 'running' && now.cancelling },
+        })
       }
       const attempted = new Set(results.map((r) => r.tag))
       set({ phase: { kind: 'done', plan, results, cancelled: tags.filter((t) => !attempted.has(t)), note } })

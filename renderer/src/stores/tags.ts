@@ -81,7 +81,17 @@ export const useTags = create<TagsStore>()((set, get) => ({
   close: () => {
     generation++
     resetLoader()
-    set({ registryId: null, repository: null, status: 'idle', tags: [], error: null, rows: noRows, loaded: 0, inflight: 0, checking: false })
+    set({
+      registryId: null,
+      repository: null,
+      status: 'idle',
+      tags: [],
+      error: null,
+      rows: noRows,
+      loaded: 0,
+      inflight: 0,
+      checking: false,
+    })
   },
   retry: (tags) => {
     const rows = new Map(get().rows)

@@ -25,7 +25,10 @@ async function serve(handler: (socket: Socket) => void): Promise<number> {
   return (server.address() as AddressInfo).port
 }
 
-async function proxyTo(port: number, options: { delayMs: number; maxConnections?: number; maxQueuedBytes?: number; lifetimeMs?: number }): Promise<LatencyProxy> {
+async function proxyTo(
+  port: number,
+  options: { delayMs: number; maxConnections?: number; maxQueuedBytes?: number; lifetimeMs?: number },
+): Promise<LatencyProxy> {
   const proxy = await startLatencyProxy({ target: { host: '127.0.0.1', port }, ...options })
   cleanups.push(() => proxy.close())
   return proxy

@@ -106,7 +106,10 @@ describe('verdicts and the table', () => {
   })
 
   it('prints one line per measurement with its median, spread and verdict', () => {
-    const table = formatTable([{ id: 'cold', label: 'cold', summary: summarize([900, 1000, 1100]), target: { maxMs: 1500, text: '≤ 1.5 s' } }], [{ id: 'r', label: 'ratio', value: 120, target: { minRatio: 50, text: '≥ 50×' } }])
+    const table = formatTable(
+      [{ id: 'cold', label: 'cold', summary: summarize([900, 1000, 1100]), target: { maxMs: 1500, text: '≤ 1.5 s' } }],
+      [{ id: 'r', label: 'ratio', value: 120, target: { minRatio: 50, text: '≥ 50×' } }],
+    )
     const lines = table.split('\n')
     expect(lines).toHaveLength(4)
     expect(lines[2]).toMatch(/cold\s+3\s+1,000 ms\s+900 ms – 1,100 ms.*≤ 1\.5 s\s+pass/)

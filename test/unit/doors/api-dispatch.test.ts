@@ -8,8 +8,7 @@ function fakeApi(handlers: Partial<Api>): Api {
   const api: Record<string, unknown> = {}
   for (const method of apiMethods) {
     api[method] =
-      handlers[method] ??
-      (() => Promise.reject(new BerthError({ code: 'unsupported', message: `${method} is not part of this fake` })))
+      handlers[method] ?? (() => Promise.reject(new BerthError({ code: 'unsupported', message: `${method} is not part of this fake` })))
   }
   return api as Api
 }
@@ -57,10 +56,13 @@ describe('createDispatcher', () => {
     expect(JSON.stringify(result)).toContain('dropDatabase')
   })
 
-  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('refuses the inherited property name %s as a method', async (name) => {
-    const result = await createDispatcher(fakeApi({}))(name, {})
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
-  })
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'refuses the inherited property name %s as a method',
+    async (name) => {
+      const result = await createDispatcher(fakeApi({}))(name, {})
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    },
+  )
 
   it('names the invalid field and the problem when validation fails', async () => {
     let called = false

@@ -232,14 +232,19 @@ describe('startWebServer', () => {
     expect(reply.body).not.toContain('<div id="root">')
   })
 
-  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..\\secret.txt', '/%00index.html'])(
-    'refuses the traversal path %s',
-    async (path) => {
-      const reply = await send({ path })
-      expect([400, 403, 404]).toContain(reply.status)
-      expect(reply.body).not.toContain('outside the static dir')
-    },
-  )
+  it.each([
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/..%2fsecret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/assets/%2e%2e/%2e%2e/secret.txt',
+    '/..\\secret.txt',
+    '/%00index.html',
+  ])('refuses the traversal path %s', async (path) => {
+    const reply = await send({ path })
+    expect([400, 403, 404]).toContain(reply.status)
+    expect(reply.body).not.toContain('outside the static dir')
+  })
 
   it('does not follow a symlink out of the static directory', async () => {
     const reply = await send({ path: '/assets/link.txt' })

@@ -20,7 +20,10 @@ async function server(handler: Parameters<typeof startServer>[0]): Promise<TestS
   return s
 }
 
-function client(registry: TestServer, extra: { credentials?: CredentialSource; clock?: FakeClock; onRefreshToken?: (t: string) => void } = {}): RegistryClient {
+function client(
+  registry: TestServer,
+  extra: { credentials?: CredentialSource; clock?: FakeClock; onRefreshToken?: (t: string) => void } = {},
+): RegistryClient {
   const c = createRegistryClient({ endpoint: { url: registry.url, host: registry.host, insecure: true }, ...extra })
   cleanups.push(() => c.close())
   return c
@@ -43,13 +46,16 @@ const tags = (res: ServerResponse): void => json(res, 200, { name: 'a', tags: ['
  * A token registry in miniature: tokens are `tok<n>:<space-joined scopes>`; the registry accepts a
  * token that lists the scopes `needs(req)` returns and that the test has not revoked.
  */
-async function tokenLab(options: { needs?: (req: IncomingMessage) => string[]; realm?: (token: TestServer) => string; tokenBody?: (n: number) => object } = {}) {
+async function tokenLab(
+  options: { needs?: (req: IncomingMessage) => string[]; realm?: (token: TestServer) => string; tokenBody?: (n: number) => object } = {},
+) {
   let issued = 0
   const revoked = new Set<string>()
   const tokenServer = await server((req, res, body) => {
     if (req.method === 'POST') {
       const form = new URLSearchParams(body)
-      if (form.get('refresh_token') !== 'refresh-1' && form.get('refresh_token') !== 'refresh-2') return json(res, 401, { error: 'invalid_grant' })
+      if (form.get('refresh_token') !== 'refresh-1' && form.get('refresh_token') !== 'refresh-2')
+        return json(res, 401, { error: 'invalid_grant' })
       issued++
       return json(res, 200, { access_token: `tok${issued}:${form.get('scope') ?? ''}`, refresh_token: 'refresh-2', expires_in: 300 })
     }
@@ -64,15 +70,25 @@ async function tokenLab(options: { needs?: (req: IncomingMessage) => string[]; r
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : ''
     const granted = token.split(':').slice(1).join(':').split(' ')
     const challenge = (error?: string): void =>
-      json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
-        'www-authenticate': `Bearer realm="${realm}",service="lab",scope="${needed[0] ?? ''}"${error ? `,error="${error}"` : ''}`,
-      })
+      json(
+        res,
+        401,
+        { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+        {
+          'www-authenticate': `Bearer realm="${realm}",service="lab",scope="${needed[0] ?? ''}"${error ? `,error="${error}"` : ''}`,
+        },
+      )
     if (!token || revoked.has(token)) return challenge()
     const missing = needed.find((s) => !granted.includes(s))
     if (missing !== undefined) {
-      return json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'insufficient scope' }] }, {
-        'www-authenticate': `Bearer realm="${realm}",service="lab",scope="${missing}",error="insufficient_scope"`,
-      })
+      return json(
+        res,
+        401,
+        { errors: [{ code: 'UNAUTHORIZED', message: 'insufficient scope' }] },
+        {
+          'www-authenticate': `Bearer realm="${realm}",service="lab",scope="${missing}",error="insufficient_scope"`,
+        },
+      )
     }
     tags(res)
   })
@@ -83,7 +99,8 @@ describe('basic auth', () => {
   it('sends Basic after the first challenge and on every request from then on', async () => {
     const expected = `Basic ${Buffer.from('writer:pw').toString('base64')}`
     const registry = await server((req, res) => {
-      if (req.headers.authorization !== expected) return json(res, 401, { errors: [] }, { 'www-authenticate': 'Basic realm="Registry Realm"' })
+      if (req.headers.authorization !== expected)
+        return json(res, 401, { errors: [] }, { 'www-authenticate': 'Basic realm="Registry Realm"' })
       tags(res)
     })
     const credentials = credentialsOf({ kind: 'basic', username: 'writer', password: 'pw' })
@@ -110,7 +127,9 @@ describe('basic auth', () => {
     let calls = 0
     const credentials: CredentialSource = () => {
       calls++
-      return calls === 1 ? Promise.reject(new BerthError({ code: 'keychain_unavailable', message: 'locked' })) : Promise.resolve({ kind: 'basic', username: 'u', password: 'p' })
+      return calls === 1
+        ? Promise.reject(new BerthError({ code: 'keychain_unavailable', message: 'locked' }))
+        : Promise.resolve({ kind: 'basic', username: 'u', password: 'p' })
     }
     const c = client(registry, { credentials })
     expect((await rejection(c.listTags('a'))).code).toBe('keychain_unavailable')
@@ -119,8 +138,12 @@ describe('basic auth', () => {
   })
 
   it('surfaces a rejected password as unauthorized without the password in the message', async () => {
-    const registry = await server((_req, res) => json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'nope' }] }, { 'www-authenticate': 'Basic realm="r"' }))
-    const error = await rejection(client(registry, { credentials: credentialsOf({ kind: 'basic', username: 'u', password: 'hunter2' }) }).listTags('a'))
+    const registry = await server((_req, res) =>
+      json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'nope' }] }, { 'www-authenticate': 'Basic realm="r"' }),
+    )
+    const error = await rejection(
+      client(registry, { credentials: credentialsOf({ kind: 'basic', username: 'u', password: 'hunter2' }) }).listTags('a'),
+    )
     expect(error.code).toBe('unauthorized')
     expect(JSON.stringify(error.toData())).not.toContain('hunter2')
     expect(registry.requests).toHaveLength(2)
@@ -227,7 +250,11 @@ describe('bearer tokens', () => {
       json(res, 401, {}, { 'www-authenticate': `Bearer realm="${realm}",service="s"` })
     })
     cleanups.push(() => registry.close())
-    const c = createRegistryClient({ endpoint: { url: registry.url, host: registry.host, insecure: false }, trust: { caPems: [certs.caPem] }, credentials: credentialsOf({ kind: 'basic', username: 'u', password: 'p' }) })
+    const c = createRegistryClient({
+      endpoint: { url: registry.url, host: registry.host, insecure: false },
+      trust: { caPems: [certs.caPem] },
+      credentials: credentialsOf({ kind: 'basic', username: 'u', password: 'p' }),
+    })
     cleanups.push(() => c.close())
     expect((await rejection(c.listTags('a'))).code).toBe('unsafe_realm')
     realm = '/jwt/auth'
@@ -240,7 +267,10 @@ describe('OAuth2 refresh tokens', () => {
   it('posts grant_type=refresh_token with client_id, service and space-joined scopes, and hands back a rotated refresh token', async () => {
     const lab = await tokenLab()
     const rotated: string[] = []
-    const c = client(lab.registry, { credentials: credentialsOf({ kind: 'refresh_token', refreshToken: 'refresh-1' }), onRefreshToken: (t) => rotated.push(t) })
+    const c = client(lab.registry, {
+      credentials: credentialsOf({ kind: 'refresh_token', refreshToken: 'refresh-1' }),
+      onRefreshToken: (t) => rotated.push(t),
+    })
     expect(await c.listTags('a')).toEqual(['1'])
     const form = new URLSearchParams(lab.tokenServer.requests[0]?.body)
     expect(lab.tokenServer.requests[0]?.method).toBe('POST')
@@ -259,17 +289,26 @@ describe('OAuth2 refresh tokens', () => {
       json(res, 200, { token: 'tok:repository:a:pull' })
     })
     const registry = await server((req, res) => {
-      if (req.headers.authorization !== 'Bearer tok:repository:a:pull') return json(res, 401, {}, { 'www-authenticate': `Bearer realm="${tokenServer.url}/auth",service="s"` })
+      if (req.headers.authorization !== 'Bearer tok:repository:a:pull')
+        return json(res, 401, {}, { 'www-authenticate': `Bearer realm="${tokenServer.url}/auth",service="s"` })
       tags(res)
     })
-    expect(await client(registry, { credentials: credentialsOf({ kind: 'refresh_token', refreshToken: 'identity' }) }).listTags('a')).toEqual(['1'])
+    expect(
+      await client(registry, { credentials: credentialsOf({ kind: 'refresh_token', refreshToken: 'identity' }) }).listTags('a'),
+    ).toEqual(['1'])
     expect(gets).toBe(1)
     expect(tokenServer.requests[1]?.headers.authorization).toBe(`Basic ${Buffer.from('<token>:identity').toString('base64')}`)
   })
 })
 
 describe('token responses', () => {
-  const response = (body: unknown): HttpResponse => ({ status: 200, headers: {}, body: new TextEncoder().encode(JSON.stringify(body)), url: 'https://auth.example.com/token', method: 'GET' })
+  const response = (body: unknown): HttpResponse => ({
+    status: 200,
+    headers: {},
+    body: new TextEncoder().encode(JSON.stringify(body)),
+    url: 'https://auth.example.com/token',
+    method: 'GET',
+  })
   const now = Date.parse('2026-01-01T00:00:00Z')
 
   it('treats a missing or short expires_in as 60 seconds', () => {
@@ -279,13 +318,21 @@ describe('token responses', () => {
   })
 
   it('counts from now when issued_at is missing, in the future, or older than the lifetime (clock skew)', () => {
-    expect(parseTokenResponse(response({ token: 't', expires_in: 60, issued_at: '2025-12-31T23:00:00Z' }), now).expiresAt).toBe(now + 60_000)
-    expect(parseTokenResponse(response({ token: 't', expires_in: 120, issued_at: '2030-01-01T00:00:00Z' }), now).expiresAt).toBe(now + 120_000)
-    expect(parseTokenResponse(response({ token: 't', expires_in: 120, issued_at: '2025-12-31T23:59:00Z' }), now).expiresAt).toBe(now + 60_000)
+    expect(parseTokenResponse(response({ token: 't', expires_in: 60, issued_at: '2025-12-31T23:00:00Z' }), now).expiresAt).toBe(
+      now + 60_000,
+    )
+    expect(parseTokenResponse(response({ token: 't', expires_in: 120, issued_at: '2030-01-01T00:00:00Z' }), now).expiresAt).toBe(
+      now + 120_000,
+    )
+    expect(parseTokenResponse(response({ token: 't', expires_in: 120, issued_at: '2025-12-31T23:59:00Z' }), now).expiresAt).toBe(
+      now + 60_000,
+    )
   })
 
   it('rejects a response without a token as invalid_response', () => {
     expect(() => parseTokenResponse(response({ expires_in: 60 }), now)).toThrow(expect.objectContaining({ code: 'invalid_response' }))
-    expect(() => parseTokenResponse({ ...response({}), body: new TextEncoder().encode('<html>') }, now)).toThrow(expect.objectContaining({ code: 'invalid_response' }))
+    expect(() => parseTokenResponse({ ...response({}), body: new TextEncoder().encode('<html>') }, now)).toThrow(
+      expect.objectContaining({ code: 'invalid_response' }),
+    )
   })
 })

@@ -1,22 +1,39 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BerthError } from '../../../shared/errors'
-import { assertRealmAllowed, maxChallengeHeaderLength, parseChallenges, pickChallenge, resolveRealm } from '../../../electron/http/challenge'
+import {
+  assertRealmAllowed,
+  maxChallengeHeaderLength,
+  parseChallenges,
+  pickChallenge,
+  resolveRealm,
+} from '../../../electron/http/challenge'
 import type { Challenge } from '../../../electron/http/client-types'
 
 const cases: { name: string; header: string | string[] | null | undefined; expected: Challenge[] }[] = [
   {
     name: 'Docker Hub sends realm, service and a scope with colons',
     header: 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"',
-    expected: [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' } }],
-  },
-  {
-    name: 'GitLab insufficient_scope keeps the comma inside the quoted scope',
-    header: 'Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry",scope="repository:group/project:pull,push",error="insufficient_scope"',
     expected: [
       {
         scheme: 'bearer',
-        params: { realm: 'https://gitlab.example.com/jwt/auth', service: 'container_registry', scope: 'repository:group/project:pull,push', error: 'insufficient_scope' },
+        params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' },
+      },
+    ],
+  },
+  {
+    name: 'GitLab insufficient_scope keeps the comma inside the quoted scope',
+    header:
+      'Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry",scope="repository:group/project:pull,push",error="insufficient_scope"',
+    expected: [
+      {
+        scheme: 'bearer',
+        params: {
+          realm: 'https://gitlab.example.com/jwt/auth',
+          service: 'container_registry',
+          scope: 'repository:group/project:pull,push',
+          error: 'insufficient_scope',
+        },
       },
     ],
   },
@@ -28,12 +45,19 @@ const cases: { name: string; header: string | string[] | null | undefined; expec
   {
     name: 'GHCR sends a token realm on its own host',
     header: 'Bearer realm="https://ghcr.example.com/token",service="ghcr.example.com",scope="repository:user/image:pull"',
-    expected: [{ scheme: 'bearer', params: { realm: 'https://ghcr.example.com/token', service: 'ghcr.example.com', scope: 'repository:user/image:pull' } }],
+    expected: [
+      {
+        scheme: 'bearer',
+        params: { realm: 'https://ghcr.example.com/token', service: 'ghcr.example.com', scope: 'repository:user/image:pull' },
+      },
+    ],
   },
   {
     name: 'ECR is Basic only',
     header: 'Basic realm="https://123456789012.dkr.ecr.us-east-1.amazonaws.com/",service="ecr.amazonaws.com"',
-    expected: [{ scheme: 'basic', params: { realm: 'https://123456789012.dkr.ecr.us-east-1.amazonaws.com/', service: 'ecr.amazonaws.com' } }],
+    expected: [
+      { scheme: 'basic', params: { realm: 'https://123456789012.dkr.ecr.us-east-1.amazonaws.com/', service: 'ecr.amazonaws.com' } },
+    ],
   },
   {
     name: 'Harbor uses its /service/token realm',
@@ -153,7 +177,9 @@ describe('parseChallenges', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), (value) => {
         const quoted = `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`
-        expect(parseChallenges(`Bearer realm=${quoted}, service="s"`)).toEqual([{ scheme: 'bearer', params: { realm: value, service: 's' } }])
+        expect(parseChallenges(`Bearer realm=${quoted}, service="s"`)).toEqual([
+          { scheme: 'bearer', params: { realm: value, service: 's' } },
+        ])
       }),
       { numRuns: 300 },
     )
@@ -188,7 +214,9 @@ describe('resolveRealm', () => {
   it.each(['file:///etc/passwd', 'javascript:alert(1)', 'ftp://auth.example.com/token', 'https://user:pw@auth.example.com/token'])(
     'refuses the realm %s with unsafe_realm',
     (realm) => {
-      expect(() => resolveRealm(realm, 'https://registry.example.com/v2/')).toThrow(expect.objectContaining({ code: 'unsafe_realm' }) as Error)
+      expect(() => resolveRealm(realm, 'https://registry.example.com/v2/')).toThrow(
+        expect.objectContaining({ code: 'unsafe_realm' }) as Error,
+      )
     },
   )
 

@@ -17,9 +17,58 @@ import { onlyBerthErrors } from '../../fuzz/only-berth-errors'
 function soup(tokens: string[], maxLength = 30): fc.Arbitrary<string> {
   return fc.array(fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 4 })), { maxLength }).map((parts) => parts.join(''))
 }
-const challengeSoup = soup(['Bearer', 'Basic', ' ', ',', '=', '"', '\\', 'realm', 'service', 'scope', 'error', 'insufficient_scope', 'http://127.0.0.1:5000/auth', '/token', 'repository:a/b:pull,push', 'token68=='])
-const linkSoup = soup(['<', '>', ';', ',', ' ', '=', '"', 'rel', 'next', 'previous', '/v2/a/tags/list?n=1&last=x', 'http://127.0.0.1:1', 'https://other.test', '%', '?'])
-const referenceSoup = soup(['/', ':', '@', '.', '-', '_', 'sha256:', 'a'.repeat(64), 'localhost', '127.0.0.1:5000', 'docker.io', 'library', 'latest', 'A', '[::1]'])
+const challengeSoup = soup([
+  'Bearer',
+  'Basic',
+  ' ',
+  ',',
+  '=',
+  '"',
+  '\\',
+  'realm',
+  'service',
+  'scope',
+  'error',
+  'insufficient_scope',
+  'http://127.0.0.1:5000/auth',
+  '/token',
+  'repository:a/b:pull,push',
+  'token68==',
+])
+const linkSoup = soup([
+  '<',
+  '>',
+  ';',
+  ',',
+  ' ',
+  '=',
+  '"',
+  'rel',
+  'next',
+  'previous',
+  '/v2/a/tags/list?n=1&last=x',
+  'http://127.0.0.1:1',
+  'https://other.test',
+  '%',
+  '?',
+])
+const referenceSoup = soup([
+  '/',
+  ':',
+  '@',
+  '.',
+  '-',
+  '_',
+  'sha256:',
+  'a'.repeat(64),
+  'localhost',
+  '127.0.0.1:5000',
+  'docker.io',
+  'library',
+  'latest',
+  'A',
+  '[::1]',
+])
 
 describe('header and reference parsers on grammar soup', () => {
   it(
@@ -72,12 +121,26 @@ describe('header and reference parsers on grammar soup', () => {
     'round-trips well-formed scopes, including names with host:port colons',
     () => {
       const word = fc.stringMatching(/^[a-z0-9]{1,8}$/)
-      const name = fc.array(fc.oneof(word, word.map((w) => `${w}:5000`)), { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'))
+      const name = fc
+        .array(
+          fc.oneof(
+            word,
+            word.map((w) => `${w}:5000`),
+          ),
+          { minLength: 1, maxLength: 3 },
+        )
+        .map((parts) => parts.join('/'))
       fc.assert(
-        fc.property(word, fc.option(word, { nil: undefined }), name, fc.array(fc.constantFrom('pull', 'push', 'delete', '*'), { minLength: 1, maxLength: 3 }), (type, cls, n, actions) => {
-          const scope = { type, name: n, actions, ...(cls !== undefined ? { class: cls } : {}) }
-          expect(parseScope(formatScope(scope))).toEqual(scope)
-        }),
+        fc.property(
+          word,
+          fc.option(word, { nil: undefined }),
+          name,
+          fc.array(fc.constantFrom('pull', 'push', 'delete', '*'), { minLength: 1, maxLength: 3 }),
+          (type, cls, n, actions) => {
+            const scope = { type, name: n, actions, ...(cls !== undefined ? { class: cls } : {}) }
+            expect(parseScope(formatScope(scope))).toEqual(scope)
+          },
+        ),
         fuzzParameters(),
       )
     },
@@ -86,7 +149,22 @@ describe('header and reference parsers on grammar soup', () => {
 })
 
 const envelope = fc.oneof(
-  fc.record({ errors: fc.array(fc.record({ code: fc.oneof(fc.constantFrom('DENIED', 'UNAUTHORIZED', 'MANIFEST_UNKNOWN', 'TOOMANYREQUESTS', 'UNSUPPORTED'), fc.jsonValue()), message: fc.jsonValue(), detail: fc.jsonValue() }, { requiredKeys: [] }), { maxLength: 3 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      errors: fc.array(
+        fc.record(
+          {
+            code: fc.oneof(fc.constantFrom('DENIED', 'UNAUTHORIZED', 'MANIFEST_UNKNOWN', 'TOOMANYREQUESTS', 'UNSUPPORTED'), fc.jsonValue()),
+            message: fc.jsonValue(),
+            detail: fc.jsonValue(),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+    },
+    { requiredKeys: [] },
+  ),
   fc.record({ message: fc.jsonValue(), error: fc.jsonValue(), error_description: fc.jsonValue() }, { requiredKeys: [] }),
   fc.jsonValue(),
 )
@@ -96,14 +174,30 @@ describe('error envelopes, rate limits and Retry-After', () => {
     'turns any status, envelope and headers into a BerthError with a known code and a message naming the host',
     () => {
       fc.assert(
-        fc.property(fc.integer({ min: 100, max: 599 }), fc.constantFrom('GET', 'HEAD', 'DELETE', 'PUT'), envelope, fc.dictionary(fc.constantFrom('retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'www-authenticate'), fc.string({ maxLength: 30 })), (status, method, body, headers) => {
-          const text = JSON.stringify(body)
-          expect(Array.isArray(parseErrorEnvelope(text))).toBe(true)
-          parseRateLimitHeaders(headers)
-          const error = errorFromResponse({ status, method, url: 'http://127.0.0.1:5000/v2/a/b/manifests/latest', headers, bodyText: text, operation: 'fuzz' })
-          expect(errorCodes).toContain(error.code)
-          expect(error.message).toContain('127.0.0.1:5000')
-        }),
+        fc.property(
+          fc.integer({ min: 100, max: 599 }),
+          fc.constantFrom('GET', 'HEAD', 'DELETE', 'PUT'),
+          envelope,
+          fc.dictionary(
+            fc.constantFrom('retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'www-authenticate'),
+            fc.string({ maxLength: 30 }),
+          ),
+          (status, method, body, headers) => {
+            const text = JSON.stringify(body)
+            expect(Array.isArray(parseErrorEnvelope(text))).toBe(true)
+            parseRateLimitHeaders(headers)
+            const error = errorFromResponse({
+              status,
+              method,
+              url: 'http://127.0.0.1:5000/v2/a/b/manifests/latest',
+              headers,
+              bodyText: text,
+              operation: 'fuzz',
+            })
+            expect(errorCodes).toContain(error.code)
+            expect(error.message).toContain('127.0.0.1:5000')
+          },
+        ),
         fuzzParameters(),
       )
     },
@@ -156,7 +250,13 @@ describe('error envelopes, rate limits and Retry-After', () => {
 describe('token responses', () => {
   it('caps an absurd expires_in at one day instead of caching the token for ever', () => {
     const now = Date.parse('2026-01-01T00:00:00Z')
-    const response = { status: 200, headers: {}, body: new TextEncoder().encode('{"token":"t","expires_in":1e300}'), url: 'http://127.0.0.1:5001/jwt/auth', method: 'GET' as const }
+    const response = {
+      status: 200,
+      headers: {},
+      body: new TextEncoder().encode('{"token":"t","expires_in":1e300}'),
+      url: 'http://127.0.0.1:5001/jwt/auth',
+      method: 'GET' as const,
+    }
     expect(parseTokenResponse(response, now).expiresAt).toBe(now + 24 * 60 * 60 * 1000)
   })
 
@@ -164,13 +264,31 @@ describe('token responses', () => {
     'turns any token-server JSON into a token with a future expiry or a BerthError',
     () => {
       const body = fc.oneof(
-        fc.record({ token: fc.jsonValue(), access_token: fc.jsonValue(), expires_in: fc.oneof(fc.integer(), fc.double(), fc.jsonValue()), issued_at: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.jsonValue()), refresh_token: fc.jsonValue() }, { requiredKeys: [] }),
+        fc.record(
+          {
+            token: fc.jsonValue(),
+            access_token: fc.jsonValue(),
+            expires_in: fc.oneof(fc.integer(), fc.double(), fc.jsonValue()),
+            issued_at: fc.oneof(
+              fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+              fc.jsonValue(),
+            ),
+            refresh_token: fc.jsonValue(),
+          },
+          { requiredKeys: [] },
+        ),
         fc.jsonValue(),
       )
       fc.assert(
         fc.property(body, (json) => {
           const now = Date.now()
-          const response = { status: 200, headers: {}, body: new TextEncoder().encode(JSON.stringify(json)), url: 'http://127.0.0.1:5001/jwt/auth', method: 'GET' as const }
+          const response = {
+            status: 200,
+            headers: {},
+            body: new TextEncoder().encode(JSON.stringify(json)),
+            url: 'http://127.0.0.1:5001/jwt/auth',
+            method: 'GET' as const,
+          }
           const token = onlyBerthErrors(() => parseTokenResponse(response, now))
           if (token === undefined) return
           expect(token.token.length).toBeGreaterThan(0)

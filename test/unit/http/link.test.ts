@@ -5,10 +5,15 @@ import { formatLinkHeader, nextPageUrl, parseLinkHeader } from '../../../electro
 
 describe('parseLinkHeader', () => {
   it.each([
-    { name: 'distribution relative next link', header: '</v2/_catalog?last=b&n=2>; rel="next"', expected: [{ url: '/v2/_catalog?last=b&n=2', rel: ['next'] }] },
+    {
+      name: 'distribution relative next link',
+      header: '</v2/_catalog?last=b&n=2>; rel="next"',
+      expected: [{ url: '/v2/_catalog?last=b&n=2', rel: ['next'] }],
+    },
     {
       name: 'GitLab absolute next and previous links',
-      header: '<https://registry.example.com/v2/_catalog?last=b&n=2>; rel="next", <https://registry.example.com/v2/_catalog?before=a&n=2>; rel="previous"',
+      header:
+        '<https://registry.example.com/v2/_catalog?last=b&n=2>; rel="next", <https://registry.example.com/v2/_catalog?before=a&n=2>; rel="previous"',
       expected: [
         { url: 'https://registry.example.com/v2/_catalog?last=b&n=2', rel: ['next'] },
         { url: 'https://registry.example.com/v2/_catalog?before=a&n=2', rel: ['previous'] },
@@ -16,11 +21,23 @@ describe('parseLinkHeader', () => {
     },
     { name: 'space-separated relation types', header: '</p2>; rel="next previous"', expected: [{ url: '/p2', rel: ['next', 'previous'] }] },
     { name: 'unquoted rel, upper case', header: '</p2>; REL=Next', expected: [{ url: '/p2', rel: ['next'] }] },
-    { name: 'extra quoted parameters with commas and semicolons', header: '</p2>; title="a, b; c"; rel="next"; type="x"', expected: [{ url: '/p2', rel: ['next'] }] },
-    { name: 'a URL containing commas', header: '</v2/x/tags/list?last=a,b>; rel="next"', expected: [{ url: '/v2/x/tags/list?last=a,b', rel: ['next'] }] },
+    {
+      name: 'extra quoted parameters with commas and semicolons',
+      header: '</p2>; title="a, b; c"; rel="next"; type="x"',
+      expected: [{ url: '/p2', rel: ['next'] }],
+    },
+    {
+      name: 'a URL containing commas',
+      header: '</v2/x/tags/list?last=a,b>; rel="next"',
+      expected: [{ url: '/v2/x/tags/list?last=a,b', rel: ['next'] }],
+    },
     { name: 'only the first rel counts', header: '</p2>; rel="prev"; rel="next"', expected: [{ url: '/p2', rel: ['prev'] }] },
     { name: 'a link without rel', header: '</p2>', expected: [{ url: '/p2', rel: [] }] },
-    { name: 'garbage elements are skipped', header: 'nonsense, </p2>; rel="next", <unterminated', expected: [{ url: '/p2', rel: ['next'] }] },
+    {
+      name: 'garbage elements are skipped',
+      header: 'nonsense, </p2>; rel="next", <unterminated',
+      expected: [{ url: '/p2', rel: ['next'] }],
+    },
     { name: 'empty header', header: '', expected: [] },
     { name: 'missing header', header: null, expected: [] },
   ])('parses $name', ({ header, expected }) => {
@@ -52,10 +69,26 @@ describe('nextPageUrl', () => {
   const request = 'https://registry.example.com:5050/v2/_catalog?n=100'
 
   it.each([
-    { name: 'resolves a relative link against the request URL', header: '</v2/_catalog?last=b&n=100>; rel="next"', expected: 'https://registry.example.com:5050/v2/_catalog?last=b&n=100' },
-    { name: 'accepts an absolute link on the same origin', header: '<https://registry.example.com:5050/v2/_catalog?last=b>; rel="next"', expected: 'https://registry.example.com:5050/v2/_catalog?last=b' },
-    { name: 'picks next among next and previous', header: '</prev>; rel="previous", </next>; rel="next"', expected: 'https://registry.example.com:5050/next' },
-    { name: 'a short page with a Link is not the end', header: '</v2/_catalog?last=only&n=100>; rel="next"', expected: 'https://registry.example.com:5050/v2/_catalog?last=only&n=100' },
+    {
+      name: 'resolves a relative link against the request URL',
+      header: '</v2/_catalog?last=b&n=100>; rel="next"',
+      expected: 'https://registry.example.com:5050/v2/_catalog?last=b&n=100',
+    },
+    {
+      name: 'accepts an absolute link on the same origin',
+      header: '<https://registry.example.com:5050/v2/_catalog?last=b>; rel="next"',
+      expected: 'https://registry.example.com:5050/v2/_catalog?last=b',
+    },
+    {
+      name: 'picks next among next and previous',
+      header: '</prev>; rel="previous", </next>; rel="next"',
+      expected: 'https://registry.example.com:5050/next',
+    },
+    {
+      name: 'a short page with a Link is not the end',
+      header: '</v2/_catalog?last=only&n=100>; rel="next"',
+      expected: 'https://registry.example.com:5050/v2/_catalog?last=only&n=100',
+    },
     { name: 'returns null without rel=next', header: '</prev>; rel="previous"', expected: null },
     { name: 'returns null without a Link header', header: null, expected: null },
   ])('$name', ({ header, expected }) => {
@@ -63,7 +96,9 @@ describe('nextPageUrl', () => {
   })
 
   it('treats the default port as the same origin', () => {
-    expect(nextPageUrl('<https://registry.example.com:443/v2/x?last=a>; rel="next"', 'https://registry.example.com/v2/x')).toBe('https://registry.example.com/v2/x?last=a')
+    expect(nextPageUrl('<https://registry.example.com:443/v2/x?last=a>; rel="next"', 'https://registry.example.com/v2/x')).toBe(
+      'https://registry.example.com/v2/x?last=a',
+    )
   })
 
   it.each([

@@ -49,7 +49,13 @@ describe('media type helpers', () => {
     [dockerSchema1, 'none'],
     ['', 'none'],
   ])('classifies %s as %s', (mediaType, expected) => {
-    const kind = isIndexMediaType(mediaType) ? 'index' : isImageManifestMediaType(mediaType) ? 'image' : isImageConfigMediaType(mediaType) ? 'config' : 'none'
+    const kind = isIndexMediaType(mediaType)
+      ? 'index'
+      : isImageManifestMediaType(mediaType)
+        ? 'image'
+        : isImageConfigMediaType(mediaType)
+          ? 'config'
+          : 'none'
     expect(kind).toBe(expected)
   })
 

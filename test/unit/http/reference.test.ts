@@ -16,7 +16,10 @@ describe('parseImageReference', () => {
     ['registry.example.com/team/app:v1@' + digest, { registry: 'registry.example.com', repository: 'team/app', tag: 'v1', digest }],
     ['[::1]:5000/app:x', { registry: '[::1]:5000', repository: 'app', tag: 'x' }],
     ['Registry.Example.COM/app', { registry: 'registry.example.com', repository: 'app' }],
-    ['gitlab.example.com:5050/group/sub-group/project/image:main', { registry: 'gitlab.example.com:5050', repository: 'group/sub-group/project/image', tag: 'main' }],
+    [
+      'gitlab.example.com:5050/group/sub-group/project/image:main',
+      { registry: 'gitlab.example.com:5050', repository: 'group/sub-group/project/image', tag: 'main' },
+    ],
     ['r.example/a.b_c__d---e/f:TAG_1.0-rc', { registry: 'r.example', repository: 'a.b_c__d---e/f', tag: 'TAG_1.0-rc' }],
     ['docker.io/nginx', { registry: 'docker.io', repository: 'library/nginx' }],
     ['docker.io/nginx:1.27', { registry: 'docker.io', repository: 'library/nginx', tag: '1.27' }],
@@ -76,7 +79,10 @@ describe('parseImageReference', () => {
     const component = fc.stringMatching(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/).filter((s) => s.length <= 30)
     const host = fc.constantFrom('registry.example.com', 'localhost:5000', '127.0.0.1:5443', 'r.example:443', 'docker.io')
     const tag = fc.option(fc.stringMatching(/^\w[\w.-]{0,20}$/), { nil: undefined })
-    const dig = fc.option(fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `sha256:${h}`), { nil: undefined })
+    const dig = fc.option(
+      fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `sha256:${h}`),
+      { nil: undefined },
+    )
     fc.assert(
       fc.property(host, fc.array(component, { minLength: 1, maxLength: 4 }), tag, dig, (registry, parts, t, d) => {
         const ref = parseImageReference(formatReference({ registry, repository: parts.join('/'), tag: t, digest: d }))
@@ -102,8 +108,16 @@ describe('formatReference', () => {
 describe('parseRegistryAddress', () => {
   it.each([
     ['registry.example.com', undefined, { url: 'https://registry.example.com', host: 'registry.example.com', insecure: false }],
-    ['registry.example.com:5050', undefined, { url: 'https://registry.example.com:5050', host: 'registry.example.com:5050', insecure: false }],
-    ['https://registry.example.com:5050/', undefined, { url: 'https://registry.example.com:5050', host: 'registry.example.com:5050', insecure: false }],
+    [
+      'registry.example.com:5050',
+      undefined,
+      { url: 'https://registry.example.com:5050', host: 'registry.example.com:5050', insecure: false },
+    ],
+    [
+      'https://registry.example.com:5050/',
+      undefined,
+      { url: 'https://registry.example.com:5050', host: 'registry.example.com:5050', insecure: false },
+    ],
     ['https://registry.example.com/v2/', undefined, { url: 'https://registry.example.com', host: 'registry.example.com', insecure: false }],
     ['https://registry.example.com/v2', undefined, { url: 'https://registry.example.com', host: 'registry.example.com', insecure: false }],
     ['https://registry.example.com:443', undefined, { url: 'https://registry.example.com', host: 'registry.example.com', insecure: false }],

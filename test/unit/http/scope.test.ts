@@ -30,9 +30,12 @@ describe('parseScope', () => {
     expect(parseScope(input)).toEqual(expected)
   })
 
-  it.each(['', 'repository', 'repository:a', ':a:pull', 'repository::pull', 'bad type:a:pull', 'repository(:a:pull'])('rejects %j', (input) => {
-    expect(parseScope(input)).toBeNull()
-  })
+  it.each(['', 'repository', 'repository:a', ':a:pull', 'repository::pull', 'bad type:a:pull', 'repository(:a:pull'])(
+    'rejects %j',
+    (input) => {
+      expect(parseScope(input)).toBeNull()
+    },
+  )
 
   it('never throws on arbitrary strings', () => {
     fc.assert(
@@ -46,11 +49,31 @@ describe('parseScope', () => {
 
 describe('mergeScopes', () => {
   it.each([
-    { name: 'unions actions of the same repository in first-seen order', input: ['repository:a:pull', 'repository:a:push,pull', 'repository:a:delete'], expected: ['repository:a:pull,push,delete'] },
-    { name: 'keeps different repositories apart, in order', input: ['repository:b:pull', 'repository:a:pull', 'repository:b:push'], expected: ['repository:b:pull,push', 'repository:a:pull'] },
-    { name: 'keeps the resource class distinct', input: ['repository(plugin):a:pull', 'repository:a:push'], expected: ['repository(plugin):a:pull', 'repository:a:push'] },
-    { name: 'dedupes unparseable scopes without dropping them', input: ['weird', 'weird', 'registry:catalog:*'], expected: ['weird', 'registry:catalog:*'] },
-    { name: 'handles names with ports', input: ['repository:h:5000/x:pull', 'repository:h:5000/x:push'], expected: ['repository:h:5000/x:pull,push'] },
+    {
+      name: 'unions actions of the same repository in first-seen order',
+      input: ['repository:a:pull', 'repository:a:push,pull', 'repository:a:delete'],
+      expected: ['repository:a:pull,push,delete'],
+    },
+    {
+      name: 'keeps different repositories apart, in order',
+      input: ['repository:b:pull', 'repository:a:pull', 'repository:b:push'],
+      expected: ['repository:b:pull,push', 'repository:a:pull'],
+    },
+    {
+      name: 'keeps the resource class distinct',
+      input: ['repository(plugin):a:pull', 'repository:a:push'],
+      expected: ['repository(plugin):a:pull', 'repository:a:push'],
+    },
+    {
+      name: 'dedupes unparseable scopes without dropping them',
+      input: ['weird', 'weird', 'registry:catalog:*'],
+      expected: ['weird', 'registry:catalog:*'],
+    },
+    {
+      name: 'handles names with ports',
+      input: ['repository:h:5000/x:pull', 'repository:h:5000/x:push'],
+      expected: ['repository:h:5000/x:pull,push'],
+    },
     { name: 'returns nothing for nothing', input: [], expected: [] },
   ])('$name', ({ input, expected }) => {
     expect(mergeScopes(input)).toEqual(expected)

@@ -20,11 +20,17 @@ async function registry(handler: Parameters<typeof startServer>[0]): Promise<{ s
   return { server, client }
 }
 
-const manifest = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] }))
+const manifest = new TextEncoder().encode(
+  JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] }),
+)
 const manifestDigest = sha256Digest(manifest)
 
 function sendManifest(res: ServerResponse, headers: Record<string, string> = {}): void {
-  res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': String(manifest.byteLength), ...headers })
+  res.writeHead(200, {
+    'content-type': 'application/vnd.oci.image.manifest.v1+json',
+    'content-length': String(manifest.byteLength),
+    ...headers,
+  })
   res.end(Buffer.from(manifest))
 }
 
@@ -44,14 +50,18 @@ describe('listing', () => {
   })
 
   it('stops with invalid_response when a Link points back to a page already read', async () => {
-    const { client, server } = await registry((_req, res) => json(res, 200, { name: 'a', tags: ['1'] }, { link: '</v2/a/tags/list?last=1>; rel="next"' }))
+    const { client, server } = await registry((_req, res) =>
+      json(res, 200, { name: 'a', tags: ['1'] }, { link: '</v2/a/tags/list?last=1>; rel="next"' }),
+    )
     const error = await rejection(client.listTags('a'))
     expect(error.code).toBe('invalid_response')
     expect(server.requests).toHaveLength(2)
   })
 
   it('refuses a Link to another host', async () => {
-    const { client } = await registry((_req, res) => json(res, 200, { name: 'a', tags: ['1'] }, { link: '<https://elsewhere.invalid/v2/a/tags/list?last=1>; rel="next"' }))
+    const { client } = await registry((_req, res) =>
+      json(res, 200, { name: 'a', tags: ['1'] }, { link: '<https://elsewhere.invalid/v2/a/tags/list?last=1>; rel="next"' }),
+    )
     expect((await rejection(client.listTags('a'))).code).toBe('invalid_response')
   })
 
@@ -72,7 +82,8 @@ describe('listing', () => {
 
   it('retries the catalog with 100 entries a page when the registry rejects the page size', async () => {
     const { client, server } = await registry((req, res) => {
-      if (req.url === '/v2/_catalog?n=1000') return json(res, 400, { errors: [{ code: 'PAGINATION_NUMBER_INVALID', message: 'invalid number of results requested' }] })
+      if (req.url === '/v2/_catalog?n=1000')
+        return json(res, 400, { errors: [{ code: 'PAGINATION_NUMBER_INVALID', message: 'invalid number of results requested' }] })
       json(res, 200, { repositories: ['group/sub/project/image'] })
     })
     expect(await client.catalog()).toEqual({ repositories: ['group/sub/project/image'], catalog: 'available' })
@@ -113,7 +124,11 @@ describe('manifests and blobs', () => {
 
   it('falls back to GET when a HEAD carries no digest header', async () => {
     const { client, server } = await registry((_req, res) => sendManifest(res))
-    expect(await client.headManifest('a', 'latest')).toEqual({ digest: manifestDigest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: manifest.byteLength })
+    expect(await client.headManifest('a', 'latest')).toEqual({
+      digest: manifestDigest,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      size: manifest.byteLength,
+    })
     expect(server.requests.map((r) => r.method)).toEqual(['HEAD', 'GET'])
   })
 
@@ -124,7 +139,9 @@ describe('manifests and blobs', () => {
   })
 
   it('maps 405 on DELETE to delete_disabled', async () => {
-    const { client } = await registry((_req, res) => json(res, 405, { errors: [{ code: 'UNSUPPORTED', message: 'The operation is unsupported.' }] }))
+    const { client } = await registry((_req, res) =>
+      json(res, 405, { errors: [{ code: 'UNSUPPORTED', message: 'The operation is unsupported.' }] }),
+    )
     expect((await rejection(client.deleteManifest('a', manifestDigest))).code).toBe('delete_disabled')
   })
 
@@ -186,6 +203,8 @@ describe('ping', () => {
   })
 
   it('refuses plain http for a registry that is neither loopback nor marked insecure', () => {
-    expect(() => createRegistryClient({ endpoint: { url: 'http://registry.example.com', host: 'registry.example.com', insecure: false } })).toThrow(BerthError)
+    expect(() =>
+      createRegistryClient({ endpoint: { url: 'http://registry.example.com', host: 'registry.example.com', insecure: false } }),
+    ).toThrow(BerthError)
   })
 })

@@ -89,7 +89,9 @@ describe('https', () => {
       res.writeHead(307, { location: `${plain.url}/blob` })
       res.end()
     })
-    const error = await rejection(transportFor(secure, { trust: { caPems: [certs.caPem] } }).request(get(`${secure.url}/v2/a/blobs/x`, { authorization: 'Bearer t' })))
+    const error = await rejection(
+      transportFor(secure, { trust: { caPems: [certs.caPem] } }).request(get(`${secure.url}/v2/a/blobs/x`, { authorization: 'Bearer t' })),
+    )
     expect(error.code).toBe('unsafe_redirect')
     expect(plain.requests).toHaveLength(0)
   })
@@ -175,7 +177,12 @@ describe('retries and rate limits', () => {
       res.end()
     })
     const clock = fakeClock()
-    const response = await transportFor(registry, { clock }).request({ method: 'DELETE', url: `${registry.url}/v2/a/manifests/x`, maxBytes: 1024, operation: 'delete' })
+    const response = await transportFor(registry, { clock }).request({
+      method: 'DELETE',
+      url: `${registry.url}/v2/a/manifests/x`,
+      maxBytes: 1024,
+      operation: 'delete',
+    })
     expect(response.status).toBe(429)
     expect(registry.requests).toHaveLength(1)
     expect(clock.sleeps).toEqual([])

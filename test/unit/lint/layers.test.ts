@@ -27,13 +27,19 @@ describe('the layer rule', () => {
   })
 
   it('lets each layer import itself, the layers below it, and shared/', () => {
-    expect(lint('electron/doors/cli/cli.ts', "import { createEngine } from '../../session/engine'\nimport { sha } from '../../http/digest'\n")).toEqual([])
-    expect(lint('electron/operations/delete-tags.ts', "import { x } from '../stores/audit-log'\nimport { y } from '../../shared/errors'\n")).toEqual([])
+    expect(
+      lint('electron/doors/cli/cli.ts', "import { createEngine } from '../../session/engine'\nimport { sha } from '../../http/digest'\n"),
+    ).toEqual([])
+    expect(
+      lint('electron/operations/delete-tags.ts', "import { x } from '../stores/audit-log'\nimport { y } from '../../shared/errors'\n"),
+    ).toEqual([])
     expect(lint('electron/main.ts', "import { app } from 'electron'\nimport { createEngine } from './session/engine'\n")).toEqual([])
   })
 
   it('keeps electron imports to the shell', () => {
-    expect(lint('electron/session/engine.ts', "import { app } from 'electron'\n")).toEqual([expect.stringMatching(/^no-restricted-imports: .*Only the Electron shell/)])
+    expect(lint('electron/session/engine.ts', "import { app } from 'electron'\n")).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*Only the Electron shell/),
+    ])
     expect(lint('electron/electron-url-policy.ts', "import { shell } from 'electron'\n")).toEqual([])
   })
 

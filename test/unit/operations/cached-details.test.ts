@@ -27,9 +27,17 @@ const repo = 'acme/web'
 function seed(fake: FakeRegistryClient) {
   const layer = fake.addLayer(repo, 100)
   const one = fake.addImage(repo, '1.0', { created: '2025-03-01T10:00:00Z', layers: [layer] })
-  const two = fake.addImage(repo, '2.0', { created: '2025-04-01T10:00:00Z', layers: [layer], platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } })
+  const two = fake.addImage(repo, '2.0', {
+    created: '2025-04-01T10:00:00Z',
+    layers: [layer],
+    platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+  })
   const amd = fake.addImage(repo, undefined, { created: '2025-05-01T10:00:00Z', layers: [layer] })
-  const arm = fake.addImage(repo, undefined, { created: '2025-05-02T10:00:00Z', layers: [layer], platform: { os: 'linux', architecture: 'arm64' } })
+  const arm = fake.addImage(repo, undefined, {
+    created: '2025-05-02T10:00:00Z',
+    layers: [layer],
+    platform: { os: 'linux', architecture: 'arm64' },
+  })
   const index = fake.addIndex(repo, 'multi', [
     { mediaType: ociManifest, digest: amd.digest, size: amd.size, platform: { os: 'linux', architecture: 'amd64' } },
     { mediaType: ociManifest, digest: arm.digest, size: arm.size, platform: { os: 'linux', architecture: 'arm64' } },
@@ -37,7 +45,8 @@ function seed(fake: FakeRegistryClient) {
   return { one, two, amd, arm, index }
 }
 
-const cachedTagDetails = async (...args: Parameters<typeof packedCachedTagDetails>): Promise<TagDetails[]> => unpackCachedTagDetails(await packedCachedTagDetails(...args))
+const cachedTagDetails = async (...args: Parameters<typeof packedCachedTagDetails>): Promise<TagDetails[]> =>
+  unpackCachedTagDetails(await packedCachedTagDetails(...args))
 
 const byTag = (rows: TagDetails[]): Record<string, TagDetails> => Object.fromEntries(rows.map((r) => [r.tag, r]))
 
@@ -77,7 +86,8 @@ describe('cachedTagDetails', () => {
     // Every manifest, but only the configs of 1.0 and of the index's amd64 child.
     const partial = createDigestCache({})
     for (const m of [one, two, amd, arm, index]) await partial.put(m.digest, m.bytes)
-    for (const config of [one.configDigest, amd.configDigest]) await partial.put(config, await fake.getBlob(repo, config, { maxBytes: 1 << 20 }))
+    for (const config of [one.configDigest, amd.configDigest])
+      await partial.put(config, await fake.getBlob(repo, config, { maxBytes: 1 << 20 }))
 
     const cached = await cachedTagDetails(partial, fake.endpoint.host, repo, tagIndex)
     expect(cached.map((r) => r.tag)).toEqual(['1.0'])

@@ -60,9 +60,13 @@ describe('deleteTags', () => {
     expect(tags()).toEqual(['1.0', '2.0', 'stable'])
     // The image is still there by digest, and the placeholder is gone.
     expect(fake.repo(repo).manifests.has(shared.digest)).toBe(true)
-    const leftovers = [...fake.repo(repo).manifests.values()].filter((m) => new TextDecoder().decode(m.bytes).includes(throwawayArtifactType))
+    const leftovers = [...fake.repo(repo).manifests.values()].filter((m) =>
+      new TextDecoder().decode(m.bytes).includes(throwawayArtifactType),
+    )
     expect(leftovers).toEqual([])
-    expect(await audit.read(10)).toMatchObject([{ registry, repository: repo, tag: 'latest', digest: shared.digest, method: 'throwaway-manifest', result: 'ok' }])
+    expect(await audit.read(10)).toMatchObject([
+      { registry, repository: repo, tag: 'latest', digest: shared.digest, method: 'throwaway-manifest', result: 'ok' },
+    ])
   })
 
   it('uses the OCI 1.1 tag DELETE where the registry supports it', async () => {
@@ -156,7 +160,14 @@ describe('deleteTags', () => {
     failing.deleteManifest = async (repository: string, reference: string): Promise<void> => {
       if (fake.repo(repository).manifests.has(reference)) {
         fake.calls.push({ method: 'DELETE', kind: 'manifest', repository, reference })
-        throw errorFromResponse({ status: 500, method: 'DELETE', url: `http://127.0.0.1:1/v2/${repository}/manifests/${reference}`, headers: {}, bodyText: '', operation: 'delete manifest' })
+        throw errorFromResponse({
+          status: 500,
+          method: 'DELETE',
+          url: `http://127.0.0.1:1/v2/${repository}/manifests/${reference}`,
+          headers: {},
+          bodyText: '',
+          operation: 'delete manifest',
+        })
       }
       return fake.deleteManifest(repository, reference)
     }
@@ -173,7 +184,16 @@ describe('deleteTags', () => {
     const failing = Object.create(fake) as FakeRegistryClient
     failing.deleteManifest = (repository: string, reference: string): Promise<void> => {
       fake.calls.push({ method: 'DELETE', kind: 'manifest', repository, reference })
-      return Promise.reject(errorFromResponse({ status: 503, method: 'DELETE', url: `http://127.0.0.1:1/v2/${repository}/manifests/${reference}`, headers: {}, bodyText: '', operation: 'delete manifest' }))
+      return Promise.reject(
+        errorFromResponse({
+          status: 503,
+          method: 'DELETE',
+          url: `http://127.0.0.1:1/v2/${repository}/manifests/${reference}`,
+          headers: {},
+          bodyText: '',
+          operation: 'delete manifest',
+        }),
+      )
     }
     const [result] = await deleteTags(failing, repo, ['latest'], 'digest', { registry })
     expect(result?.error?.code).toBe('server_error')

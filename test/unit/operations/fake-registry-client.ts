@@ -95,7 +95,15 @@ export class FakeRegistryClient implements RegistryClient {
   addImage(
     repository: string,
     tag: string | undefined,
-    spec: { created?: string; layers: { digest: string; size: number; mediaType: string }[]; platform?: { os: string; architecture: string; variant?: string }; config?: Record<string, unknown>; mediaType?: string; configMediaType?: string; annotations?: Record<string, string> },
+    spec: {
+      created?: string
+      layers: { digest: string; size: number; mediaType: string }[]
+      platform?: { os: string; architecture: string; variant?: string }
+      config?: Record<string, unknown>
+      mediaType?: string
+      configMediaType?: string
+      annotations?: Record<string, string>
+    },
   ) {
     const configJson = {
       ...(spec.created !== undefined ? { created: spec.created } : {}),
@@ -142,7 +150,14 @@ export class FakeRegistryClient implements RegistryClient {
 
   private resolve(method: string, repository: string, reference: string): { digest: string; stored: StoredManifest } {
     const r = this.repos.get(repository)
-    if (!r) this.fail(404, method, `/v2/${repository}/manifests/${reference}`, { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] }, 'read manifest')
+    if (!r)
+      this.fail(
+        404,
+        method,
+        `/v2/${repository}/manifests/${reference}`,
+        { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] },
+        'read manifest',
+      )
     const digest = isDigest(reference) ? reference : r.tags.get(reference)
     const stored = digest ? r.manifests.get(digest) : undefined
     if (!digest || !stored) this.notFound(method, repository, reference)
@@ -162,7 +177,17 @@ export class FakeRegistryClient implements RegistryClient {
   listTags(repository: string): Promise<string[]> {
     this.calls.push({ method: 'LIST', kind: 'tags', repository, reference: '' })
     const r = this.repos.get(repository)
-    if (!r) return Promise.reject(errorFromResponse({ status: 404, method: 'GET', url: `${this.endpoint.url}/v2/${repository}/tags/list`, headers: {}, bodyText: '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}', operation: 'list tags' }))
+    if (!r)
+      return Promise.reject(
+        errorFromResponse({
+          status: 404,
+          method: 'GET',
+          url: `${this.endpoint.url}/v2/${repository}/tags/list`,
+          headers: {},
+          bodyText: '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}',
+          operation: 'list tags',
+        }),
+      )
     return Promise.resolve([...r.tags.keys()].sort())
   }
 
@@ -186,13 +211,28 @@ export class FakeRegistryClient implements RegistryClient {
     return this.run(() => {
       this.calls.push({ method: 'PUT', kind: 'manifest', repository, reference })
       const path = `/v2/${repository}/manifests/${reference}`
-      if (this.options.readOnly) this.fail(403, 'PUT', path, { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }, 'push manifest')
+      if (this.options.readOnly)
+        this.fail(
+          403,
+          'PUT',
+          path,
+          { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] },
+          'push manifest',
+        )
       const digest = sha256Digest(bytes)
-      if (isDigest(reference) && reference !== digest) this.fail(400, 'PUT', path, { errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }] }, 'push manifest')
+      if (isDigest(reference) && reference !== digest)
+        this.fail(
+          400,
+          'PUT',
+          path,
+          { errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }] },
+          'push manifest',
+        )
       const r = this.repo(repository)
       const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { config?: { digest?: string } }
       const configDigest = parsed.config?.digest
-      if (configDigest && !r.blobs.has(configDigest)) this.fail(400, 'PUT', path, { errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' }] }, 'push manifest')
+      if (configDigest && !r.blobs.has(configDigest))
+        this.fail(400, 'PUT', path, { errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' }] }, 'push manifest')
       r.manifests.set(digest, { bytes: new Uint8Array(bytes), mediaType })
       if (!isDigest(reference)) r.tags.set(reference, digest)
       return { digest }
@@ -205,11 +245,26 @@ export class FakeRegistryClient implements RegistryClient {
       const path = `/v2/${repository}/manifests/${reference}`
       const unsupported = { errors: [{ code: 'UNSUPPORTED', message: 'The operation is unsupported.' }] }
       if (!this.options.deleteEnabled) this.fail(405, 'DELETE', path, unsupported, 'delete manifest')
-      if (this.options.deleteInsufficientScope) this.fail(401, 'DELETE', path, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, 'delete manifest')
-      if (this.options.readOnly || this.options.deleteForbidden) this.fail(403, 'DELETE', path, { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }, 'delete manifest')
+      if (this.options.deleteInsufficientScope)
+        this.fail(401, 'DELETE', path, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, 'delete manifest')
+      if (this.options.readOnly || this.options.deleteForbidden)
+        this.fail(
+          403,
+          'DELETE',
+          path,
+          { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] },
+          'delete manifest',
+        )
       const r = this.repo(repository)
       if (!isDigest(reference)) {
-        if (this.options.tagDelete === 'digest-invalid') this.fail(400, 'DELETE', path, { errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }] }, 'delete manifest')
+        if (this.options.tagDelete === 'digest-invalid')
+          this.fail(
+            400,
+            'DELETE',
+            path,
+            { errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }] },
+            'delete manifest',
+          )
         if (this.options.tagDelete === 'unsupported') this.fail(405, 'DELETE', path, unsupported, 'delete manifest')
         if (!r.tags.delete(reference)) this.notFound('DELETE', repository, reference)
         return
@@ -223,7 +278,14 @@ export class FakeRegistryClient implements RegistryClient {
     return this.run(() => {
       this.calls.push({ method: 'GET', kind: 'blob', repository, reference: digest })
       const bytes = this.repos.get(repository)?.blobs.get(digest)
-      if (!bytes) this.fail(404, 'GET', `/v2/${repository}/blobs/${digest}`, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] }, 'read blob')
+      if (!bytes)
+        this.fail(
+          404,
+          'GET',
+          `/v2/${repository}/blobs/${digest}`,
+          { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] },
+          'read blob',
+        )
       if (bytes.byteLength > options.maxBytes) this.fail(413, 'GET', `/v2/${repository}/blobs/${digest}`, {}, 'read blob')
       return new Uint8Array(bytes)
     })
@@ -232,7 +294,14 @@ export class FakeRegistryClient implements RegistryClient {
   uploadBlob(repository: string, bytes: Uint8Array): Promise<string> {
     return this.run(() => {
       this.calls.push({ method: 'POST', kind: 'blob', repository, reference: '' })
-      if (this.options.readOnly) this.fail(403, 'POST', `/v2/${repository}/blobs/uploads/`, { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }, 'upload blob')
+      if (this.options.readOnly)
+        this.fail(
+          403,
+          'POST',
+          `/v2/${repository}/blobs/uploads/`,
+          { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] },
+          'upload blob',
+        )
       return this.addBlob(repository, new Uint8Array(bytes)).digest
     })
   }
@@ -244,7 +313,12 @@ export class FakeRegistryClient implements RegistryClient {
       const r = this.repo(repository)
       const manifests: unknown[] = []
       for (const [d, stored] of r.manifests) {
-        const body = JSON.parse(new TextDecoder().decode(stored.bytes)) as { subject?: { digest?: string }; artifactType?: string; config?: { mediaType?: string }; annotations?: Record<string, string> }
+        const body = JSON.parse(new TextDecoder().decode(stored.bytes)) as {
+          subject?: { digest?: string }
+          artifactType?: string
+          config?: { mediaType?: string }
+          annotations?: Record<string, string>
+        }
         if (body.subject?.digest !== digest) continue
         manifests.push({
           mediaType: stored.mediaType,

@@ -3,7 +3,13 @@
 // manifest.test.ts). Invariant: a parsed value, or a BerthError.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { artifactTypeOf, isAttestationDescriptor, normalizeCreated, parseImageConfig, parseManifest } from '../../../electron/operations/manifest'
+import {
+  artifactTypeOf,
+  isAttestationDescriptor,
+  normalizeCreated,
+  parseImageConfig,
+  parseManifest,
+} from '../../../electron/operations/manifest'
 import { dockerManifest, dockerManifestList, dockerSchema1, ociIndex, ociManifest } from '../../../electron/http/media-types'
 import { sha256Digest } from '../../../electron/http/digest'
 import { fuzzParameters, fuzzTimeoutMs } from '../../fuzz/settings'
@@ -16,15 +22,48 @@ function mostly<T>(right: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) })
 }
 
-const mediaType = fc.oneof(fc.constantFrom(ociManifest, ociIndex, dockerManifest, dockerManifestList, dockerSchema1, 'application/vnd.oci.image.config.v1+json', 'application/json'), fc.string({ maxLength: 40 }))
-const digest = fc.oneof(fc.uint8Array({ maxLength: 8 }).map((b) => sha256Digest(b)), fc.string({ maxLength: 80 }))
+const mediaType = fc.oneof(
+  fc.constantFrom(
+    ociManifest,
+    ociIndex,
+    dockerManifest,
+    dockerManifestList,
+    dockerSchema1,
+    'application/vnd.oci.image.config.v1+json',
+    'application/json',
+  ),
+  fc.string({ maxLength: 40 }),
+)
+const digest = fc.oneof(
+  fc.uint8Array({ maxLength: 8 }).map((b) => sha256Digest(b)),
+  fc.string({ maxLength: 80 }),
+)
 const annotations = fc.dictionary(fc.string({ maxLength: 12 }), mostly(fc.string({ maxLength: 20 })), { maxKeys: 4 })
 const platform = fc.record(
-  { os: mostly(fc.constantFrom('linux', 'windows', 'unknown')), architecture: mostly(fc.constantFrom('amd64', 'arm64', 'unknown')), variant: mostly(fc.string({ maxLength: 4 })), 'os.version': mostly(fc.string({ maxLength: 8 })) },
+  {
+    os: mostly(fc.constantFrom('linux', 'windows', 'unknown')),
+    architecture: mostly(fc.constantFrom('amd64', 'arm64', 'unknown')),
+    variant: mostly(fc.string({ maxLength: 4 })),
+    'os.version': mostly(fc.string({ maxLength: 8 })),
+  },
   { requiredKeys: [] },
 )
 const descriptor = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ mediaType: mostly(mediaType), digest: mostly(digest), size: mostly(fc.oneof(fc.nat(), fc.integer(), fc.double())), annotations: mostly(annotations), artifactType: mostly(fc.string({ maxLength: 30 })), platform: mostly(platform), urls: mostly(fc.array(fc.webUrl(), { maxLength: 2 })) }, { requiredKeys: [] }) },
+  {
+    weight: 5,
+    arbitrary: fc.record(
+      {
+        mediaType: mostly(mediaType),
+        digest: mostly(digest),
+        size: mostly(fc.oneof(fc.nat(), fc.integer(), fc.double())),
+        annotations: mostly(annotations),
+        artifactType: mostly(fc.string({ maxLength: 30 })),
+        platform: mostly(platform),
+        urls: mostly(fc.array(fc.webUrl(), { maxLength: 2 })),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 )
 const manifestDocument = fc.record(
@@ -43,7 +82,13 @@ const manifestDocument = fc.record(
   },
   { requiredKeys: [] },
 )
-const contentType = fc.option(fc.oneof(mediaType, mediaType.map((m) => `${m}; charset=utf-8`)), { nil: null })
+const contentType = fc.option(
+  fc.oneof(
+    mediaType,
+    mediaType.map((m) => `${m}; charset=utf-8`),
+  ),
+  { nil: null },
+)
 
 describe('the manifest parser on structured hostile documents', () => {
   it(
@@ -84,10 +129,22 @@ describe('the manifest parser on structured hostile documents', () => {
   it(
     'parses every well-formed OCI image manifest it is given, keeping each layer',
     () => {
-      const layer = fc.record({ mediaType: fc.constant('application/vnd.oci.image.layer.v1.tar+gzip'), digest: fc.uint8Array({ maxLength: 8 }).map((b) => sha256Digest(b)), size: fc.nat() })
+      const layer = fc.record({
+        mediaType: fc.constant('application/vnd.oci.image.layer.v1.tar+gzip'),
+        digest: fc.uint8Array({ maxLength: 8 }).map((b) => sha256Digest(b)),
+        size: fc.nat(),
+      })
       fc.assert(
         fc.property(layer, fc.array(layer, { maxLength: 5 }), (config, layers) => {
-          const parsed = parseManifest(encode({ schemaVersion: 2, mediaType: ociManifest, config: { ...config, mediaType: 'application/vnd.oci.image.config.v1+json' }, layers }), ociManifest)
+          const parsed = parseManifest(
+            encode({
+              schemaVersion: 2,
+              mediaType: ociManifest,
+              config: { ...config, mediaType: 'application/vnd.oci.image.config.v1+json' },
+              layers,
+            }),
+            ociManifest,
+          )
           expect(parsed.kind).toBe('image')
           if (parsed.kind === 'image') expect(parsed.layers.map((l) => l.digest)).toEqual(layers.map((l) => l.digest))
         }),
@@ -100,7 +157,13 @@ describe('the manifest parser on structured hostile documents', () => {
 
 const configDocument = fc.record(
   {
-    created: mostly(fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant('1970-01-01T00:00:00Z'), fc.string({ maxLength: 30 }))),
+    created: mostly(
+      fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.constant('1970-01-01T00:00:00Z'),
+        fc.string({ maxLength: 30 }),
+      ),
+    ),
     architecture: mostly(fc.constantFrom('amd64', 'arm64')),
     os: mostly(fc.constantFrom('linux', 'windows')),
     variant: mostly(fc.string({ maxLength: 4 })),
@@ -119,8 +182,18 @@ const configDocument = fc.record(
         { requiredKeys: [] },
       ),
     ),
-    rootfs: mostly(fc.record({ type: mostly(fc.constant('layers')), diff_ids: mostly(fc.array(digest, { maxLength: 3 })) }, { requiredKeys: [] })),
-    history: mostly(fc.array(fc.record({ created: mostly(fc.string()), created_by: mostly(fc.string({ maxLength: 20 })), empty_layer: mostly(fc.boolean()) }, { requiredKeys: [] }), { maxLength: 3 })),
+    rootfs: mostly(
+      fc.record({ type: mostly(fc.constant('layers')), diff_ids: mostly(fc.array(digest, { maxLength: 3 })) }, { requiredKeys: [] }),
+    ),
+    history: mostly(
+      fc.array(
+        fc.record(
+          { created: mostly(fc.string()), created_by: mostly(fc.string({ maxLength: 20 })), empty_layer: mostly(fc.boolean()) },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+    ),
   },
   { requiredKeys: [] },
 )
@@ -145,10 +218,16 @@ describe('the image config parser on structured hostile documents', () => {
     'normalizes any created value to an ISO date or null, never throwing',
     () => {
       fc.assert(
-        fc.property(fc.oneof(fc.jsonValue(), fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'bad' : d.toISOString()))), (value) => {
-          const created = normalizeCreated(value)
-          if (created !== null) expect(Number.isNaN(Date.parse(created))).toBe(false)
-        }),
+        fc.property(
+          fc.oneof(
+            fc.jsonValue(),
+            fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'bad' : d.toISOString())),
+          ),
+          (value) => {
+            const created = normalizeCreated(value)
+            if (created !== null) expect(Number.isNaN(Date.parse(created))).toBe(false)
+          },
+        ),
         fuzzParameters(),
       )
     },

@@ -11,10 +11,26 @@ function seeded() {
   const base = fake.addLayer(repo, 400)
   const app = fake.addLayer(repo, 40)
   const config = {
-    config: { Env: ['PATH=/bin', 'MODE=prod'], Entrypoint: ['/bin/sh', '-c'], Cmd: ['serve'], WorkingDir: '/app', User: '1000', ExposedPorts: { '8080/tcp': {} }, Labels: { team: 'web' } },
-    history: [{ created: '2025-01-01T00:00:00Z', created_by: 'ADD rootfs.tar /' }, { created_by: 'ENV MODE=prod', empty_layer: true }],
+    config: {
+      Env: ['PATH=/bin', 'MODE=prod'],
+      Entrypoint: ['/bin/sh', '-c'],
+      Cmd: ['serve'],
+      WorkingDir: '/app',
+      User: '1000',
+      ExposedPorts: { '8080/tcp': {} },
+      Labels: { team: 'web' },
+    },
+    history: [
+      { created: '2025-01-01T00:00:00Z', created_by: 'ADD rootfs.tar /' },
+      { created_by: 'ENV MODE=prod', empty_layer: true },
+    ],
   }
-  const image = fake.addImage(repo, '1.0', { created: '2025-01-01T00:00:00Z', layers: [base, app], config, annotations: { 'org.opencontainers.image.source': 'https://example.invalid/app' } })
+  const image = fake.addImage(repo, '1.0', {
+    created: '2025-01-01T00:00:00Z',
+    layers: [base, app],
+    config,
+    annotations: { 'org.opencontainers.image.source': 'https://example.invalid/app' },
+  })
   fake.tag(repo, 'latest', image.digest)
   fake.addImage(repo, '0.9', { created: '2024-01-01T00:00:00Z', layers: [base] })
   return { fake, base, app, image }
@@ -26,7 +42,14 @@ describe('inspectReference', () => {
     const empty = fake.addBlob(repo, new TextEncoder().encode('{}'))
     const sig = fake.addManifest(
       repo,
-      { schemaVersion: 2, mediaType: ociManifest, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json', config: { mediaType: ociEmptyConfig, ...empty }, layers: [], subject: { mediaType: ociManifest, digest: image.digest, size: image.size } },
+      {
+        schemaVersion: 2,
+        mediaType: ociManifest,
+        artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+        config: { mediaType: ociEmptyConfig, ...empty },
+        layers: [],
+        subject: { mediaType: ociManifest, digest: image.digest, size: image.size },
+      },
       ociManifest,
     )
     const inspection = await inspectReference(fake, repo, 'latest')
@@ -42,7 +65,10 @@ describe('inspectReference', () => {
       user: '1000',
       exposedPorts: ['8080/tcp'],
       labels: { team: 'web' },
-      history: [{ created: '2025-01-01T00:00:00.000Z', createdBy: 'ADD rootfs.tar /' }, { createdBy: 'ENV MODE=prod', emptyLayer: true }],
+      history: [
+        { created: '2025-01-01T00:00:00.000Z', createdBy: 'ADD rootfs.tar /' },
+        { createdBy: 'ENV MODE=prod', emptyLayer: true },
+      ],
     })
     expect(inspection.annotations).toEqual({ 'org.opencontainers.image.source': 'https://example.invalid/app' })
     expect(inspection.tagsSharingDigest.sort()).toEqual(['1.0', 'latest'])
@@ -52,9 +78,17 @@ describe('inspectReference', () => {
 
   it('shows the linux/amd64 platform of an index even when it is not listed first', async () => {
     const fake = new FakeRegistryClient()
-    const arm = fake.addImage(repo, undefined, { created: '2025-01-01T00:00:00Z', layers: [fake.addLayer(repo, 10)], platform: { os: 'linux', architecture: 'arm64' } })
+    const arm = fake.addImage(repo, undefined, {
+      created: '2025-01-01T00:00:00Z',
+      layers: [fake.addLayer(repo, 10)],
+      platform: { os: 'linux', architecture: 'arm64' },
+    })
     const amdLayer = fake.addLayer(repo, 20)
-    const amd = fake.addImage(repo, undefined, { created: '2025-01-01T00:00:00Z', layers: [amdLayer], config: { config: { Cmd: ['amd'] } } })
+    const amd = fake.addImage(repo, undefined, {
+      created: '2025-01-01T00:00:00Z',
+      layers: [amdLayer],
+      config: { config: { Cmd: ['amd'] } },
+    })
     const index = fake.addIndex(repo, 'multi', [
       { mediaType: ociManifest, digest: arm.digest, size: arm.size, platform: { os: 'linux', architecture: 'arm64' } },
       { mediaType: ociManifest, digest: amd.digest, size: amd.size, platform: { os: 'linux', architecture: 'amd64' } },

@@ -1,9 +1,24 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BerthError } from '../../../shared/errors'
-import { artifactTypeOf, isAttestationDescriptor, maxManifestBytes, parseImageConfig, parseManifest } from '../../../electron/operations/manifest'
+import {
+  artifactTypeOf,
+  isAttestationDescriptor,
+  maxManifestBytes,
+  parseImageConfig,
+  parseManifest,
+} from '../../../electron/operations/manifest'
 import type { Descriptor, ParsedManifest } from '../../../electron/operations/manifest'
-import { dockerManifest, dockerManifestList, dockerSchema1, dockerSchema1Signed, helmConfig, ociEmptyConfig, ociIndex, ociManifest } from '../../../electron/http/media-types'
+import {
+  dockerManifest,
+  dockerManifestList,
+  dockerSchema1,
+  dockerSchema1Signed,
+  helmConfig,
+  ociEmptyConfig,
+  ociIndex,
+  ociManifest,
+} from '../../../electron/http/media-types'
 
 const d = (c: string): string => `sha256:${c.repeat(64)}`
 const bytes = (value: unknown): Uint8Array => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value))
@@ -80,16 +95,40 @@ describe('parseManifest', () => {
 
   it.each([
     { name: 'the body mediaType', body: ociImage, contentType: 'application/json', expected: ociManifest },
-    { name: 'the Content-Type when the body has none', body: { ...ociImage, mediaType: undefined }, contentType: `${dockerManifest}; charset=utf-8`, expected: dockerManifest },
-    { name: 'the shape of an image when neither says', body: { ...ociImage, mediaType: undefined }, contentType: 'application/json', expected: ociManifest },
-    { name: 'the shape of an index when neither says', body: { ...buildxIndex, mediaType: undefined }, contentType: null, expected: ociIndex },
-    { name: 'the shape when the body type is unknown', body: { ...ociImage, mediaType: 'application/x-custom' }, contentType: null, expected: 'application/x-custom' },
+    {
+      name: 'the Content-Type when the body has none',
+      body: { ...ociImage, mediaType: undefined },
+      contentType: `${dockerManifest}; charset=utf-8`,
+      expected: dockerManifest,
+    },
+    {
+      name: 'the shape of an image when neither says',
+      body: { ...ociImage, mediaType: undefined },
+      contentType: 'application/json',
+      expected: ociManifest,
+    },
+    {
+      name: 'the shape of an index when neither says',
+      body: { ...buildxIndex, mediaType: undefined },
+      contentType: null,
+      expected: ociIndex,
+    },
+    {
+      name: 'the shape when the body type is unknown',
+      body: { ...ociImage, mediaType: 'application/x-custom' },
+      contentType: null,
+      expected: 'application/x-custom',
+    },
   ])('takes the media type from $name', ({ body, contentType, expected }) => {
     expect(parseManifest(bytes(body), contentType).mediaType).toBe(expected)
   })
 
   it.each([
-    { name: 'signed', body: { schemaVersion: 1, name: 'library/x', tag: 'old', fsLayers: [], history: [], signatures: [{}] }, expected: dockerSchema1Signed },
+    {
+      name: 'signed',
+      body: { schemaVersion: 1, name: 'library/x', tag: 'old', fsLayers: [], history: [], signatures: [{}] },
+      expected: dockerSchema1Signed,
+    },
     { name: 'unsigned', body: { schemaVersion: 1, name: 'library/x', tag: 'old', fsLayers: [], history: [] }, expected: dockerSchema1 },
   ])('recognises a $name schema1 manifest', ({ body, expected }) => {
     expect(parseManifest(bytes(body))).toEqual({ kind: 'schema1', mediaType: expected, name: 'library/x', tag: 'old' })
@@ -124,15 +163,31 @@ describe('parseManifest', () => {
     { name: 'non-JSON', input: bytes('<html>502 Bad Gateway</html>'), message: /not JSON/ },
     { name: 'a JSON array', input: bytes([1, 2]), message: /not a JSON object/ },
     { name: 'invalid UTF-8', input: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), message: /not UTF-8/ },
-    { name: 'a bad layer digest', input: bytes({ ...ociImage, layers: [{ mediaType: 'x', digest: 'sha256:XYZ', size: 1 }] }), message: /layers\[0\]\.digest: "sha256:XYZ" is not a valid digest/ },
-    { name: 'an upper-case digest', input: bytes({ ...ociImage, config: { ...ociImage.config, digest: d('A') } }), message: /config\.digest/ },
-    { name: 'a negative size', input: bytes({ ...ociImage, config: { ...ociImage.config, size: -1 } }), message: /config\.size: size must not be negative/ },
+    {
+      name: 'a bad layer digest',
+      input: bytes({ ...ociImage, layers: [{ mediaType: 'x', digest: 'sha256:XYZ', size: 1 }] }),
+      message: /layers\[0\]\.digest: "sha256:XYZ" is not a valid digest/,
+    },
+    {
+      name: 'an upper-case digest',
+      input: bytes({ ...ociImage, config: { ...ociImage.config, digest: d('A') } }),
+      message: /config\.digest/,
+    },
+    {
+      name: 'a negative size',
+      input: bytes({ ...ociImage, config: { ...ociImage.config, size: -1 } }),
+      message: /config\.size: size must not be negative/,
+    },
     { name: 'a fractional size', input: bytes({ ...ociImage, config: { ...ociImage.config, size: 1.5 } }), message: /config\.size/ },
     { name: 'a missing config', input: bytes({ mediaType: ociManifest, layers: [] }), message: /config/ },
     { name: 'an index without manifests', input: bytes({ mediaType: ociIndex }), message: /image index: manifests/ },
     { name: 'a wrong schemaVersion', input: bytes({ ...ociImage, schemaVersion: 3 }), message: /schemaVersion must be 2/ },
     { name: 'string annotations only', input: bytes({ ...ociImage, annotations: { a: 1 } }), message: /annotations/ },
-    { name: 'an unknown shape', input: bytes({ mediaType: 'application/x-thing', hello: 1 }), message: /unsupported media type "application\/x-thing"/ },
+    {
+      name: 'an unknown shape',
+      input: bytes({ mediaType: 'application/x-thing', hello: 1 }),
+      message: /unsupported media type "application\/x-thing"/,
+    },
     { name: 'an empty object', input: bytes({}), message: /neither an image manifest nor an index/ },
   ])('rejects $name with a precise invalid_response', ({ input, message }) => {
     let caught: unknown
@@ -152,13 +207,21 @@ describe('parseManifest', () => {
 
   it('throws nothing but BerthError on arbitrary input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string().map((s) => bytes(s)), fc.json().map((j) => bytes(j)), fc.uint8Array({ maxLength: 64 })), fc.option(fc.string()), (input, contentType) => {
-        try {
-          parseManifest(input, contentType)
-        } catch (error) {
-          expect(error).toBeInstanceOf(BerthError)
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string().map((s) => bytes(s)),
+          fc.json().map((j) => bytes(j)),
+          fc.uint8Array({ maxLength: 64 }),
+        ),
+        fc.option(fc.string()),
+        (input, contentType) => {
+          try {
+            parseManifest(input, contentType)
+          } catch (error) {
+            expect(error).toBeInstanceOf(BerthError)
+          }
+        },
+      ),
       { numRuns: 500 },
     )
   })
@@ -194,7 +257,10 @@ describe('parseImageConfig', () => {
       StopSignal: 'SIGQUIT',
     },
     rootfs: { type: 'layers', diff_ids: [] },
-    history: [{ created: '2024-05-01T09:00:00Z', created_by: '/bin/sh -c #(nop) ADD file', empty_layer: false }, { comment: 'buildkit.dockerfile.v0', empty_layer: true }],
+    history: [
+      { created: '2024-05-01T09:00:00Z', created_by: '/bin/sh -c #(nop) ADD file', empty_layer: false },
+      { comment: 'buildkit.dockerfile.v0', empty_layer: true },
+    ],
   }
 
   it('extracts what the inspect view shows', () => {
@@ -210,7 +276,10 @@ describe('parseImageConfig', () => {
       user: '101',
       exposedPorts: ['80/tcp', '443/tcp'],
       labels: { maintainer: 'someone' },
-      history: [{ created: '2024-05-01T09:00:00.000Z', createdBy: '/bin/sh -c #(nop) ADD file', emptyLayer: false }, { comment: 'buildkit.dockerfile.v0', emptyLayer: true }],
+      history: [
+        { created: '2024-05-01T09:00:00.000Z', createdBy: '/bin/sh -c #(nop) ADD file', emptyLayer: false },
+        { comment: 'buildkit.dockerfile.v0', emptyLayer: true },
+      ],
     })
   })
 
@@ -225,7 +294,9 @@ describe('parseImageConfig', () => {
   })
 
   it('treats a missing created and Docker nulls as unknown/empty', () => {
-    const info = parseImageConfig(bytes({ architecture: 'amd64', os: 'linux', config: { Env: null, Cmd: null, Entrypoint: null, Labels: null, ExposedPorts: null } }))
+    const info = parseImageConfig(
+      bytes({ architecture: 'amd64', os: 'linux', config: { Env: null, Cmd: null, Entrypoint: null, Labels: null, ExposedPorts: null } }),
+    )
     expect(info).toMatchObject({ created: null, env: [], cmd: null, entrypoint: null, labels: {}, exposedPorts: [], history: [] })
   })
 
@@ -239,13 +310,19 @@ describe('parseImageConfig', () => {
 
   it('throws nothing but BerthError on arbitrary input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.json().map((j) => bytes(j)), fc.uint8Array({ maxLength: 64 })), (input) => {
-        try {
-          parseImageConfig(input)
-        } catch (error) {
-          expect(error).toBeInstanceOf(BerthError)
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json().map((j) => bytes(j)),
+          fc.uint8Array({ maxLength: 64 }),
+        ),
+        (input) => {
+          try {
+            parseImageConfig(input)
+          } catch (error) {
+            expect(error).toBeInstanceOf(BerthError)
+          }
+        },
+      ),
       { numRuns: 500 },
     )
   })

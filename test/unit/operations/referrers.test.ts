@@ -15,7 +15,15 @@ function seeded(options: { referrersApi: boolean }) {
     const layer = fake.addBlob(repo, new TextEncoder().encode(payload))
     const m = fake.addManifest(
       repo,
-      { schemaVersion: 2, mediaType: ociManifest, artifactType, config: { mediaType: ociEmptyConfig, ...empty }, layers: [{ mediaType: artifactType, ...layer }], subject, annotations },
+      {
+        schemaVersion: 2,
+        mediaType: ociManifest,
+        artifactType,
+        config: { mediaType: ociEmptyConfig, ...empty },
+        layers: [{ mediaType: artifactType, ...layer }],
+        subject,
+        annotations,
+      },
       ociManifest,
     )
     return { mediaType: ociManifest, digest: m.digest, size: m.size, artifactType, annotations }
@@ -46,7 +54,14 @@ describe('listReferrers', () => {
     const strayDigest = `sha256:${'1'.repeat(64)}`
     const otherSubject = fake.addManifest(
       repo,
-      { schemaVersion: 2, mediaType: ociManifest, artifactType: 'application/x', config: { mediaType: ociEmptyConfig, ...empty }, layers: [], subject: { ...subject, digest: strayDigest } },
+      {
+        schemaVersion: 2,
+        mediaType: ociManifest,
+        artifactType: 'application/x',
+        config: { mediaType: ociEmptyConfig, ...empty },
+        layers: [],
+        subject: { ...subject, digest: strayDigest },
+      },
       ociManifest,
     )
     fake.addIndex(repo, referrersTagFor(image.digest), [
@@ -80,7 +95,12 @@ describe('listReferrers', () => {
       const config = fake.addBlob(repo, new TextEncoder().encode(`{"suffix":"${suffix}"}`))
       return fake.addManifest(
         repo,
-        { schemaVersion: 2, mediaType: ociManifest, config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [{ mediaType: layerType, ...layer }] },
+        {
+          schemaVersion: 2,
+          mediaType: ociManifest,
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+          layers: [{ mediaType: layerType, ...layer }],
+        },
         ociManifest,
         `${prefix}.${suffix}`,
       )

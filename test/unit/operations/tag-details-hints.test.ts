@@ -60,7 +60,11 @@ describe('loadTagDetails with tag digest hints', () => {
     expect(digests(moved)).toEqual({ '1.0': two.digest })
     expect(one.digest).not.toBe(two.digest)
     // HEAD saw the new digest; its manifest and config were not cached yet, so they are fetched by digest.
-    expect(fake.calls.map((c) => `${c.method} ${c.kind} ${c.reference}`)).toEqual([`HEAD manifest 1.0`, `GET manifest ${two.digest}`, `GET blob ${two.configDigest}`])
+    expect(fake.calls.map((c) => `${c.method} ${c.kind} ${c.reference}`)).toEqual([
+      `HEAD manifest 1.0`,
+      `GET manifest ${two.digest}`,
+      `GET blob ${two.configDigest}`,
+    ])
     fake.calls.length = 0
     await loadTagDetails(fake, repo, ['1.0'], { cache })
     expect(fake.calls.map((c) => c.method)).toEqual(['HEAD'])

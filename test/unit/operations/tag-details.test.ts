@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDigestCache } from '../../../electron/stores/cache/digest-cache'
-import { dockerManifest, dockerManifestList, dockerSchema1Signed, helmChartLayer, helmConfig, inTotoLayer, ociManifest } from '../../../electron/http/media-types'
+import {
+  dockerManifest,
+  dockerManifestList,
+  dockerSchema1Signed,
+  helmChartLayer,
+  helmConfig,
+  inTotoLayer,
+  ociManifest,
+} from '../../../electron/http/media-types'
 import { loadTagDetails } from '../../../electron/operations/tag-details'
 import type { ManifestResponse } from '../../../electron/http/client-types'
 import type { TagDetails, TagDetailsResult } from '../../../shared/types'
@@ -39,9 +47,16 @@ function seedMultiarch(fake: FakeRegistryClient, listType = 'application/vnd.oci
   const amdOnly = fake.addLayer('acme/multiarch', 100)
   const armOnly = fake.addLayer('acme/multiarch', 150)
   const amd = fake.addImage('acme/multiarch', undefined, { created: '2025-05-01T09:00:00Z', layers: [shared, amdOnly] })
-  const arm = fake.addImage('acme/multiarch', undefined, { created: '2025-05-01T10:00:00Z', layers: [shared, armOnly], platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } })
+  const arm = fake.addImage('acme/multiarch', undefined, {
+    created: '2025-05-01T10:00:00Z',
+    layers: [shared, armOnly],
+    platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+  })
   const statement = fake.addBlob('acme/multiarch', new TextEncoder().encode('{"_type":"https://in-toto.io/Statement/v0.1"}'))
-  const att = fake.addImage('acme/multiarch', undefined, { layers: [{ mediaType: inTotoLayer, ...statement }], platform: { os: 'unknown', architecture: 'unknown' } })
+  const att = fake.addImage('acme/multiarch', undefined, {
+    layers: [{ mediaType: inTotoLayer, ...statement }],
+    platform: { os: 'unknown', architecture: 'unknown' },
+  })
   const index = fake.addIndex(
     'acme/multiarch',
     '1.0',
@@ -97,7 +112,10 @@ describe('loadTagDetails', () => {
 
   it('falls back to the created annotation when the config has no date', async () => {
     const fake = new FakeRegistryClient()
-    fake.addImage(repo, 'annotated', { layers: [fake.addLayer(repo, 10)], annotations: { 'org.opencontainers.image.created': '2025-02-02T02:02:02Z' } })
+    fake.addImage(repo, 'annotated', {
+      layers: [fake.addLayer(repo, 10)],
+      annotations: { 'org.opencontainers.image.created': '2025-02-02T02:02:02Z' },
+    })
     const d = details(await loadTagDetails(fake, repo, ['annotated']), 'annotated')
     expect(d.created).toBe('2025-02-02T02:02:02.000Z')
     expect(d.createdSource).toBe('annotation')
@@ -144,7 +162,13 @@ describe('loadTagDetails', () => {
     const chart = fake.addLayer('charts/demo', 700)
     const m = fake.addManifest(
       'charts/demo',
-      { schemaVersion: 2, mediaType: ociManifest, config: { mediaType: helmConfig, ...config }, layers: [{ ...chart, mediaType: helmChartLayer }], annotations: { 'org.opencontainers.image.created': '2025-06-01T12:00:00Z' } },
+      {
+        schemaVersion: 2,
+        mediaType: ociManifest,
+        config: { mediaType: helmConfig, ...config },
+        layers: [{ ...chart, mediaType: helmChartLayer }],
+        annotations: { 'org.opencontainers.image.created': '2025-06-01T12:00:00Z' },
+      },
       ociManifest,
       '0.1.0',
     )
@@ -163,7 +187,12 @@ describe('loadTagDetails', () => {
 
   it('recognises a schema 1 manifest without failing', async () => {
     const fake = new FakeRegistryClient()
-    fake.addManifest(repo, { schemaVersion: 1, name: repo, tag: 'ancient', fsLayers: [], history: [], signatures: [] }, dockerSchema1Signed, 'ancient')
+    fake.addManifest(
+      repo,
+      { schemaVersion: 1, name: repo, tag: 'ancient', fsLayers: [], history: [], signatures: [] },
+      dockerSchema1Signed,
+      'ancient',
+    )
     const d = details(await loadTagDetails(fake, repo, ['ancient']), 'ancient')
     expect(d.kind).toBe('schema1')
     expect(d.size).toBeNull()
@@ -198,7 +227,12 @@ describe('loadTagDetails', () => {
     seedImages(fake)
     await loadTagDetails(fake, repo, ['1.0', 'latest', 'stable', '2.0'], { concurrency: 4 })
     expect(fake.count('HEAD', 'manifest')).toBe(0)
-    expect(fake.calls.filter((c) => c.method === 'GET' && c.kind === 'manifest').map((c) => c.reference).sort()).toEqual(['1.0', '2.0', 'latest', 'stable'])
+    expect(
+      fake.calls
+        .filter((c) => c.method === 'GET' && c.kind === 'manifest')
+        .map((c) => c.reference)
+        .sort(),
+    ).toEqual(['1.0', '2.0', 'latest', 'stable'])
     expect(fake.count('GET', 'blob')).toBe(2)
   })
 
@@ -234,7 +268,14 @@ describe('loadTagDetails', () => {
     const tampering = Object.create(fake) as FakeRegistryClient
     tampering.getManifest = async (repository: string, reference: string): Promise<ManifestResponse> => {
       const real = await fake.getManifest(repository, reference)
-      return { ...real, bytes: new TextEncoder().encode('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":"sha256:' + '0'.repeat(64) + '","size":1},"layers":[]}') }
+      return {
+        ...real,
+        bytes: new TextEncoder().encode(
+          '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":"sha256:' +
+            '0'.repeat(64) +
+            '","size":1},"layers":[]}',
+        ),
+      }
     }
     const cache = createDigestCache({})
     const [row] = await loadTagDetails(tampering, repo, ['1.0'], { cache })

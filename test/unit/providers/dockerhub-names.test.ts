@@ -12,6 +12,10 @@ describe('Docker Hub names and quotas', () => {
   })
 
   it('reads the documented ratelimit headers with their window', () => {
-    expect(parseRateLimitHeaders({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '76;w=21600' })).toEqual({ limit: 100, remaining: 76, windowSeconds: 21600 })
+    expect(parseRateLimitHeaders({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '76;w=21600' })).toEqual({
+      limit: 100,
+      remaining: 76,
+      windowSeconds: 21600,
+    })
   })
 })

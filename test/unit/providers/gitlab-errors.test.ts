@@ -4,11 +4,17 @@ import { gitlabTokenFor, instanceUrlFromRealm } from '../../../electron/provider
 import type { HttpResponse } from '../../../electron/http/transport'
 
 function response(status: number, body: unknown, method: HttpResponse['method'] = 'GET'): HttpResponse {
-  return { status, method, url: 'https://gitlab.example/api/v4/projects/42/registry/repositories/1/tags/v1', headers: {}, body: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)) }
+  return {
+    status,
+    method,
+    url: 'https://gitlab.example/api/v4/projects/42/registry/repositories/1/tags/v1',
+    headers: {},
+    body: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)),
+  }
 }
 
-describe('GitLab errors in GitLab\'s terms', () => {
-  it('reads GitLab\'s message, OAuth-style and field-error bodies', () => {
+describe("GitLab errors in GitLab's terms", () => {
+  it("reads GitLab's message, OAuth-style and field-error bodies", () => {
     expect(gitlabMessage('{"message":"403 Forbidden"}')).toBe('403 Forbidden')
     expect(gitlabMessage('{"error":"invalid_token","error_description":"Token has expired."}')).toBe('invalid_token: Token has expired.')
     expect(gitlabMessage('{"message":{"name_regex_delete":["is invalid"]}}')).toContain('name_regex_delete')
@@ -29,13 +35,26 @@ describe('GitLab errors in GitLab\'s terms', () => {
     expect(deleted.code).toBe('forbidden')
     expect(deleted.message).toMatch(/protected/)
     expect(deleted.fix).toMatch(/Developer/)
-    const scope = gitlabError(response(403, { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.' }), 'list groups')
+    const scope = gitlabError(
+      response(403, {
+        error: 'insufficient_scope',
+        error_description: 'The request requires higher privileges than provided by the access token.',
+      }),
+      'list groups',
+    )
     expect(scope.message).toMatch(/scope/)
     expect(scope.fix).toMatch(/read_api/)
   })
 
   it('turns the once-an-hour bulk cleanup refusal into a rate limit with an hour to wait', () => {
-    const error = gitlabError(response(400, { message: 'This request has already been made. You can run this at most once an hour for a given container repository' }, 'DELETE'), 'bulk cleanup')
+    const error = gitlabError(
+      response(
+        400,
+        { message: 'This request has already been made. You can run this at most once an hour for a given container repository' },
+        'DELETE',
+      ),
+      'bulk cleanup',
+    )
     expect(error.code).toBe('rate_limited')
     expect(error.data.retryAfterSeconds).toBe(3600)
   })

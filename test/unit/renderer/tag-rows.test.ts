@@ -89,7 +89,13 @@ describe('sorting tag rows', () => {
   it('sorts and filters rows still being checked by the values they show', () => {
     const cachedNew = row('cached-new', ok(details('cached-new', '2027-01-01T00:00:00Z', 1)), 'cache')
     const earlierOld = row('earlier-old', ok(details('earlier-old', '2019-01-01T00:00:00Z', 1)), 'earlier')
-    expect(tags(sortRows([...rows, cachedNew, earlierOld], 'date', 'desc')).slice(0, 5)).toEqual(['cached-new', 'new', 'mid', 'old', 'earlier-old'])
+    expect(tags(sortRows([...rows, cachedNew, earlierOld], 'date', 'desc')).slice(0, 5)).toEqual([
+      'cached-new',
+      'new',
+      'mid',
+      'old',
+      'earlier-old',
+    ])
     expect(tags(visibleRows([...rows, cachedNew], 'cached', 'text', 'name', 'asc').rows)).toEqual(['cached-new'])
   })
 

@@ -3,7 +3,14 @@ import { displayDate, platformSummary, registryHost, shortDigest } from '../../.
 import { nextDetailsBatch } from '../../../renderer/src/model/details-plan'
 import { normalizeRegistryUrl } from '../../../renderer/src/model/registry-url'
 
-const platform = (architecture: string, variant?: string) => ({ os: 'linux', architecture, variant, digest: 'sha256:x', mediaType: 'm', size: 1 })
+const platform = (architecture: string, variant?: string) => ({
+  os: 'linux',
+  architecture,
+  variant,
+  digest: 'sha256:x',
+  mediaType: 'm',
+  size: 1,
+})
 
 describe('tag summaries', () => {
   it('shortens a digest to its algorithm and 12 hex digits', () => {
@@ -11,7 +18,9 @@ describe('tag summaries', () => {
   })
 
   it('lists platforms and counts attestations separately', () => {
-    expect(platformSummary({ platforms: [platform('amd64'), platform('arm64')], attestations: 1 })).toBe('linux/amd64, linux/arm64 +1 attestation')
+    expect(platformSummary({ platforms: [platform('amd64'), platform('arm64')], attestations: 1 })).toBe(
+      'linux/amd64, linux/arm64 +1 attestation',
+    )
   })
 
   it('elides platforms beyond the limit', () => {
@@ -20,7 +29,10 @@ describe('tag summaries', () => {
   })
 
   it('shows the push date when the build date is unknown, and says so', () => {
-    expect(displayDate({ created: null, pushed: '2026-01-01T00:00:00Z', createdSource: 'unknown' })).toEqual({ iso: '2026-01-01T00:00:00Z', source: 'pushed' })
+    expect(displayDate({ created: null, pushed: '2026-01-01T00:00:00Z', createdSource: 'unknown' })).toEqual({
+      iso: '2026-01-01T00:00:00Z',
+      source: 'pushed',
+    })
     expect(displayDate({ created: null, createdSource: 'unknown' }).iso).toBeNull()
   })
 

@@ -143,7 +143,10 @@ function gate(): { wait: Promise<void>; open: () => void } {
  * The harness Api as if Berth had verified the repository in an earlier session, with each kind of
  * call held at a gate so a test decides what arrives first.
  */
-function gatedApi(gates: { list?: Promise<void>; cached?: Promise<void>; details?: Promise<void> } = {}, tweak: Partial<Api> = {}): Api & { cachedAnswered: Promise<void> } {
+function gatedApi(
+  gates: { list?: Promise<void>; cached?: Promise<void>; details?: Promise<void> } = {},
+  tweak: Partial<Api> = {},
+): Api & { cachedAnswered: Promise<void> } {
   const fake = createFakeApi({ latencyMs: 1, seenBefore: true })
   const answered = gate()
   return {
@@ -245,7 +248,11 @@ describe('tags store: cached rows', () => {
         { list: list.wait },
         {
           // The cache of this session: exactly the tags the registry lists.
-          getCachedTagDetails: async (req) => packCachedTagDetails(req.repository, (await fake.getTagDetails({ ...req, tags: (await fake.listTags(req)).tags })).flatMap((r) => (r.ok ? [r.details] : []))),
+          getCachedTagDetails: async (req) =>
+            packCachedTagDetails(
+              req.repository,
+              (await fake.getTagDetails({ ...req, tags: (await fake.listTags(req)).tags })).flatMap((r) => (r.ok ? [r.details] : [])),
+            ),
           getTagDetails: (req) => {
             asked.push([...req.tags])
             return fake.getTagDetails(req)
@@ -299,13 +306,22 @@ describe('tags store: cached rows', () => {
   })
 
   it('shows the error, not the cached details, when checking a cached tag fails', async () => {
-    const stale: TagDetails | undefined = unpackCachedTagDetails(await createFakeApi({ latencyMs: 1, seenBefore: true }).getCachedTagDetails({ registryId: 'acme', repository: small })).find((d) => d.tag === 'latest')
+    const stale: TagDetails | undefined = unpackCachedTagDetails(
+      await createFakeApi({ latencyMs: 1, seenBefore: true }).getCachedTagDetails({ registryId: 'acme', repository: small }),
+    ).find((d) => d.tag === 'latest')
     if (!stale) throw new Error('fixture: latest should be cached')
     installApi(
       gatedApi(
         {},
         {
-          getTagDetails: (req) => Promise.resolve(req.tags.map((tag) => (tag === 'latest' ? { tag, ok: false as const, error: { code: 'forbidden' as const, message: 'No pull access to latest.' } } : { tag, ok: true as const, details: { ...stale, tag } }))),
+          getTagDetails: (req) =>
+            Promise.resolve(
+              req.tags.map((tag) =>
+                tag === 'latest'
+                  ? { tag, ok: false as const, error: { code: 'forbidden' as const, message: 'No pull access to latest.' } }
+                  : { tag, ok: true as const, details: { ...stale, tag } },
+              ),
+            ),
         },
       ),
     )

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { defaultView, formatHash, parseHash, type ViewState } from '../../../renderer/src/model/view-hash'
 
-const full: ViewState = { registryId: 'acme', repository: 'group/sub/app', tag: '1.4.2', sort: 'date', dir: 'asc', q: '^v1\\.', mode: 'regex' }
+const full: ViewState = {
+  registryId: 'acme',
+  repository: 'group/sub/app',
+  tag: '1.4.2',
+  sort: 'date',
+  dir: 'asc',
+  q: '^v1\\.',
+  mode: 'regex',
+}
 
 describe('view hash', () => {
   it('round-trips a full view through format and parse', () => {
@@ -9,7 +17,9 @@ describe('view hash', () => {
   })
 
   it('formats the documented shape with nested repository paths unescaped', () => {
-    expect(formatHash({ ...full, sort: 'date', dir: 'desc', q: 'rc', mode: 'regex' })).toBe('#/r/acme/group/sub/app?tag=1.4.2&sort=date&q=rc&mode=regex')
+    expect(formatHash({ ...full, sort: 'date', dir: 'desc', q: 'rc', mode: 'regex' })).toBe(
+      '#/r/acme/group/sub/app?tag=1.4.2&sort=date&q=rc&mode=regex',
+    )
   })
 
   it('leaves defaults out so a plain link stays short', () => {

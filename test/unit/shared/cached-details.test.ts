@@ -5,7 +5,20 @@ import type { TagDetails } from '../../../shared/types'
 const digest = (c: string): string => `sha256:${c.repeat(64)}`
 
 function row(tag: string, d: string, size: number): TagDetails {
-  return { tag, digest: d, mediaType: 'application/vnd.oci.image.manifest.v1+json', kind: 'image', configDigest: null, size, sizeNote: '', created: null, createdSource: 'unknown', platforms: [], attestations: 0, artifactType: null }
+  return {
+    tag,
+    digest: d,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    kind: 'image',
+    configDigest: null,
+    size,
+    sizeNote: '',
+    created: null,
+    createdSource: 'unknown',
+    platforms: [],
+    attestations: 0,
+    artifactType: null,
+  }
 }
 
 describe('cached rows packed by digest', () => {

@@ -1,7 +1,13 @@
 // Cleanup rule evaluation, table-driven: every rule alone and combined, `latest` protection, unknown
 // dates, keep-n ties, selections, and what the plan says about shared digests and index children.
 import { describe, expect, it } from 'vitest'
-import { cleanupRulesSchema, evaluateCleanup, parseDuration, type CleanupRulesInput, type CleanupTagInfo } from '../../../shared/cleanup-rules'
+import {
+  cleanupRulesSchema,
+  evaluateCleanup,
+  parseDuration,
+  type CleanupRulesInput,
+  type CleanupTagInfo,
+} from '../../../shared/cleanup-rules'
 
 const day = 86_400_000
 const now = Date.parse('2026-06-30T12:00:00Z')
@@ -9,7 +15,15 @@ const daysAgo = (n: number): string => new Date(now - n * day).toISOString()
 const digest = (c: string): string => `sha256:${c.repeat(64)}`
 
 function image(tag: string, age: number | null, d: string, extra: Partial<CleanupTagInfo> = {}): CleanupTagInfo {
-  return { tag, digest: digest(d), kind: 'image', created: age === null ? null : daysAgo(age), createdSource: age === null ? 'unknown' : 'config', children: [], ...extra }
+  return {
+    tag,
+    digest: digest(d),
+    kind: 'image',
+    created: age === null ? null : daysAgo(age),
+    createdSource: age === null ? 'unknown' : 'config',
+    children: [],
+    ...extra,
+  }
 }
 
 // Ages in days. `latest` and `1.2` share digest a with `1.2.0`; `old-b` and `keep-b` share b.
@@ -27,17 +41,39 @@ const repo: CleanupTagInfo[] = [
 ]
 
 const removed = (rules: CleanupRulesInput, tags = repo, selection?: string[]): string[] =>
-  evaluateCleanup('acme/app', tags, rules, { now, ...(selection ? { selection } : {}) }).remove.slice().sort()
+  evaluateCleanup('acme/app', tags, rules, { now, ...(selection ? { selection } : {}) })
+    .remove.slice()
+    .sort()
 
 describe('cleanup rule evaluation', () => {
   it.each<[string, CleanupRulesInput, string[]]>([
     ['removes nothing without a remove pattern, whatever else is set', { keepN: 1, olderThan: '1d' }, []],
-    ['removes every match of the remove pattern except latest', { removeRegex: '.*' }, ['1.0.0', '1.1.0', '1.2', '1.2.0', 'dev-1', 'dev-2', 'keep-b', 'old-b', 'repro']],
-    ['removes latest only when explicitly unlocked', { removeRegex: '.*', unlockLatest: true }, ['1.0.0', '1.1.0', '1.2', '1.2.0', 'dev-1', 'dev-2', 'keep-b', 'latest', 'old-b', 'repro']],
-    ['keeps what the keep pattern matches even when the remove pattern matches too', { removeRegex: '.*', keepRegex: '^\\d+\\.\\d+(\\.\\d+)?$' }, ['dev-1', 'dev-2', 'keep-b', 'old-b', 'repro']],
-    ['removes only tags older than the duration, never those of unknown date', { removeRegex: '.*', olderThan: '30d' }, ['1.0.0', 'dev-2', 'keep-b', 'old-b']],
+    [
+      'removes every match of the remove pattern except latest',
+      { removeRegex: '.*' },
+      ['1.0.0', '1.1.0', '1.2', '1.2.0', 'dev-1', 'dev-2', 'keep-b', 'old-b', 'repro'],
+    ],
+    [
+      'removes latest only when explicitly unlocked',
+      { removeRegex: '.*', unlockLatest: true },
+      ['1.0.0', '1.1.0', '1.2', '1.2.0', 'dev-1', 'dev-2', 'keep-b', 'latest', 'old-b', 'repro'],
+    ],
+    [
+      'keeps what the keep pattern matches even when the remove pattern matches too',
+      { removeRegex: '.*', keepRegex: '^\\d+\\.\\d+(\\.\\d+)?$' },
+      ['dev-1', 'dev-2', 'keep-b', 'old-b', 'repro'],
+    ],
+    [
+      'removes only tags older than the duration, never those of unknown date',
+      { removeRegex: '.*', olderThan: '30d' },
+      ['1.0.0', 'dev-2', 'keep-b', 'old-b'],
+    ],
     ['treats a tag exactly as old as the duration as not older', { removeRegex: '^1\\.0\\.0$', olderThan: '40d' }, []],
-    ['keeps the N most recent and every tag of unknown date while keep-n is set', { removeRegex: '.*', keepN: 5 }, ['1.0.0', 'dev-2', 'keep-b', 'old-b']],
+    [
+      'keeps the N most recent and every tag of unknown date while keep-n is set',
+      { removeRegex: '.*', keepN: 5 },
+      ['1.0.0', 'dev-2', 'keep-b', 'old-b'],
+    ],
     ['combines every rule with AND', { removeRegex: '^(dev|old)-', keepN: 2, olderThan: '2w', keepRegex: '^old-' }, ['dev-2']],
     ['matches patterns case-insensitively', { removeRegex: '^DEV-' }, ['dev-1', 'dev-2']],
   ])('%s', (_name, rules, expected) => {
@@ -55,11 +91,19 @@ describe('cleanup rule evaluation', () => {
 
   it('keeps a tag whose date is unknown under older-than and says so', () => {
     const plan = evaluateCleanup('acme/app', repo, { removeRegex: '^repro$', olderThan: '1d' }, { now })
-    expect(plan.items.find((i) => i.tag === 'repro')).toMatchObject({ action: 'keep', reason: 'date-unknown', date: null, dateSource: 'unknown' })
+    expect(plan.items.find((i) => i.tag === 'repro')).toMatchObject({
+      action: 'keep',
+      reason: 'date-unknown',
+      date: null,
+      dateSource: 'unknown',
+    })
   })
 
   it('never removes a tag whose details could not be read', () => {
-    const tags = [...repo, { tag: 'broken', digest: null, kind: 'unknown' as const, created: null, createdSource: 'unknown' as const, children: [] }]
+    const tags = [
+      ...repo,
+      { tag: 'broken', digest: null, kind: 'unknown' as const, created: null, createdSource: 'unknown' as const, children: [] },
+    ]
     const plan = evaluateCleanup('acme/app', tags, { removeRegex: '.*' }, { now })
     expect(plan.items.find((i) => i.tag === 'broken')).toMatchObject({ action: 'keep', reason: 'unreadable' })
     expect(plan.expectedDigests).not.toHaveProperty('broken')

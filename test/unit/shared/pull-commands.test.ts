@@ -19,7 +19,8 @@ describe('pullCommands', () => {
       reference: 'registry.example.com:5050/team/app:1.2',
       'digest-reference': `registry.example.com:5050/team/app@${digest}`,
       from: `FROM registry.example.com:5050/team/app@${digest}`,
-      'kubectl-secret': 'kubectl create secret docker-registry regcred --docker-server=registry.example.com:5050 --docker-username=<username> --docker-password=<token>',
+      'kubectl-secret':
+        'kubectl create secret docker-registry regcred --docker-server=registry.example.com:5050 --docker-username=<username> --docker-password=<token>',
     })
   })
 
@@ -36,7 +37,8 @@ describe('pullCommands', () => {
   })
 
   it('gives every command a label', () => {
-    for (const c of pullCommands({ registryHost: 'r.example', repository: 'a', tag: 't', digest })) expect(c.label.length).toBeGreaterThan(0)
+    for (const c of pullCommands({ registryHost: 'r.example', repository: 'a', tag: 't', digest }))
+      expect(c.label.length).toBeGreaterThan(0)
   })
 
   it('never includes a secret in the kubectl command', () => {

@@ -4,7 +4,22 @@ import { compareSemver, compileTagFilter, sortTags } from '../../../shared/tag-s
 
 describe('compareSemver', () => {
   it('orders by semver 2.0 precedence, v prefixes and missing parts tolerated', () => {
-    const tags = ['latest', '1.10.0', 'v1.2', '1.0.0', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '2', '1.2.1', 'main']
+    const tags = [
+      'latest',
+      '1.10.0',
+      'v1.2',
+      '1.0.0',
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '2',
+      '1.2.1',
+      'main',
+    ]
     expect([...tags].sort(compareSemver)).toEqual([
       '1.0.0-alpha',
       '1.0.0-alpha.1',
@@ -78,7 +93,13 @@ describe('sortTags', () => {
   })
 
   it('uses human order for names with numbers', () => {
-    expect(sortTags(['build-10', 'build-9', 'build-100'].map((tag) => ({ tag })), 'name', 'asc').map((r) => r.tag)).toEqual(['build-9', 'build-10', 'build-100'])
+    expect(
+      sortTags(
+        ['build-10', 'build-9', 'build-100'].map((tag) => ({ tag })),
+        'name',
+        'asc',
+      ).map((r) => r.tag),
+    ).toEqual(['build-9', 'build-10', 'build-100'])
   })
 
   it('does not modify its input', () => {

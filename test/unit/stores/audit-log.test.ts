@@ -69,7 +69,12 @@ describe('audit log', () => {
 
   it('never writes a credential that slipped into an error message', async () => {
     const file = join(await tempDir(), 'audit.log')
-    await createAuditLog(file).append(entry(1, { result: 'error', error: 'forbidden: sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3In0.c2lnbmF0dXJl and password=hunter2' }))
+    await createAuditLog(file).append(
+      entry(1, {
+        result: 'error',
+        error: 'forbidden: sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3In0.c2lnbmF0dXJl and password=hunter2',
+      }),
+    )
     const text = await readFile(file, 'utf8')
     expect(text).not.toContain('eyJhbGciOiJIUzI1NiJ9')
     expect(text).not.toContain('hunter2')

@@ -16,8 +16,17 @@ afterEach(async () => {
 describe('cleanup rules store', () => {
   it('keeps one set of rules per registry and repository, with defaults filled in', async () => {
     const store = createCleanupRulesStore(join(dir, 'cleanup-rules.json'))
-    await Promise.all([store.save('reg-a', 'acme/web', { removeRegex: '^dev-' }), store.save('reg-b', 'acme/web', { removeRegex: '^sha-', keepN: 3 })])
-    expect((await store.load('reg-a', 'acme/web'))?.rules).toEqual({ removeRegex: '^dev-', keepRegex: '', keepN: 0, olderThan: '', unlockLatest: false })
+    await Promise.all([
+      store.save('reg-a', 'acme/web', { removeRegex: '^dev-' }),
+      store.save('reg-b', 'acme/web', { removeRegex: '^sha-', keepN: 3 }),
+    ])
+    expect((await store.load('reg-a', 'acme/web'))?.rules).toEqual({
+      removeRegex: '^dev-',
+      keepRegex: '',
+      keepN: 0,
+      olderThan: '',
+      unlockLatest: false,
+    })
     expect((await store.load('reg-b', 'acme/web'))?.rules.keepN).toBe(3)
     expect(await store.load('reg-a', 'acme/other')).toBeNull()
     expect(await readdir(dir)).toEqual(['cleanup-rules.json'])

@@ -36,7 +36,10 @@ export function makeHelperDir(): HelperDir {
     addScript,
     addStore(name, logins) {
       const cases = Object.entries(logins)
-        .map(([url, login]) => `    ${quote(url)}) printf '%s' ${quote(JSON.stringify({ ServerURL: url, Username: login.username, Secret: login.secret }))} ;;`)
+        .map(
+          ([url, login]) =>
+            `    ${quote(url)}) printf '%s' ${quote(JSON.stringify({ ServerURL: url, Username: login.username, Secret: login.secret }))} ;;`,
+        )
         .join('\n')
       const list = JSON.stringify(Object.fromEntries(Object.entries(logins).map(([url, login]) => [url, login.username])))
       addScript(

@@ -39,7 +39,10 @@ describe('docker credential helper protocol', () => {
   })
 
   it('lists server URLs with their usernames', async () => {
-    expect(await helperList('berthtest', { env: helpers.env })).toEqual({ 'registry.example.com': 'alice', 'https://index.docker.io/v1/': '<token>' })
+    expect(await helperList('berthtest', { env: helpers.env })).toEqual({
+      'registry.example.com': 'alice',
+      'https://index.docker.io/v1/': '<token>',
+    })
   })
 
   it('says which helper is missing from PATH', async () => {

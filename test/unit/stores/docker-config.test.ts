@@ -89,7 +89,12 @@ describe('docker config.json auths', () => {
 
   it('turns an identitytoken into a refresh token with the <token> username', async () => {
     writeDockerConfig({ auths: { 'ghcr.io': { auth: b64('carol:'), identitytoken: 'refresh-me' } } })
-    expect(await readLoginSecret('ghcr.io', env)).toEqual({ username: '<token>', secret: 'refresh-me', kind: 'refresh_token', account: 'carol' })
+    expect(await readLoginSecret('ghcr.io', env)).toEqual({
+      username: '<token>',
+      secret: 'refresh-me',
+      kind: 'refresh_token',
+      account: 'carol',
+    })
   })
 
   it('lists logins with normalised registry URLs, usernames and no secrets', async () => {
@@ -105,10 +110,28 @@ describe('docker config.json auths', () => {
     const existing = profiles.save({ name: 'Hub', url: 'https://registry-1.docker.io' })
     const candidates = await scanLogins(env, profiles)
     expect(candidates).toEqual([
-      { key: 'https://index.docker.io/v1/', registryUrl: 'https://registry-1.docker.io', username: 'hubuser', source: 'docker-config', existingProfileId: existing.id },
-      { key: 'http://localhost:5000/v2/', registryUrl: 'http://localhost:5000', username: 'local', source: 'docker-config', existingProfileId: null },
+      {
+        key: 'https://index.docker.io/v1/',
+        registryUrl: 'https://registry-1.docker.io',
+        username: 'hubuser',
+        source: 'docker-config',
+        existingProfileId: existing.id,
+      },
+      {
+        key: 'http://localhost:5000/v2/',
+        registryUrl: 'http://localhost:5000',
+        username: 'local',
+        source: 'docker-config',
+        existingProfileId: null,
+      },
       { key: '127.0.0.1:5001', registryUrl: 'http://127.0.0.1:5001', username: 'loop', source: 'docker-config', existingProfileId: null },
-      { key: 'registry.example.com:443', registryUrl: 'https://registry.example.com', username: 'dave', source: 'docker-config', existingProfileId: null },
+      {
+        key: 'registry.example.com:443',
+        registryUrl: 'https://registry.example.com',
+        username: 'dave',
+        source: 'docker-config',
+        existingProfileId: null,
+      },
     ])
     expect(JSON.stringify(candidates)).not.toMatch(/pass/)
   })
@@ -132,8 +155,16 @@ describe('credential helpers', () => {
       ['https://store.example.com', 'store-user', 'docker-credential-helper'],
       ['token.example.com', null, 'docker-credential-helper'],
     ])
-    expect(await readLoginSecret('https://store.example.com', env)).toEqual({ username: 'store-user', secret: 'store-secret', kind: 'basic' })
-    expect(await readLoginSecret('token.example.com', env)).toEqual({ username: '<token>', secret: 'identity-from-store', kind: 'refresh_token' })
+    expect(await readLoginSecret('https://store.example.com', env)).toEqual({
+      username: 'store-user',
+      secret: 'store-secret',
+      kind: 'basic',
+    })
+    expect(await readLoginSecret('token.example.com', env)).toEqual({
+      username: '<token>',
+      secret: 'identity-from-store',
+      kind: 'refresh_token',
+    })
   })
 
   it('falls back to the inline auth when the store has nothing for that key', async () => {
@@ -165,7 +196,9 @@ describe('podman auth.json', () => {
   it('reads ${XDG_RUNTIME_DIR}/containers/auth.json, keys prefixed with podman:', async () => {
     writePodmanAuth({ auths: { 'quay.io/team': { auth: b64('pod:podpass') } } })
     const candidates = await scanLogins(env)
-    expect(candidates).toEqual([{ key: 'podman:quay.io/team', registryUrl: 'https://quay.io', username: 'pod', source: 'podman-auth', existingProfileId: null }])
+    expect(candidates).toEqual([
+      { key: 'podman:quay.io/team', registryUrl: 'https://quay.io', username: 'pod', source: 'podman-auth', existingProfileId: null },
+    ])
     expect(await readLoginSecret('podman:quay.io/team', env)).toEqual({ username: 'pod', secret: 'podpass', kind: 'basic' })
   })
 
@@ -181,8 +214,16 @@ describe('malformed files', () => {
   it.each([
     ['not JSON', '{ "auths": ', /not valid JSON/],
     ['auths that is not an object', '{ "auths": [1, 2] }', /auths/],
-    ['an auth that is not base64', JSON.stringify({ auths: { 'r.example.com': { auth: '!!!' } } }), /auths\["r\.example\.com"\]\.auth is not base64/],
-    ['an auth without a colon', JSON.stringify({ auths: { 'r.example.com': { auth: b64('nocolon') } } }), /does not decode to "username:password"/],
+    [
+      'an auth that is not base64',
+      JSON.stringify({ auths: { 'r.example.com': { auth: '!!!' } } }),
+      /auths\["r\.example\.com"\]\.auth is not base64/,
+    ],
+    [
+      'an auth without a colon',
+      JSON.stringify({ auths: { 'r.example.com': { auth: b64('nocolon') } } }),
+      /does not decode to "username:password"/,
+    ],
   ])('gives a clear invalid_input naming config.json for %s', async (_name, text, detail) => {
     writeDockerConfig(text)
     const failure = await errorOf(scanLogins(env))
@@ -233,7 +274,10 @@ describe('importLogins', () => {
     writeDockerConfig({ auths: { 'a.example.com': { auth: b64('alice:apass') } } })
     const secrets = createMemorySecretStore()
     const failure = await errorOf(importLogins(['a.example.com', 'gone.example.com'], { profiles, secrets, env }))
-    expect(failure).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/No docker or podman login named "gone\.example\.com"/) as unknown })
+    expect(failure).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/No docker or podman login named "gone\.example\.com"/) as unknown,
+    })
     expect(profiles.list()).toEqual([])
     expect(await secrets.get('a-example-com')).toBeNull()
   })

@@ -16,19 +16,38 @@ import { onlyBerthErrors, onlyBerthErrorsAsync } from '../../fuzz/only-berth-err
 // credential helper can run (the fuzzed documents carry no credsStore/credHelpers either).
 const home = mkdtempSync(join(tmpdir(), 'berth-fuzz-home-'))
 afterAll(() => rmSync(home, { recursive: true, force: true }))
-const envWith = (config: string): NodeJS.ProcessEnv => ({ HOME: home, DOCKER_CONFIG: join(home, 'docker'), REGISTRY_AUTH_FILE: join(home, 'none.json'), PATH: '', DOCKER_AUTH_CONFIG: config })
+const envWith = (config: string): NodeJS.ProcessEnv => ({
+  HOME: home,
+  DOCKER_CONFIG: join(home, 'docker'),
+  REGISTRY_AUTH_FILE: join(home, 'none.json'),
+  PATH: '',
+  DOCKER_AUTH_CONFIG: config,
+})
 
 function mostly<T>(right: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) })
 }
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64')
 const key = fc.oneof(
-  fc.constantFrom('https://index.docker.io/v1/', 'registry.example.test', '127.0.0.1:5000', 'http://localhost:5000', 'https://[::1]:5443/v2/', 'ghcr.io'),
+  fc.constantFrom(
+    'https://index.docker.io/v1/',
+    'registry.example.test',
+    '127.0.0.1:5000',
+    'http://localhost:5000',
+    'https://[::1]:5443/v2/',
+    'ghcr.io',
+  ),
   fc.string({ maxLength: 30 }),
 )
 const authEntry = fc.record(
   {
-    auth: mostly(fc.oneof(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([u, p]) => base64(`${u}:${p}`)), fc.string({ maxLength: 20 }).map(base64), fc.string({ maxLength: 20 }))),
+    auth: mostly(
+      fc.oneof(
+        fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([u, p]) => base64(`${u}:${p}`)),
+        fc.string({ maxLength: 20 }).map(base64),
+        fc.string({ maxLength: 20 }),
+      ),
+    ),
     username: mostly(fc.string({ maxLength: 12 })),
     password: mostly(fc.string({ maxLength: 12 })),
     identitytoken: mostly(fc.string({ maxLength: 20 })),
@@ -36,21 +55,30 @@ const authEntry = fc.record(
   },
   { requiredKeys: [] },
 )
-const configDocument = fc.record({ auths: mostly(fc.dictionary(key, mostly(authEntry), { maxKeys: 4 })), proxies: fc.jsonValue({ maxDepth: 2 }), detachKeys: fc.string() }, { requiredKeys: [] })
+const configDocument = fc.record(
+  { auths: mostly(fc.dictionary(key, mostly(authEntry), { maxKeys: 4 })), proxies: fc.jsonValue({ maxDepth: 2 }), detachKeys: fc.string() },
+  { requiredKeys: [] },
+)
 
 describe('docker config parsing on hostile input', () => {
   it(
     'parses any JSON text to a config or throws a BerthError naming the origin',
     () => {
       fc.assert(
-        fc.property(fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), fc.string()), (text) => {
-          try {
-            parseAuthConfig(text, 'fuzz.json')
-          } catch (error) {
-            expect(error).toMatchObject({ name: 'BerthError', code: 'invalid_input' })
-            expect((error as Error).message).toContain('fuzz.json')
-          }
-        }),
+        fc.property(
+          fc.oneof(
+            fc.jsonValue().map((v) => JSON.stringify(v)),
+            fc.string(),
+          ),
+          (text) => {
+            try {
+              parseAuthConfig(text, 'fuzz.json')
+            } catch (error) {
+              expect(error).toMatchObject({ name: 'BerthError', code: 'invalid_input' })
+              expect((error as Error).message).toContain('fuzz.json')
+            }
+          },
+        ),
         fuzzParameters(),
       )
     },
@@ -83,7 +111,11 @@ describe('docker config parsing on hostile input', () => {
       const password = fc.string({ minLength: 1, maxLength: 30 }).filter((p) => !p.endsWith('\0'))
       fc.assert(
         fc.property(username, password, (user, pass) => {
-          expect(decodeAuthEntry({ auth: base64(`${user}:${pass}`) }, 'fuzz.json', 'k')).toEqual({ username: user, secret: pass, kind: 'basic' })
+          expect(decodeAuthEntry({ auth: base64(`${user}:${pass}`) }, 'fuzz.json', 'k')).toEqual({
+            username: user,
+            secret: pass,
+            kind: 'basic',
+          })
         }),
         fuzzParameters(),
       )
@@ -95,9 +127,12 @@ describe('docker config parsing on hostile input', () => {
     'decodes any entry to a login, null, or a BerthError',
     () => {
       fc.assert(
-        fc.property(fc.record({ auth: fc.string(), username: fc.string(), password: fc.string(), identitytoken: fc.string() }, { requiredKeys: [] }), (entry) => {
-          onlyBerthErrors(() => decodeAuthEntry(entry, 'fuzz.json', 'k'))
-        }),
+        fc.property(
+          fc.record({ auth: fc.string(), username: fc.string(), password: fc.string(), identitytoken: fc.string() }, { requiredKeys: [] }),
+          (entry) => {
+            onlyBerthErrors(() => decodeAuthEntry(entry, 'fuzz.json', 'k'))
+          },
+        ),
         fuzzParameters(),
       )
     },

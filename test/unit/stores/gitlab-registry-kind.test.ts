@@ -16,12 +16,20 @@ const recordings = z
 describe('registry kind from recorded challenges', () => {
   it.each(recordings.map((r) => [r.registry, r] as const))('recognises %s', (_name, recording) => {
     const challenge = pickChallenge(parseChallenges(recording.headers['www-authenticate']))
-    const kind = detectRegistryKind({ headers: recording.headers, realm: challenge?.params.realm, service: challenge?.params.service }, recording.url)
+    const kind = detectRegistryKind(
+      { headers: recording.headers, realm: challenge?.params.realm, service: challenge?.params.service },
+      recording.url,
+    )
     expect(kind).toBe(recording.kind)
   })
 
   it('recognises GitLab from the token realm alone when the registry lives on its own host and port', () => {
-    expect(detectRegistryKind({ headers: {}, realm: 'https://git.corp.example/jwt/auth', service: 'container_registry' }, 'https://registry.corp.example:5050')).toBe('gitlab')
+    expect(
+      detectRegistryKind(
+        { headers: {}, realm: 'https://git.corp.example/jwt/auth', service: 'container_registry' },
+        'https://registry.corp.example:5050',
+      ),
+    ).toBe('gitlab')
   })
 
   it('prefers the ECR Basic challenge over the distribution header it also sends', () => {
@@ -32,7 +40,7 @@ describe('registry kind from recorded challenges', () => {
 })
 
 describe('no-catalog explanations per kind', () => {
-  it('explains the missing catalog in each registry\'s own terms and leaves the others to the generic message', () => {
+  it("explains the missing catalog in each registry's own terms and leaves the others to the generic message", () => {
     expect(noCatalogReason('ghcr')).toMatch(/GitHub/)
     expect(noCatalogReason('quay')).toMatch(/owns/)
     expect(noCatalogReason('ecr')).toMatch(/AWS/)

@@ -4,7 +4,12 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isBerthError } from '../../../shared/errors'
 import type { RegistryKind } from '../../../shared/types'
-import { createProfileStore, defaultDataDirectory, detectRegistryKind, type PingSignals } from '../../../electron/stores/profiles/profile-store'
+import {
+  createProfileStore,
+  defaultDataDirectory,
+  detectRegistryKind,
+  type PingSignals,
+} from '../../../electron/stores/profiles/profile-store'
 
 let dir: string
 let file: string
@@ -24,7 +29,14 @@ describe('profile store', () => {
 
   it('saves a profile with an id slugged from the host and reads it back from disk', () => {
     const saved = createProfileStore(file).save({ name: 'Work', url: 'https://Registry.Example.com:5050/', username: 'me' })
-    expect(saved).toMatchObject({ id: 'registry-example-com-5050', url: 'https://registry.example.com:5050', kind: 'generic', authMode: 'auto', insecure: false, favorites: [] })
+    expect(saved).toMatchObject({
+      id: 'registry-example-com-5050',
+      url: 'https://registry.example.com:5050',
+      kind: 'generic',
+      authMode: 'auto',
+      insecure: false,
+      favorites: [],
+    })
     const again = createProfileStore(file)
     expect(again.get(saved.id)).toEqual(saved)
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, profiles: [saved] })
@@ -134,18 +146,53 @@ describe('default data directory', () => {
 describe('registry kind detection', () => {
   const distribution = { 'Docker-Distribution-Api-Version': 'registry/2.0' }
   const cases: [string, PingSignals, string, RegistryKind][] = [
-    ['GitLab by its /jwt/auth realm', { headers: distribution, realm: 'https://gitlab.example.com/jwt/auth', service: 'container_registry' }, 'https://registry.example.com', 'gitlab'],
-    ['GitLab by its service name alone', { headers: {}, realm: 'https://git.example.com/auth', service: 'container_registry' }, 'https://r.example.com', 'gitlab'],
-    ['Docker Hub by its realm', { headers: distribution, realm: 'https://auth.docker.io/token', service: 'registry.docker.io' }, 'https://mirror.example.com', 'dockerhub'],
+    [
+      'GitLab by its /jwt/auth realm',
+      { headers: distribution, realm: 'https://gitlab.example.com/jwt/auth', service: 'container_registry' },
+      'https://registry.example.com',
+      'gitlab',
+    ],
+    [
+      'GitLab by its service name alone',
+      { headers: {}, realm: 'https://git.example.com/auth', service: 'container_registry' },
+      'https://r.example.com',
+      'gitlab',
+    ],
+    [
+      'Docker Hub by its realm',
+      { headers: distribution, realm: 'https://auth.docker.io/token', service: 'registry.docker.io' },
+      'https://mirror.example.com',
+      'dockerhub',
+    ],
     ['Docker Hub by its host', { headers: {} }, 'https://registry-1.docker.io', 'dockerhub'],
     ['GHCR by its host', { headers: distribution, realm: 'https://ghcr.io/token', service: 'ghcr.io' }, 'https://ghcr.io', 'ghcr'],
     ['Quay by its host', { headers: {} }, 'https://quay.io', 'quay'],
     ['Quay by its headers', { headers: { 'Quay-Version': '3.9' } }, 'https://quay.internal', 'quay'],
-    ['Harbor by its token path and service', { headers: distribution, realm: 'https://harbor.example.com/service/token', service: 'harbor-registry' }, 'https://harbor.example.com', 'harbor'],
-    ['Harbor with a relative realm', { headers: {}, realm: '/service/token', service: 'harbor-registry' }, 'https://h.example.com', 'harbor'],
-    ['ECR by its Basic realm', { headers: {}, realm: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/' }, 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'ecr'],
+    [
+      'Harbor by its token path and service',
+      { headers: distribution, realm: 'https://harbor.example.com/service/token', service: 'harbor-registry' },
+      'https://harbor.example.com',
+      'harbor',
+    ],
+    [
+      'Harbor with a relative realm',
+      { headers: {}, realm: '/service/token', service: 'harbor-registry' },
+      'https://h.example.com',
+      'harbor',
+    ],
+    [
+      'ECR by its Basic realm',
+      { headers: {}, realm: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/' },
+      'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      'ecr',
+    ],
     ['zot by its header', { headers: { 'X-Zot-Version': '2.1' } }, 'https://zot.example.com', 'zot'],
-    ['distribution by its API version header', { headers: distribution, realm: 'https://auth.example.com/token', service: 'registry' }, 'https://r.example.com', 'distribution'],
+    [
+      'distribution by its API version header',
+      { headers: distribution, realm: 'https://auth.example.com/token', service: 'registry' },
+      'https://r.example.com',
+      'distribution',
+    ],
     ['generic when nothing is recognisable', { headers: { server: 'nginx' } }, 'https://r.example.com', 'generic'],
   ]
   it.each(cases)('recognises %s', (_name, ping, url, kind) => {

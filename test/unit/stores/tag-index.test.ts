@@ -117,7 +117,16 @@ describe('tag index', () => {
   it.each([
     ['not JSON', '{"version":1,'],
     ['a wrong version', JSON.stringify({ version: 3, host: 'h', repository: 'r', tags: { '1.0': digestA } })],
-    ['details that are not details', JSON.stringify({ version: 2, host: 'h', repository: 'r', tags: { '1.0': digestA }, details: { [digestA]: { digest: digestA, size: 'big' } } })],
+    [
+      'details that are not details',
+      JSON.stringify({
+        version: 2,
+        host: 'h',
+        repository: 'r',
+        tags: { '1.0': digestA },
+        details: { [digestA]: { digest: digestA, size: 'big' } },
+      }),
+    ],
     ['a value that is not a digest', JSON.stringify({ version: 1, host: 'h', repository: 'r', tags: { '1.0': '../../etc/passwd' } })],
     ['another repository', JSON.stringify({ version: 1, host: 'h', repository: 'other', tags: { '1.0': digestA } })],
   ])('discards a file holding %s', async (_what, body) => {

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createProfileStore, type ProfileStore } from '../../../electron/stores/profiles/profile-store'
-import { clearTrust, normalizeFingerprint, pinFingerprint, resolveTrust, sameFingerprint, trustCa, validateCaPem } from '../../../electron/stores/profiles/profile-trust'
+import {
+  clearTrust,
+  normalizeFingerprint,
+  pinFingerprint,
+  resolveTrust,
+  sameFingerprint,
+  trustCa,
+  validateCaPem,
+} from '../../../electron/stores/profiles/profile-trust'
 import { makeTestCertificates, type TestCertificates } from './trust-fixtures'
 
 const upper = 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89'
@@ -16,7 +24,7 @@ describe('normalizeFingerprint', () => {
     ['without colons', bare],
     ['lower-case without colons', bare.toLowerCase()],
     ['with a sha256: prefix', `sha256:${bare.toLowerCase()}`],
-    ["as openssl prints it", `SHA256 Fingerprint=${upper}`],
+    ['as openssl prints it', `SHA256 Fingerprint=${upper}`],
     ['with spaces and surrounding whitespace', `  ${upper.replace(/:/g, ' ')}\n`],
   ])('accepts a fingerprint %s', (_name, input) => {
     expect(normalizeFingerprint(input)).toBe(upper)

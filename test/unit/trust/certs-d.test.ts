@@ -69,7 +69,11 @@ describe('certs.d', () => {
   })
 
   it('looks in the docker and containers roots by default', () => {
-    expect(defaultCertsDirs({ XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/u')).toEqual(['/etc/docker/certs.d', '/etc/containers/certs.d', '/xdg/containers/certs.d'])
+    expect(defaultCertsDirs({ XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/u')).toEqual([
+      '/etc/docker/certs.d',
+      '/etc/containers/certs.d',
+      '/xdg/containers/certs.d',
+    ])
     expect(defaultCertsDirs({}, 'linux', '/home/u')).toContain('/home/u/.config/containers/certs.d')
   })
 })

@@ -144,6 +144,8 @@ describe('certificateInfoFromPem', () => {
   })
 
   it('refuses text that is not a certificate', () => {
-    expect(() => certificateInfoFromPem('-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----')).toThrow(/not a PEM-encoded X\.509 certificate/)
+    expect(() => certificateInfoFromPem('-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----')).toThrow(
+      /not a PEM-encoded X\.509 certificate/,
+    )
   })
 })
