@@ -3,9 +3,11 @@
 // Bearer tokens are fetched per scope set, cached until shortly before expiry, shared by
 // concurrent requests (one token request in flight per key), and renewed once when the registry
 // rejects them. Credentials are asked for only when challenged and never put in messages.
+import { lookup } from 'node:dns/promises'
+import { isIP } from 'node:net'
 import { BerthError } from '../../shared/errors'
 import { parseChallenges, pickChallenge, resolveRealm } from './challenge'
-import { hostnameOf, isLoopbackHost, isPrivateOrLinkLocalHost } from './host-address'
+import { hostnameOf, isLoopbackHost, isPrivateOrLinkLocalHost, sameAddress } from './host-address'
 import { systemClock, type Clock } from './http-clock'
 import { mergeScopes, scopeCacheKey, scopesFromChallenge } from './scope'
 import { fetchToken, type FetchedToken } from './http-token'
@@ -19,7 +21,14 @@ export interface RegistryAuthOptions {
   clock?: Clock
   /** Called with a refresh token the token server issued, so the credentials layer can store it. */
   onRefreshToken?: (token: string) => void
+  /** How realm host names are resolved for the realm guard; tests inject one. Default: the system resolver. */
+  resolveHost?: HostResolver
 }
+
+/** Every address a host name resolves to (A and AAAA). */
+export type HostResolver = (hostname: string) => Promise<string[]>
+
+export const systemHostResolver: HostResolver = async (hostname) => (await lookup(hostname, { all: true })).map((entry) => entry.address)
 
 interface BearerState {
   realm: URL
@@ -53,7 +62,7 @@ export function checkRealm(realm: URL, endpoint: RegistryEndpoint): void {
   }
   const registryHost = hostnameOf(registry.host)
   const realmHost = hostnameOf(realm.host)
-  // REGISTRY-NOTES "Auth": no loopback/private/link-local realm unless it is the registry host
+  // docs/registry-notes.md "Auth": no loopback/private/link-local realm unless it is the registry host
   // (both on loopback counts: a local registry with its token server on another port). Merely
   // being private too is not enough: a registry on 127.0.0.1 or 10.0.0.5 must not make Berth send
   // credentials to 10.1.2.3 or 169.254.169.254 (test/integration/faults-auth.test.ts).
@@ -68,6 +77,75 @@ export function checkRealm(realm: URL, endpoint: RegistryEndpoint): void {
   }
 }
 
+function realmResolutionError(realm: URL, endpoint: RegistryEndpoint, cause?: unknown): BerthError {
+  return new BerthError(
+    {
+      code: 'network',
+      message:
+        `The token realm host ${realm.host} of ${endpoint.host} could not be resolved (DNS); ` +
+        'Berth sends credentials only to a realm whose addresses it has checked.',
+      fix: 'Check the DNS of this machine and the registry configuration (its auth.token.realm), then retry.',
+    },
+    { cause },
+  )
+}
+
+/** The registry counts as loopback when named so (127.x, ::1, localhost) or when it resolves only to loopback. */
+async function registryAddresses(registryName: string, resolveHost: HostResolver): Promise<string[]> {
+  if (isIP(registryName) !== 0) return [registryName]
+  if (isLoopbackHost(registryName)) return ['127.0.0.1', '::1']
+  try {
+    return await resolveHost(registryName)
+  } catch {
+    // Unresolvable from here: nothing of the realm can be proven to be this host.
+    return []
+  }
+}
+
+/**
+ * checkRealm for realms named by host name (docs/registry-notes.md "Auth", realm guard): the
+ * literal rules first, then the name is resolved and every address it resolves to is judged like
+ * a literal one (a name that resolves to 203.0.113.5 and 127.0.0.1 is refused). The registry's own
+ * host stays allowed: by name as before, and by address when each local address of the realm is
+ * one of the registry's own (registry.gitlab.example and gitlab.example on one machine), or both
+ * are on loopback. Resolution is never skipped: a realm name that does not resolve gets no
+ * credentials. Returns the addresses judged, for the transport to connect to those only (a second
+ * DNS answer must not decide where credentials go), or null when nothing was resolved (an address
+ * literal, the registry's own host name, or a localhost name checkRealm already judged).
+ */
+export async function checkRealmAddresses(realm: URL, endpoint: RegistryEndpoint, resolveHost: HostResolver): Promise<string[] | null> {
+  checkRealm(realm, endpoint)
+  const realmName = hostnameOf(realm.host)
+  const registryName = hostnameOf(new URL(endpoint.url).host)
+  if (isIP(realmName) !== 0 || realmName === registryName || isLoopbackHost(realmName)) return null
+  let addresses: string[]
+  try {
+    addresses = await resolveHost(realmName)
+  } catch (error) {
+    throw realmResolutionError(realm, endpoint, error)
+  }
+  if (addresses.length === 0) throw realmResolutionError(realm, endpoint)
+  const local = addresses.filter((address) => isPrivateOrLinkLocalHost(address))
+  if (local.length === 0) return addresses
+  const own = await registryAddresses(registryName, resolveHost)
+  const registryIsLoopback = own.length > 0 && own.every((address) => isLoopbackHost(address))
+  const foreign = local.filter(
+    (address) => !(isLoopbackHost(address) && registryIsLoopback) && !own.some((registryAddress) => sameAddress(registryAddress, address)),
+  )
+  if (foreign.length > 0) {
+    throw new BerthError({
+      code: 'unsafe_realm',
+      message:
+        `The registry ${endpoint.host} sent a token realm ${realm.host} that resolves to a local or private address ` +
+        `(${foreign.slice(0, 4).join(', ')}); Berth will not send credentials there.`,
+      fix:
+        'If this is really your setup, address the registry and its token server by the same host; otherwise the registry ' +
+        '(or its DNS, or something in between) is misconfigured or hostile.',
+    })
+  }
+  return addresses
+}
+
 export interface RegistryAuth {
   /** Authorization for a request needing `scopes`, from what earlier challenges taught; undefined before any. */
   authorization(scopes: string[]): Promise<string | undefined>
@@ -80,6 +158,8 @@ export interface RegistryAuth {
   observe(response: HttpResponse): Challenge[]
   /** True once the credential source returned credentials (we are someone, not anonymous). */
   hasCredentials(): boolean
+  /** The realm guard with resolution (checkRealmAddresses), for a realm handed on elsewhere (ping). */
+  checkRealmHost(realm: URL): Promise<void>
 }
 
 function basicHeader(username: string, password: string): string {
@@ -88,7 +168,14 @@ function basicHeader(username: string, password: string): string {
 
 export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
   const clock = options.clock ?? systemClock
+  const resolveHost = options.resolveHost ?? systemHostResolver
   const { transport, endpoint } = options
+
+  /** The realm guard with resolution; the transport then connects only to the addresses judged. */
+  async function guardRealm(realm: URL): Promise<void> {
+    const judged = await checkRealmAddresses(realm, endpoint, resolveHost)
+    if (judged !== null) transport.pinAddresses?.(hostnameOf(realm.host), judged)
+  }
   let scheme: SchemeState = { kind: 'unknown' }
   let credentialPromise: Promise<RegistryCredential | null> | undefined
   let gotCredentials = false
@@ -159,6 +246,8 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
     const pending = inflight.get(key)
     if (pending) return pending
     const started = (async (): Promise<CachedToken> => {
+      // Resolved before anything is sent: a realm name may point at a local service.
+      await guardRealm(bearer.realm)
       const cred = await credential()
       const fetched: FetchedToken = await fetchToken({
         transport,
@@ -168,7 +257,7 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
         credential: cred,
         refreshToken: rotatedRefreshToken,
         now: clock.now(),
-        checkRedirect: (target) => checkRealm(target, endpoint),
+        checkRedirect: (target) => guardRealm(target),
       })
       if (
         fetched.refreshToken !== undefined &&
@@ -222,6 +311,8 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
     },
 
     hasCredentials: () => gotCredentials,
+
+    checkRealmHost: (realm) => guardRealm(realm),
 
     observe(response) {
       const challenges = parseChallenges(headerValues(response.headers, 'www-authenticate'))

@@ -161,7 +161,8 @@ export function parseChallenges(header: string | string[] | null | undefined): C
   const out: Challenge[] = []
   for (const value of values) {
     if (typeof value !== 'string' || value.length > maxChallengeHeaderLength) continue
-    out.push(...parseOne(value))
+    // One by one: a header of many tiny challenges must not become a spread of that many arguments.
+    for (const challenge of parseOne(value)) out.push(challenge)
   }
   return out
 }
@@ -207,7 +208,7 @@ export function resolveRealm(realm: string, requestUrl: string): URL {
 }
 
 /**
- * The realm guard of REGISTRY-NOTES "Auth": the realm is often another host by design (Docker Hub,
+ * The realm guard of docs/registry-notes.md "Auth": the realm is often another host by design (Docker Hub,
  * GitLab), so instead of pinning it we refuse the dangerous cases: an http realm for an https
  * registry (credentials in clear), and a loopback/private/link-local realm unless it is the
  * registry's own host (a public registry must not make us send credentials into our own network).

@@ -1,5 +1,5 @@
 // Loopback / private / link-local classification of a host, for the "plain http only for
-// loopback" default and the token-realm guard (REGISTRY-NOTES "Auth": no loopback/private/
+// loopback" default and the token-realm guard (docs/registry-notes.md "Auth": no loopback/private/
 // link-local realm unless it is the registry host).
 import { isIPv4, isIPv6 } from 'node:net'
 
@@ -107,4 +107,17 @@ export function isPrivateOrLinkLocalHost(host: string): boolean {
   if (mapped) return isPrivateIPv4(mapped)
   const first = groups[0] ?? 0
   return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || groups.every((g) => g === 0)
+}
+
+/** Two IP addresses are the same address (IPv6 spellings and IPv4-mapped forms compared by value). */
+export function sameAddress(first: string, second: string): boolean {
+  const canonical = (address: string): string => {
+    const name = hostnameOf(address)
+    const v4 = normalizedIPv4(name)
+    if (v4) return v4
+    const groups = ipv6Groups(name)
+    if (!groups) return name
+    return mappedIPv4(groups) ?? groups.join(':')
+  }
+  return canonical(first) === canonical(second)
 }

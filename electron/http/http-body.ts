@@ -21,8 +21,16 @@ export function discardBody(body: DestroyableBody): void {
   body.destroy()
 }
 
-/** Reads at most `maxBytes` from `body`; throws invalid_response as soon as it would exceed them. */
-export async function readCapped(body: DestroyableBody, maxBytes: number, host: string): Promise<Uint8Array> {
+/**
+ * Reads at most `maxBytes` from `body`; throws invalid_response as soon as it would exceed them.
+ * `progress` hears the running total (the body deadline of a body of unknown length grows with it).
+ */
+export async function readCapped(
+  body: DestroyableBody,
+  maxBytes: number,
+  host: string,
+  progress?: (receivedBytes: number) => void,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
   let total = 0
   for await (const chunk of body) {
@@ -32,6 +40,7 @@ export async function readCapped(body: DestroyableBody, maxBytes: number, host: 
       throw oversizeError(host, maxBytes)
     }
     chunks.push(chunk)
+    progress?.(total)
   }
   const out = new Uint8Array(total)
   let offset = 0

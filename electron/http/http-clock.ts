@@ -16,8 +16,11 @@ export const systemClock: Clock = {
   random: () => Math.random(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
+      // A listing's deadline aborts with its timeout error as the reason: that, not "cancelled", is what happened.
       const cancelled = (): BerthError =>
-        new BerthError({ code: 'cancelled', message: 'The request was cancelled while waiting to retry.' })
+        signal?.reason instanceof BerthError
+          ? signal.reason
+          : new BerthError({ code: 'cancelled', message: 'The request was cancelled while waiting to retry.' })
       if (signal?.aborted === true) {
         reject(cancelled())
         return

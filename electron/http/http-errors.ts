@@ -4,6 +4,7 @@
 import { BerthError } from '../../shared/errors'
 import type { CertificateInfo } from '../../shared/types'
 import { fetchServerCertificate } from '../trust/server-certificate'
+import { deadlineVariables } from './http-limits'
 
 /** OpenSSL / Node codes of a certificate that did not verify (not of a broken connection). */
 const tlsVerificationCodes = new Set([
@@ -77,6 +78,9 @@ export async function toTransportError(
   if (error instanceof BerthError) return error
   const host = url.host
   if (signal?.aborted === true) {
+    // A listing's deadline aborts its requests with the timeout error as the reason.
+    const reason: unknown = signal.reason
+    if (reason instanceof BerthError) return reason
     return new BerthError({ code: 'cancelled', message: `The request to ${host} was cancelled.` }, { cause: error })
   }
   const links = chain(error)
@@ -122,7 +126,9 @@ export async function toTransportError(
       {
         code: 'timeout',
         message: `${host} timed out while ${phase}.`,
-        fix: 'Check that the registry is up and reachable from this machine, then retry.',
+        fix:
+          'Check that the registry is up and reachable from this machine, then retry. To wait longer, set ' +
+          `${deadlineVariables.headersMs} or ${deadlineVariables.bodyBaseMs} (milliseconds).`,
       },
       { cause: error },
     )

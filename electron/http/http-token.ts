@@ -16,7 +16,8 @@ export interface TokenRequest {
   /** A refresh token the server rotated earlier; replaces the credential's. */
   refreshToken: string | undefined
   now: number
-  checkRedirect: (target: URL) => void
+  /** The realm guard for every redirect of the token request (it resolves host names, so it may be async). */
+  checkRedirect: (target: URL) => void | Promise<void>
   signal?: AbortSignal
 }
 

@@ -1,6 +1,6 @@
 // RFC 8288 Link headers for catalog/tag pagination. Distribution sends a relative URL, GitLab an
 // absolute one plus rel="previous"; a short page with a Link is not the end, and a Link to another
-// host is refused (REGISTRY-NOTES "Listing").
+// host is refused (docs/registry-notes.md "Listing").
 import { BerthError } from '../../shared/errors'
 import { sanitizeForMessage } from './sanitize'
 

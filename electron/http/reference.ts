@@ -140,7 +140,7 @@ function badAddress(input: string, problem: string, fix?: string): BerthError {
 /**
  * `host`, `host:port`, `https://host[:port]`, `http://…`, with an optional trailing `/` or `/v2/`.
  * https by default; http only for loopback or when the user passed `insecure`
- * (REGISTRY-NOTES "TLS": plain HTTP only for a registry the user marked insecure).
+ * (docs/registry-notes.md "TLS": plain HTTP only for a registry the user marked insecure).
  */
 export function parseRegistryAddress(input: string, options?: { insecure?: boolean }): RegistryEndpoint {
   const insecureAllowed = options?.insecure ?? false

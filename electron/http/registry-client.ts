@@ -1,15 +1,19 @@
 // The v2/OCI registry client: the raw calls of RegistryClient (electron/http/client-types.ts) over one
 // registry's transport and auth. Every request goes out without credentials first or with what an
 // earlier challenge taught; a 401 is answered once by auth (fresh token, added scope), then any
-// failure becomes a BerthError via errorFromResponse (REGISTRY-NOTES "Auth", "Listing", "Manifests").
+// failure becomes a BerthError via errorFromResponse (docs/registry-notes.md "Auth", "Listing",
+// "Manifests"). Every request has total deadlines (transport.ts) and every listing a deadline and
+// budgets (listing-guard.ts), configurable per client or through BERTH_* variables (http-limits.ts).
 import { BerthError } from '../../shared/errors'
 import type { RepositoryListing } from '../../shared/types'
-import { createRegistryAuth } from './auth'
+import { createRegistryAuth, type HostResolver } from './auth'
 import { pickChallenge } from './challenge'
 import { isDigest, sha256Digest, verifyDigest } from './digest'
 import { isLoopbackHost } from './host-address'
 import type { Clock } from './http-clock'
+import { resolveListingLimits, type HttpDeadlines, type ListingLimits } from './http-limits'
 import { catalogPageSchema, createPageWalker, parseJsonBody, tagsPageSchema } from './http-paging'
+import { startListingGuard } from './listing-guard'
 import { baseMediaType, isSchema1MediaType, manifestAcceptHeader, ociIndex } from './media-types'
 import { sanitizeForMessage } from './sanitize'
 import { catalogScope, repositoryScope } from './scope'
@@ -32,6 +36,12 @@ export interface RegistryClientOptions {
   userAgent?: string
   clock?: Clock
   onRefreshToken?: (token: string) => void
+  /** Total deadlines of each request; unset fields from BERTH_* variables or defaults (http-limits.ts). */
+  deadlines?: Partial<HttpDeadlines>
+  /** Deadline and budgets of each catalog or tag listing; unset fields as above. */
+  listingLimits?: Partial<ListingLimits>
+  /** Resolver of token realm host names for the realm guard (tests inject one). */
+  resolveHost?: HostResolver
 }
 
 const manifestMaxBytes = 4 * 1024 * 1024
@@ -101,6 +111,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.deadlines ? { deadlines: options.deadlines } : {}),
   })
   const auth = createRegistryAuth({
     transport,
@@ -108,7 +119,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.onRefreshToken ? { onRefreshToken: options.onRefreshToken } : {}),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   })
+  const listingLimits = resolveListingLimits(options.listingLimits)
 
   const v2 = (path: string): string => `${origin}/v2/${path}`
 
@@ -209,34 +222,56 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     return { bytes, digest: isDigest(ref) ? ref : sha256Digest(bytes), mediaType }
   }
 
-  /** Every page's items, or the first non-200 response (the caller decides what it means). */
+  /**
+   * Every page's items, or the first page's non-200 response (the caller decides what it means).
+   * A failure on any later page throws, naming the page: the listing can no longer be complete
+   * (docs/registry-notes.md "Listing"). Items are appended one by one: a spread of a registry-sized
+   * array into push() overflows the stack past ~125,000 arguments.
+   */
   async function listPages<T>(
     firstUrl: string,
     scopes: string[],
     operation: string,
-    signal: AbortSignal | undefined,
+    listing: { what: string; entry: readonly [string, string]; signal: AbortSignal | undefined },
     read: (response: HttpResponse) => T[],
-  ): Promise<{ items: T[] } | { failed: HttpResponse; isFirst: boolean }> {
+  ): Promise<{ items: T[] } | { failed: HttpResponse }> {
     const walker = createPageWalker(firstUrl)
+    const guard = startListingGuard({
+      what: listing.what,
+      entry: listing.entry,
+      limits: listingLimits,
+      ...(listing.signal ? { callerSignal: listing.signal } : {}),
+    })
     const items: T[] = []
-    let url: string | null = firstUrl
-    for (let page = 0; url !== null; page++) {
-      const response = await send(
-        {
-          method: 'GET',
-          url,
-          headers: { accept: 'application/json' },
-          maxBytes: jsonPageMaxBytes,
-          operation,
-          ...(signal ? { signal } : {}),
-        },
-        scopes,
-      )
-      if (response.status !== 200) return { failed: response, isFirst: page === 0 }
-      items.push(...read(response))
-      url = walker.next(response)
+    try {
+      let url: string | null = firstUrl
+      while (url !== null) {
+        guard.throwIfStopped()
+        let response: HttpResponse
+        let page: T[]
+        try {
+          response = await send(
+            { method: 'GET', url, headers: { accept: 'application/json' }, maxBytes: jsonPageMaxBytes, operation, signal: guard.signal },
+            scopes,
+          )
+          if (response.status !== 200) {
+            if (guard.page === 1) return { failed: response }
+            throw failure(response, operation)
+          }
+          page = read(response)
+        } catch (error) {
+          if (error instanceof BerthError) throw guard.pageFailure(error)
+          throw error
+        }
+        // The Link counts too: the walker keeps every page URL it followed (up to 64 KiB each).
+        guard.addPage(response.body.byteLength + (headerValue(response.headers, 'link')?.length ?? 0), page.length)
+        for (const item of page) items.push(item)
+        url = walker.next(response)
+      }
+      return { items }
+    } finally {
+      guard.finish()
     }
-    return { items }
   }
 
   function catalogUnavailable(status: number): RepositoryListing {
@@ -269,6 +304,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (!picked) throw responseError(response, 'check the registry API (/v2/)')
       if (picked.scheme === 'basic') return { auth: 'basic', challenges, ...base }
       const realm = picked.params.realm ? new URL(picked.params.realm, response.url).href : undefined
+      // Callers hand the realm on (GitLab's REST API lives there): it passes the same guard as a
+      // token request, host name resolved (docs/registry-notes.md "Auth", realm guard).
+      if (realm !== undefined) await auth.checkRealmHost(new URL(realm))
       return {
         auth: 'bearer',
         challenges,
@@ -286,19 +324,15 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
           v2(`_catalog?n=${pageSize}`),
           [catalogScope],
           operation,
-          options.signal,
+          { what: `the catalog of ${endpoint.host}`, entry: ['repository', 'repositories'], signal: options.signal },
           (response) => parseJsonBody(response, catalogPageSchema, 'a catalog page').repositories ?? [],
         )
         if ('items' in result) return { repositories: result.items, catalog: 'available' }
-        const { failed, isFirst } = result
+        // Only the first page can say "no catalog here": later pages throw in listPages.
+        const { failed } = result
         if ([401, 403, 404, 405].includes(failed.status)) return catalogUnavailable(failed.status)
         const error = failure(failed, operation)
-        if (
-          isFirst &&
-          failed.status === 400 &&
-          error.data.registryCode === 'PAGINATION_NUMBER_INVALID' &&
-          pageSize > fallbackCatalogPageSize
-        ) {
+        if (failed.status === 400 && error.data.registryCode === 'PAGINATION_NUMBER_INVALID' && pageSize > fallbackCatalogPageSize) {
           pageSize = fallbackCatalogPageSize
           continue
         }
@@ -314,7 +348,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         v2(`${name}/tags/list${query}`),
         pull(name),
         operation,
-        options.signal,
+        { what: `the tags of ${name} on ${endpoint.host}`, entry: ['tag', 'tags'], signal: options.signal },
         (response) => parseJsonBody(response, tagsPageSchema, 'a tag list').tags ?? [],
       )
       if ('failed' in result) throw failure(result.failed, operation)
@@ -376,7 +410,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const name = checkRepository(repository)
       const ref = checkReference(reference)
       const operation = `delete manifest ${name}:${ref}`
-      // Some registries only grant delete together with pull and push (REGISTRY-NOTES "Auth").
+      // Some registries only grant delete together with pull and push (docs/registry-notes.md "Auth").
       const response = await send({ method: 'DELETE', url: v2(`${name}/manifests/${ref}`), maxBytes: errorBodyMaxBytes, operation }, [
         repositoryScope(name, ['pull', 'push', 'delete']),
       ])

@@ -1,7 +1,9 @@
 // The socket factory of one registry's undici Agent. It applies that registry's TLS trust (its own
 // CA certificates on top of the system roots, a client certificate, or a pinned fingerprint) to
 // connections to that registry only, and remembers the certificate each server presented so ping
-// and error messages can show it. Nothing here is process-wide (REGISTRY-NOTES "TLS").
+// and error messages can show it. Nothing here is process-wide (docs/registry-notes.md "TLS").
+import { lookup as dnsLookup } from 'node:dns'
+import { isIPv6, type LookupFunction } from 'node:net'
 import { createSecureContext, rootCertificates, type TLSSocket } from 'node:tls'
 import { buildConnector } from 'undici'
 import { BerthError } from '../../shared/errors'
@@ -21,6 +23,8 @@ export interface RegistryConnector {
   connect: buildConnector.connector
   /** The leaf certificate the server at host:port presented on the last TLS handshake. */
   lastCertificate(hostAndPort: string): CertificateInfo | undefined
+  /** From now on, connections to `hostname` use only these addresses (the ones the realm guard judged). */
+  pinAddresses(hostname: string, addresses: readonly string[]): void
 }
 
 function authorityOf(hostname: string, port: string, protocol: string): string {
@@ -58,7 +62,29 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
   // One secure context per registry, built once: passing `ca` to every tls.connect rebuilds a
   // context from ~150 roots per connection (~20 ms of CPU each), which dominated cold listings.
   const trustContext = ca || trust?.clientCert ? { secureContext: createSecureContext({ ...(ca ? { ca } : {}), ...clientCert }) } : {}
-  const verifying = buildConnector({ timeout: options.connectTimeoutMs, ...trustContext })
+  // docs/registry-notes.md "Auth", realm guard: a host name is judged by the addresses it resolves
+  // to. Resolving again to connect could give another answer (DNS rebinding), so a judged name is
+  // connected to the judged addresses only.
+  const pinnedAddresses = new Map<string, readonly string[]>()
+  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
+    const pinnedForHost = pinnedAddresses.get(hostname.toLowerCase())
+    if (pinnedForHost === undefined) {
+      dnsLookup(hostname, lookupOptions, callback)
+      return
+    }
+    const wanted = typeof lookupOptions.family === 'number' ? lookupOptions.family : 0
+    const entries = pinnedForHost
+      .map((address) => ({ address, family: isIPv6(address) ? 6 : 4 }))
+      .filter((entry) => wanted === 0 || entry.family === wanted)
+    const first = entries[0]
+    if (first === undefined) {
+      callback(Object.assign(new Error(`no judged address of ${hostname} in this family`), { code: 'ENOTFOUND' }), '', 0)
+      return
+    }
+    if (lookupOptions.all === true) callback(null, entries)
+    else callback(null, first.address, first.family)
+  }
+  const verifying = buildConnector({ timeout: options.connectTimeoutMs, lookup, ...trustContext })
   // Why chain verification is off for the pinned registry, and only for it: the user pinned a
   // certificate that no CA vouches for (self-signed, private CA they did not import), so chain
   // verification can never pass. The pin replaces it: the socket is handed to undici — and so gets
@@ -70,6 +96,7 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
       ? undefined
       : buildConnector({
           timeout: options.connectTimeoutMs,
+          lookup,
           ...clientCert,
           rejectUnauthorized: false,
           checkServerIdentity: () => undefined,
@@ -83,7 +110,7 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
   const samePinnedHost =
     pin === undefined
       ? undefined
-      : buildConnector({ timeout: options.connectTimeoutMs, ...trustContext, rejectUnauthorized: false, maxCachedSessions: 0 })
+      : buildConnector({ timeout: options.connectTimeoutMs, lookup, ...trustContext, rejectUnauthorized: false, maxCachedSessions: 0 })
   const pinnedHostname = pinnedAuthority?.slice(0, pinnedAuthority.lastIndexOf(':'))
 
   const refuse = (socket: TLSSocket, callback: buildConnector.Callback, error: BerthError): void => {
@@ -148,7 +175,13 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
     })
   }
 
-  return { connect, lastCertificate: (hostAndPort) => certificates.get(hostAndPort) }
+  return {
+    connect,
+    lastCertificate: (hostAndPort) => certificates.get(hostAndPort),
+    pinAddresses(hostname, addresses) {
+      if (addresses.length > 0) pinnedAddresses.set(hostname.toLowerCase(), [...addresses])
+    },
+  }
 }
 
 /** host:port key used by lastCertificate, from a URL. */

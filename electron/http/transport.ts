@@ -1,12 +1,15 @@
 // HTTP for one registry: a keep-alive undici Agent with that registry's TLS trust, redirects
 // followed by hand (credentials never leave the origin they belong to, never https → http),
-// capped bodies, bounded retries of idempotent requests on 429/503 with a per-host backoff, and
-// network/TLS failures mapped to BerthErrors naming the host (REGISTRY-NOTES "Auth", "Errors", "TLS").
+// capped bodies, total deadlines for headers and body (http-deadline.ts), bounded retries of
+// idempotent requests on 429/503 with a per-host backoff, and network/TLS failures mapped to
+// BerthErrors naming the host (docs/registry-notes.md "Auth", "Errors", "TLS").
 import { Agent, request } from 'undici'
 import { BerthError } from '../../shared/errors'
 import type { CertificateInfo } from '../../shared/types'
 import { discardBody, oversizeError, readCapped } from './http-body'
 import { systemClock, type Clock } from './http-clock'
+import { startRequestDeadline, type RequestDeadline } from './http-deadline'
+import { resolveHttpDeadlines, type HttpDeadlines } from './http-limits'
 import { readPresentedCertificate, toTransportError, type CertificateReader } from './http-errors'
 import { errorFromResponse, parseRateLimitHeaders, parseRetryAfter } from './registry-errors'
 import { sanitizeForMessage } from './sanitize'
@@ -29,8 +32,8 @@ export interface HttpRequest {
   signal?: AbortSignal
   /** What Berth is doing, for error messages ("list tags of a/b"). */
   operation: string
-  /** Extra check of every redirect target (the token realm guard); throws to refuse. */
-  checkRedirect?: (target: URL) => void
+  /** Extra check of every redirect target (the token realm guard); throws (or rejects) to refuse. */
+  checkRedirect?: (target: URL) => void | Promise<void>
 }
 
 export interface HttpResponse {
@@ -50,7 +53,11 @@ export interface TransportOptions {
   maxConnections?: number
   userAgent?: string
   clock?: Clock
+  /** Total deadlines of every request; unset fields come from BERTH_* variables or defaults (http-limits.ts). */
+  deadlines?: Partial<HttpDeadlines>
+  /** Same as `deadlines.headersMs` (kept for existing callers). */
   headersTimeoutMs?: number
+  /** Same as `deadlines.bodyBaseMs` (kept for existing callers). */
   bodyTimeoutMs?: number
   connectTimeoutMs?: number
   /** Where the certificate of a tls_untrusted error comes from (tests replace it). */
@@ -62,6 +69,11 @@ export interface Transport {
   /** The leaf certificate the registry presented on its last TLS handshake. */
   lastCertificate(url: string): CertificateInfo | undefined
   rateLimit(): RateLimitInfo | null
+  /**
+   * Connections to `hostname` go only to these addresses, the ones the realm guard judged
+   * (auth.ts), so a second DNS answer cannot send credentials somewhere else. Optional: fakes omit it.
+   */
+  pinAddresses?(hostname: string, addresses: readonly string[]): void
   close(): Promise<void>
 }
 
@@ -111,7 +123,12 @@ function isRetryable(method: HttpMethod, req: HttpRequest): boolean {
 
 export function createTransport(options: TransportOptions): Transport {
   const clock = options.clock ?? systemClock
-  const connectTimeoutMs = options.connectTimeoutMs ?? 15_000
+  const deadlines = resolveHttpDeadlines({
+    ...(options.headersTimeoutMs !== undefined ? { headersMs: options.headersTimeoutMs } : {}),
+    ...(options.bodyTimeoutMs !== undefined ? { bodyBaseMs: options.bodyTimeoutMs } : {}),
+    ...options.deadlines,
+  })
+  const connectTimeoutMs = Math.min(options.connectTimeoutMs ?? 15_000, deadlines.headersMs)
   const connector = createRegistryConnector({
     registryHost: options.endpoint.host,
     connectTimeoutMs,
@@ -119,8 +136,10 @@ export function createTransport(options: TransportOptions): Transport {
   })
   const agent = new Agent({
     connections: options.maxConnections ?? 16,
-    headersTimeout: options.headersTimeoutMs ?? 30_000,
-    bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+    // undici's own timers are idle timers; the total deadlines (startRequestDeadline) fire first and
+    // say more, these stay as a backstop.
+    headersTimeout: deadlines.headersMs + 1_000,
+    bodyTimeout: deadlines.bodyBaseMs + 1_000,
     keepAliveTimeout: 30_000,
     connect: connector.connect,
   })
@@ -134,6 +153,28 @@ export function createTransport(options: TransportOptions): Transport {
     const headers: Record<string, string> = { 'user-agent': userAgent, ...req.headers }
     if (authorization !== undefined) headers.authorization = authorization
     const body = method === 'GET' || method === 'HEAD' ? undefined : req.body
+    const deadline = startRequestDeadline({
+      host: url.host,
+      operation: req.operation,
+      deadlines,
+      requestBytes: body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+      ...(req.signal ? { callerSignal: req.signal } : {}),
+    })
+    try {
+      return await exchange(method, url, req, headers, body, deadline)
+    } finally {
+      deadline.finish()
+    }
+  }
+
+  async function exchange(
+    method: HttpMethod,
+    url: URL,
+    req: HttpRequest,
+    headers: Record<string, string>,
+    body: HttpRequest['body'],
+    deadline: RequestDeadline,
+  ): Promise<HttpResponse> {
     let response: Awaited<ReturnType<typeof request>>
     try {
       // undici 7 follows no redirects unless its redirect interceptor is installed: we do them by hand.
@@ -146,7 +187,7 @@ export function createTransport(options: TransportOptions): Transport {
         headers,
         ...(method === 'HEAD' ? { reset: false } : {}),
         ...(body !== undefined ? { body } : {}),
-        ...(req.signal ? { signal: req.signal } : {}),
+        signal: deadline.signal,
       })
     } catch (error) {
       throw await toTransportError(error, url, req.signal, readCertificate)
@@ -156,6 +197,8 @@ export function createTransport(options: TransportOptions): Transport {
     const limits = parseRateLimitHeaders(flatHeaders(responseHeaders))
     if (limits) lastRateLimit = limits
     const length = Number(headerValue(responseHeaders, 'content-length') ?? Number.NaN)
+    // A HEAD's Content-Length describes the body it did not send.
+    deadline.headersArrived(method !== 'HEAD' && Number.isFinite(length) ? length : null)
     const isRedirect = redirectStatuses.has(response.statusCode)
     // Redirect bodies are never used; error bodies only for messages. Keep what matters bounded.
     const cap = isRedirect ? 64 * 1024 : req.maxBytes
@@ -170,7 +213,7 @@ export function createTransport(options: TransportOptions): Transport {
         // Consume the (empty) body so the keep-alive connection returns to the pool.
         await response.body.dump()
         bytes = new Uint8Array()
-      } else bytes = await readCapped(response.body, cap, url.host)
+      } else bytes = await readCapped(response.body, cap, url.host, (received) => deadline.bodyProgress(received))
     } catch (error) {
       if (error instanceof BerthError) throw error
       throw await toTransportError(error, url, req.signal, readCertificate)
@@ -245,7 +288,7 @@ export function createTransport(options: TransportOptions): Transport {
             message: `${url.host} redirected to a ${sanitizeForMessage(target.protocol, 20)} URL, which Berth does not follow.`,
           })
         }
-        req.checkRedirect?.(target)
+        await req.checkRedirect?.(target)
         // RFC 9110 §15.4: 303 (and, as every client does, 301/302 after POST) continue as GET.
         if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
           method = 'GET'
@@ -259,6 +302,7 @@ export function createTransport(options: TransportOptions): Transport {
       return connector.lastCertificate(authorityOfUrl(new URL(url)))
     },
     rateLimit: () => lastRateLimit,
+    pinAddresses: (hostname, addresses) => connector.pinAddresses(hostname, addresses),
     close: () => agent.close(),
   }
 }

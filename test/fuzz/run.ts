@@ -2,10 +2,13 @@
 // budget so the whole run stays under ten minutes unattended. Exit code = vitest's.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 
 const root = join(import.meta.dirname, '..', '..')
-const files = readdirSync(join(root, 'test', 'unit')).filter((f) => /^fuzz-.*\.test\.ts$/.test(f))
+// The fuzz files live beside the unit tests of what they fuzz (test/unit/http/, …/operations/, …).
+const files = readdirSync(join(root, 'test', 'unit'), { recursive: true, encoding: 'utf8' })
+  .map((file) => file.split(sep).join('/'))
+  .filter((file) => /(^|\/)fuzz-[^/]*\.test\.ts$/.test(file))
 const runs = process.env.BERTH_FUZZ_RUNS ?? '100000'
 const budgetMs = process.env.BERTH_FUZZ_BUDGET_MS ?? '15000'
 console.log(`fuzz: ${files.length} files, ${runs} runs per property, at most ${budgetMs} ms each`)

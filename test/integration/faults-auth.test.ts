@@ -1,6 +1,6 @@
 // Hostile or broken WWW-Authenticate challenges through a fault proxy in front of the real token
 // registry: each ends in a typed error naming the cause, and credentials never go to a realm
-// Berth will not trust (REGISTRY-NOTES "Auth": realm guard, RFC 7235 parsing).
+// Berth will not trust (docs/registry-notes.md "Auth": realm guard, RFC 7235 parsing).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

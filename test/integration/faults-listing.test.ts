@@ -2,7 +2,7 @@
 // precise BerthError, and a page that fails is never passed off as the end of the list.
 import { afterEach, describe, expect, it } from 'vitest'
 import { getLab } from '../lab/lab-client'
-import { expectBerthError, faultSession, timed, type FaultSession } from './faults-support'
+import { expectBerthError, faultSession, matching, timed, type FaultSession } from './faults-support'
 
 const lab = getLab()
 const manyTags = Object.keys(lab.truth.repositories['perf/many'] ?? {}).sort()
@@ -172,5 +172,54 @@ describe('a catalog listing under faults', () => {
       rules: [{ method: 'GET', path: /_catalog\?.*last=/, fault: { kind: 'reset' } }],
     })
     await expectBerthError(client.catalog({ pageSize: 2 }), 'network', /closed the connection unexpectedly/)
+  })
+
+  // Only the first page can say "no catalog here": once page 1 arrived, a later 404 or 401 means
+  // the listing is incomplete, never "this registry offers no catalog" with page 1 dropped.
+  it.each([
+    [404, 'invalid_response', 'NAME_UNKNOWN'],
+    [401, 'unauthorized', 'UNAUTHORIZED'],
+  ] as const)('throws an error naming page 2 when page 2 of the catalog answers %i', async (status, code, registryCode) => {
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [
+        {
+          method: 'GET',
+          path: /_catalog\?.*last=/,
+          fault: { kind: 'status', status, body: JSON.stringify({ errors: [{ code: registryCode, message: 'fault proxy' }] }) },
+        },
+      ],
+    })
+    await expectBerthError(
+      client.catalog({ pageSize: 2 }),
+      code,
+      new RegExp(
+        `^Page 2 of the catalog of 127\\.0\\.0\\.1:\\d+ failed after 2 repositories had arrived .*answered ${status} to GET /v2/_catalog`,
+      ),
+    )
+  })
+
+  it('still reports "no catalog" when the first page answers 404', async () => {
+    const { client } = await session({
+      upstream: lab.open.url,
+      rules: [{ method: 'GET', path: /_catalog/, fault: { kind: 'status', status: 404 } }],
+    })
+    expect(await client.catalog({ pageSize: 2 })).toEqual({
+      repositories: [],
+      catalog: 'unavailable',
+      reason: matching(/HTTP 404/),
+    })
+  })
+
+  it('throws an error naming the page when page 3 of a tag listing answers 404', async () => {
+    const { client } = await session({
+      upstream: lab.paging.url,
+      rules: [{ method: 'GET', path: secondPage, skip: 1, fault: { kind: 'status', status: 404 } }],
+    })
+    await expectBerthError(
+      client.listTags('perf/many', { pageSize: 300 }),
+      'invalid_response',
+      /^Page 3 of the tags of perf\/many on 127\.0\.0\.1:\d+ failed after 600 tags had arrived .*answered 404/,
+    )
   })
 })

@@ -1,8 +1,10 @@
 // A fault-injecting HTTP(S) proxy in front of a real lab registry, for the hardening tests: per
 // method/path pattern and count it resets connections, answers 5xx/429, delays, truncates, sends
-// garbage or huge bodies, tampers with manifests, adds foreign Links, redirects, or sends a hostile
-// WWW-Authenticate; everything else is forwarded unchanged. Loopback only and bounded: a connection
-// cap and a lifetime after which it closes itself, so a forgotten proxy never outlives its test.
+// garbage or huge bodies, tampers with manifests, adds foreign Links, redirects, sends a hostile
+// WWW-Authenticate, trickles a body a byte at a time, serves an endless chain of big pages or one
+// huge tag list; everything else is forwarded unchanged. A 404/401 on page 2 of the catalog is a
+// `status` rule on `/_catalog?…last=`. Loopback only and bounded: a connection cap and a lifetime
+// after which it closes itself, so a forgotten proxy never outlives its test.
 import { createHash } from 'node:crypto'
 import { createServer as createHttpServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -34,6 +36,19 @@ export type Fault =
   | { kind: 'serve'; body: Buffer; contentType: string }
   /** 401 with this WWW-Authenticate instead of forwarding. */
   | { kind: 'www-authenticate'; value: string }
+  /**
+   * 200, then one byte of JSON whitespace every `intervalMs`, never ending (until the client hangs
+   * up or the proxy closes). `declareLength` sends that Content-Length; otherwise chunked.
+   */
+  | { kind: 'trickle'; intervalMs: number; declareLength?: number }
+  /**
+   * A tags/list (`field: 'tags'`) or catalog (`field: 'repositories'`) page of `perPage` generated
+   * names of `nameLength` characters, with a `Link: rel="next"` to a page never seen before: the
+   * pagination never ends. `delayMs` holds each page back that long.
+   */
+  | { kind: 'endless-pages'; field: 'tags' | 'repositories'; perPage: number; nameLength: number; delayMs?: number }
+  /** One tags/list answer with `count` tags (`tag-000000` …) and no Link: distribution 2.8 does not page. */
+  | { kind: 'tag-list'; repository: string; count: number }
 
 export interface FaultRule {
   /** Default: any method. */
@@ -178,6 +193,61 @@ async function streamHuge(res: ServerResponse, bytes: number, declareLength: boo
   if (!res.destroyed) res.end()
 }
 
+/** Sends `intervalMs`-spaced single bytes until the client goes away; resolves then. */
+function trickle(res: ServerResponse, intervalMs: number, declareLength: number | undefined): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    ...(declareLength !== undefined ? { 'content-length': String(declareLength) } : {}),
+  })
+  res.flushHeaders()
+  return new Promise<void>((resolve) => {
+    let sent = 0
+    const timer = setInterval(() => {
+      if (res.destroyed || (declareLength !== undefined && sent >= declareLength - 1)) return
+      sent++
+      res.write(' ')
+    }, intervalMs)
+    res.once('close', () => {
+      clearInterval(timer)
+      resolve()
+    })
+  })
+}
+
+/** A page of generated names with a Link to the next page; `last=page-<k>` says which page this is. */
+function endlessPage(
+  res: ServerResponse,
+  path: string,
+  fault: { field: 'tags' | 'repositories'; perPage: number; nameLength: number },
+): void {
+  const url = new URL(path, 'http://proxy.invalid')
+  const pageNumber = Number(/^page-(\d+)$/.exec(url.searchParams.get('last') ?? '')?.[1] ?? '0')
+  const names: string[] = []
+  for (let index = 0; index < fault.perPage; index++) {
+    const name = `p${pageNumber}-n${index}-`
+    names.push(name.padEnd(fault.nameLength, 'x'))
+  }
+  const page = fault.field === 'tags' ? { name: 'endless/pages', tags: names } : { repositories: names }
+  url.searchParams.set('n', String(fault.perPage))
+  url.searchParams.set('last', `page-${pageNumber + 1}`)
+  sendJson(res, 200, JSON.stringify(page), { link: `<${url.pathname}${url.search}>; rel="next"` })
+}
+
+const tagListBodies = new Map<string, string>()
+
+/** `{"name": repository, "tags": [tag-000000, …]}` with `count` tags, built once per shape. */
+function bigTagList(repository: string, count: number): string {
+  const key = `${repository}\n${count}`
+  let body = tagListBodies.get(key)
+  if (body === undefined) {
+    const tags: string[] = []
+    for (let index = 0; index < count; index++) tags.push(`tag-${String(index).padStart(6, '0')}`)
+    body = JSON.stringify({ name: repository, tags })
+    tagListBodies.set(key, body)
+  }
+  return body
+}
+
 async function handle(
   upstream: URL,
   armed: () => ArmedRule[],
@@ -274,6 +344,13 @@ async function handle(
       return sendJson(res, 401, JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }), {
         'www-authenticate': fault.value,
       })
+    case 'trickle':
+      return trickle(res, fault.intervalMs, fault.declareLength)
+    case 'endless-pages':
+      if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+      return endlessPage(res, path, fault)
+    case 'tag-list':
+      return sendJson(res, 200, bigTagList(fault.repository, fault.count))
   }
 }
 
@@ -336,7 +413,7 @@ export interface RecordingServer {
 
 /**
  * The "other host" of redirect tests (a stand-in for S3/GCS presigned URLs): it records whether
- * it received Authorization (it must not: REGISTRY-NOTES "Auth") and answers by forwarding to
+ * it received Authorization (it must not: docs/registry-notes.md "Auth") and answers by forwarding to
  * `upstream` with every credential header removed.
  */
 export async function startRecordingServer(options: { upstream: string; lifetimeMs?: number }): Promise<RecordingServer> {

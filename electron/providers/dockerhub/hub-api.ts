@@ -1,10 +1,13 @@
 // Docker Hub's own API (the registry has no catalog and no per-tag push date): repositories of a
 // namespace, tags with `tag_last_pushed`, and tag deletion (`DELETE /v2/namespaces/<ns>/repositories/
 // <repo>/tags/<tag>`) with a Hub JWT from `POST /v2/users/login` (password or personal access token).
-// Pages are followed through the `next` URL of each answer, same origin only.
+// Pages are followed through the `next` URL of each answer, same origin only; a listing has a
+// deadline and item/byte budgets (electron/http/listing-guard.ts; docs/registry-notes.md "Listing").
 import { z } from 'zod'
 import { BerthError } from '../../../shared/errors'
+import { resolveListingLimits, type HttpDeadlines, type ListingLimits } from '../../http/http-limits'
 import { parseJsonBody } from '../../http/http-paging'
+import { startListingGuard } from '../../http/listing-guard'
 import { sanitizeForMessage } from '../../http/sanitize'
 import { bodyText, createTransport, responseError, type HttpMethod, type HttpResponse, type Transport } from '../../http/transport'
 import type { RegistryEndpoint, TlsTrust } from '../../http/client-types'
@@ -32,6 +35,10 @@ export interface HubApiOptions {
   trust?: TlsTrust
   /** Hub account for writes; null = anonymous (reads of public repositories only). */
   account: () => Promise<{ username: string; password: string } | null>
+  /** Per-request deadlines of the default transport; unset fields from BERTH_* variables or defaults. */
+  deadlines?: Partial<HttpDeadlines>
+  /** Deadline and budgets of one listing; unset fields as above. */
+  listingLimits?: Partial<ListingLimits>
 }
 
 const pageSchema = <T extends z.ZodType>(row: T) => z.looseObject({ next: z.string().nullable().optional(), results: z.array(row) })
@@ -57,9 +64,14 @@ export function hubRepositoryName(repository: string): { namespace: string; name
 
 export function createHubApi(
   options: HubApiOptions,
-  transport: Transport = createTransport({ endpoint: options.endpoint, ...(options.trust ? { trust: options.trust } : {}) }),
+  transport: Transport = createTransport({
+    endpoint: options.endpoint,
+    ...(options.trust ? { trust: options.trust } : {}),
+    ...(options.deadlines ? { deadlines: options.deadlines } : {}),
+  }),
 ): HubApi {
   const origin = new URL(options.endpoint.url).origin
+  const listingLimits = resolveListingLimits(options.listingLimits)
   let jwt: Promise<string> | undefined
 
   function hubError(response: HttpResponse, operation: string): BerthError {
@@ -94,7 +106,7 @@ export function createHubApi(
     method: HttpMethod,
     url: string,
     operation: string,
-    extra: { body?: string; authorization?: string } = {},
+    extra: { body?: string; authorization?: string; signal?: AbortSignal } = {},
   ): Promise<HttpResponse> {
     const response = await transport.request({
       method,
@@ -102,6 +114,7 @@ export function createHubApi(
       headers: { accept: 'application/json', ...(extra.body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(extra.body !== undefined ? { body: extra.body } : {}),
       ...(extra.authorization !== undefined ? { authorization: extra.authorization, credentialOrigin: origin } : {}),
+      ...(extra.signal ? { signal: extra.signal } : {}),
       maxBytes: 8 * 1024 * 1024,
       operation,
     })
@@ -111,26 +124,57 @@ export function createHubApi(
 
   async function pages<T>(first: string, row: z.ZodType<T>, operation: string): Promise<T[]> {
     const out: T[] = []
-    let url: string | null = first
-    for (let n = 0; url !== null; n++) {
-      if (n >= maxPages)
-        throw new BerthError({
-          code: 'invalid_response',
-          message: `Docker Hub kept paginating ${operation} past ${maxPages} pages; Berth stopped.`,
-        })
-      const response = await send('GET', url, operation)
-      const page = parseJsonBody(response, pageSchema(row), operation)
-      out.push(...page.results)
-      const next: string | null = page.next ?? null
-      if (next !== null && new URL(next, url).origin !== origin) {
-        throw new BerthError({
-          code: 'invalid_response',
-          message: `Docker Hub sent the next page of ${operation} on another host; Berth stopped there.`,
-        })
+    const guard = startListingGuard({ what: `Docker Hub's answer to "${operation}"`, entry: ['entry', 'entries'], limits: listingLimits })
+    try {
+      let url: string | null = first
+      while (url !== null) {
+        guard.throwIfStopped()
+        if (guard.page > maxPages)
+          throw new BerthError({
+            code: 'invalid_response',
+            message: `Docker Hub kept paginating ${operation} past ${maxPages} pages; Berth stopped.`,
+          })
+        let response: HttpResponse
+        let page: { next?: string | null | undefined; results: T[] }
+        try {
+          response = await send('GET', url, operation, { signal: guard.signal })
+          page = parseJsonBody(response, pageSchema(row), operation)
+        } catch (error) {
+          if (error instanceof BerthError) throw guard.pageFailure(error)
+          throw error
+        }
+        guard.addPage(response.body.byteLength, page.results.length)
+        // One by one: spreading a registry-sized array into push() overflows the stack.
+        for (const result of page.results) out.push(result)
+        url = page.next === undefined || page.next === null ? null : nextHubPage(page.next, url, operation)
       }
-      url = next === null ? null : new URL(next, url).href
+      return out
+    } finally {
+      guard.finish()
     }
-    return out
+  }
+
+  /** The absolute URL of Hub's `next`, which must stay on the API's origin (our credentials would follow). */
+  function nextHubPage(next: string, current: string, operation: string): string {
+    let target: URL
+    try {
+      target = new URL(next, current)
+    } catch (error) {
+      throw new BerthError(
+        {
+          code: 'invalid_response',
+          message: `Docker Hub sent a malformed next page URL for ${operation} (${sanitizeForMessage(next, 200)}).`,
+        },
+        { cause: error },
+      )
+    }
+    if (target.origin !== origin) {
+      throw new BerthError({
+        code: 'invalid_response',
+        message: `Docker Hub sent the next page of ${operation} on another host; Berth stopped there.`,
+      })
+    }
+    return target.href
   }
 
   function login(): Promise<string> {

@@ -3,12 +3,15 @@
 // returns a whole page of tags WITH digest, media type, size and published_at in one request, sorted
 // and filtered on the server — instead of one HEAD per tag. Same Bearer token flow as /v2/ (the realm
 // is GitLab's /jwt/auth). Paths need their trailing slash (else 301); pages are followed only
-// through the Link header (markers are opaque when sorting by date).
+// through the Link header (markers are opaque when sorting by date). A listing has a deadline and
+// item/byte budgets (electron/http/listing-guard.ts; docs/registry-notes.md "Listing").
 import { z } from 'zod'
-import { createRegistryAuth } from '../../http/auth'
+import { createRegistryAuth, type HostResolver } from '../../http/auth'
 import type { Clock } from '../../http/http-clock'
+import { resolveListingLimits, type HttpDeadlines, type ListingLimits } from '../../http/http-limits'
 import { parseJsonBody } from '../../http/http-paging'
 import { nextPageUrl } from '../../http/link'
+import { startListingGuard } from '../../http/listing-guard'
 import { repositoryScope } from '../../http/scope'
 import { createTransport, headerValue, responseError, type HttpResponse, type Transport } from '../../http/transport'
 import type { CredentialSource, RegistryEndpoint, TlsTrust } from '../../http/client-types'
@@ -50,6 +53,11 @@ export interface GitlabRegistryApiOptions {
   trust?: TlsTrust
   credentials?: CredentialSource
   clock?: Clock
+  /** Per-request deadlines of the default transport; unset fields from BERTH_* variables or defaults. */
+  deadlines?: Partial<HttpDeadlines>
+  /** Deadline and budgets of one tag listing; unset fields as above. */
+  listingLimits?: Partial<ListingLimits>
+  resolveHost?: HostResolver
 }
 
 const rowSchema = z.looseObject({
@@ -68,7 +76,11 @@ const maxPages = 10_000
 
 export function createGitlabRegistryApi(
   options: GitlabRegistryApiOptions,
-  transport: Transport = createTransport({ endpoint: options.endpoint, ...(options.trust ? { trust: options.trust } : {}) }),
+  transport: Transport = createTransport({
+    endpoint: options.endpoint,
+    ...(options.trust ? { trust: options.trust } : {}),
+    ...(options.deadlines ? { deadlines: options.deadlines } : {}),
+  }),
 ): GitlabRegistryApi {
   const origin = new URL(options.endpoint.url).origin
   const auth = createRegistryAuth({
@@ -76,7 +88,9 @@ export function createGitlabRegistryApi(
     endpoint: options.endpoint,
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   })
+  const listingLimits = resolveListingLimits(options.listingLimits)
   let availability: Promise<boolean> | undefined
 
   async function send(url: string, scopes: string[], operation: string, signal?: AbortSignal): Promise<HttpResponse> {
@@ -123,28 +137,48 @@ export function createGitlabRegistryApi(
       const operation = `list the tags of ${path} (GitLab registry API)`
       const scopes = [repositoryScope(path, ['pull'])]
       const tags: GitlabRegistryTag[] = []
-      let url: string | null = first.href
-      for (let page = 0; url !== null; page++) {
-        if (page >= maxPages)
-          throw new BerthError({
-            code: 'invalid_response',
-            message: `The GitLab registry kept paginating ${path} past ${maxPages} pages; Berth stopped.`,
-          })
-        const response = await send(url, scopes, operation, query.signal)
-        if (response.status !== 200) throw responseError(response, operation)
-        for (const row of parseJsonBody(response, z.array(rowSchema), operation)) {
-          tags.push({
-            name: row.name,
-            digest: row.digest,
-            configDigest: row.config_digest ?? null,
-            mediaType: row.media_type ?? '',
-            sizeBytes: row.size_bytes ?? null,
-            publishedAt: row.published_at ?? row.updated_at ?? row.created_at ?? null,
-          })
+      const guard = startListingGuard({
+        what: `the tags of ${path} (GitLab registry API)`,
+        entry: ['tag', 'tags'],
+        limits: listingLimits,
+        ...(query.signal ? { callerSignal: query.signal } : {}),
+      })
+      try {
+        let url: string | null = first.href
+        while (url !== null) {
+          guard.throwIfStopped()
+          if (guard.page > maxPages)
+            throw new BerthError({
+              code: 'invalid_response',
+              message: `The GitLab registry kept paginating ${path} past ${maxPages} pages; Berth stopped.`,
+            })
+          let response: HttpResponse
+          let rows: z.infer<typeof rowSchema>[]
+          try {
+            response = await send(url, scopes, operation, guard.signal)
+            if (response.status !== 200) throw responseError(response, operation)
+            rows = parseJsonBody(response, z.array(rowSchema), operation)
+          } catch (error) {
+            if (error instanceof BerthError) throw guard.pageFailure(error)
+            throw error
+          }
+          guard.addPage(response.body.byteLength, rows.length)
+          for (const row of rows) {
+            tags.push({
+              name: row.name,
+              digest: row.digest,
+              configDigest: row.config_digest ?? null,
+              mediaType: row.media_type ?? '',
+              sizeBytes: row.size_bytes ?? null,
+              publishedAt: row.published_at ?? row.updated_at ?? row.created_at ?? null,
+            })
+          }
+          url = nextPageUrl(headerValue(response.headers, 'link'), response.url)
         }
-        url = nextPageUrl(headerValue(response.headers, 'link'), response.url)
+        return tags
+      } finally {
+        guard.finish()
       }
-      return tags
     },
     close: () => transport.close(),
   }

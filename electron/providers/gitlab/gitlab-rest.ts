@@ -1,12 +1,15 @@
-// GitLab's REST API v4 for the container registry (GLAPI doc/api/container_registry.md, REGISTRY-NOTES
+// GitLab's REST API v4 for the container registry (GLAPI doc/api/container_registry.md, docs/registry-notes.md
 // "Listing"/"Deletion"): the plain v2 catalog is admin-only on GitLab, so repositories come from the
 // user's groups and projects, as GitLab's own UI finds them. Authenticated with a personal/project/
 // group access token in PRIVATE-TOKEN or a CI job token in JOB-TOKEN. Every page is followed through
-// `Link: rel="next"` (same origin only) or, without one, `X-Next-Page`.
+// `Link: rel="next"` (same origin only) or, without one, `X-Next-Page`; a listing has a deadline
+// and item/byte budgets (electron/http/listing-guard.ts; docs/registry-notes.md "Listing").
 import { z } from 'zod'
 import { BerthError } from '../../../shared/errors'
+import { resolveListingLimits, type HttpDeadlines, type ListingLimits } from '../../http/http-limits'
 import { parseJsonBody } from '../../http/http-paging'
 import { nextPageUrl } from '../../http/link'
+import { startListingGuard } from '../../http/listing-guard'
 import { createTransport, headerValue, type HttpMethod, type HttpResponse, type Transport } from '../../http/transport'
 import type { RegistryEndpoint, TlsTrust } from '../../http/client-types'
 import { gitlabError } from './gitlab-errors'
@@ -24,6 +27,10 @@ export interface GitlabRestOptions {
   maxConnections?: number
   /** Items per page (GitLab allows 1..100); default 100. */
   pageSize?: number
+  /** Per-request deadlines of the default transport; unset fields from BERTH_* variables or defaults. */
+  deadlines?: Partial<HttpDeadlines>
+  /** Deadline and budgets of one listing; unset fields as above. */
+  listingLimits?: Partial<ListingLimits>
 }
 
 const groupSchema = z.looseObject({ id: z.number(), full_path: z.string() })
@@ -100,13 +107,15 @@ export function createGitlabRest(
     endpoint: options.endpoint,
     ...(options.trust ? { trust: options.trust } : {}),
     maxConnections: options.maxConnections ?? 8,
+    ...(options.deadlines ? { deadlines: options.deadlines } : {}),
   }),
 ): GitlabRest {
   const origin = new URL(options.endpoint.url).origin
+  const listingLimits = resolveListingLimits(options.listingLimits)
   const api = `${options.endpoint.url.replace(/\/+$/, '')}/api/v4`
   let tokenPromise: Promise<GitlabToken | null> | undefined
 
-  async function send(method: HttpMethod, url: string, operation: string, body?: string): Promise<HttpResponse> {
+  async function send(method: HttpMethod, url: string, operation: string, body?: string, signal?: AbortSignal): Promise<HttpResponse> {
     tokenPromise ??= options.token().catch((error: unknown) => {
       tokenPromise = undefined
       throw error
@@ -128,6 +137,7 @@ export function createGitlabRest(
         ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       ...(body !== undefined ? { body } : {}),
+      ...(signal ? { signal } : {}),
       maxBytes: pageMaxBytes,
       operation,
       // The token travels in a custom header the transport does not strip: never follow it elsewhere.
@@ -148,18 +158,34 @@ export function createGitlabRest(
     const first = new URL(`${api}${path}`)
     for (const [k, v] of Object.entries({ per_page: String(options.pageSize ?? 100), ...query })) first.searchParams.set(k, v)
     const items: T[] = []
-    let url: string | null = first.href
-    for (let page = 0; url !== null; page++) {
-      if (page >= maxPages)
-        throw new BerthError({
-          code: 'invalid_response',
-          message: `GitLab kept paginating ${operation} past ${maxPages} pages; Berth stopped.`,
-        })
-      const response = await send('GET', url, operation)
-      items.push(...parseJsonBody(response, z.array(schema), operation))
-      url = nextPageUrl(headerValue(response.headers, 'link'), response.url) ?? nextFromHeader(response)
+    const guard = startListingGuard({ what: `GitLab's answer to "${operation}"`, entry: ['entry', 'entries'], limits: listingLimits })
+    try {
+      let url: string | null = first.href
+      while (url !== null) {
+        guard.throwIfStopped()
+        if (guard.page > maxPages)
+          throw new BerthError({
+            code: 'invalid_response',
+            message: `GitLab kept paginating ${operation} past ${maxPages} pages; Berth stopped.`,
+          })
+        let response: HttpResponse
+        let page: T[]
+        try {
+          response = await send('GET', url, operation, undefined, guard.signal)
+          page = parseJsonBody(response, z.array(schema), operation)
+        } catch (error) {
+          if (error instanceof BerthError) throw guard.pageFailure(error)
+          throw error
+        }
+        guard.addPage(response.body.byteLength, page.length)
+        // One by one: spreading a registry-sized array into push() overflows the stack.
+        for (const item of page) items.push(item)
+        url = nextPageUrl(headerValue(response.headers, 'link'), response.url) ?? nextFromHeader(response)
+      }
+      return items
+    } finally {
+      guard.finish()
     }
-    return items
   }
 
   function nextFromHeader(response: HttpResponse): string | null {
