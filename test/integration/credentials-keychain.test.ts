@@ -1,16 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getLab, type LabRegistry } from '../lab/lab-client'
 import { isPidAlive } from '../lab/processes'
-import { runTsxChild, startKeyring, type ChildStepResult, type Keyring } from '../lab/keyring'
+import { runTsxChild, startKeyring, startSilentBus, type ChildStepResult, type Keyring } from '../lab/keyring'
 import type { KeyringCommand } from './keyring-child'
 
 const child = join(import.meta.dirname, 'keyring-child.ts')
-const step = (command: KeyringCommand, env: NodeJS.ProcessEnv, args: string[] = []): Promise<ChildStepResult> =>
-  runTsxChild(child, command, env, { args })
+const step = (command: KeyringCommand, env: NodeJS.ProcessEnv): Promise<ChildStepResult> => runTsxChild(child, command, env)
 
 function valueOf(result: ChildStepResult): unknown {
   if (!result.ok) throw new Error(`step failed: ${JSON.stringify(result.error)}`)
@@ -104,22 +102,24 @@ describe('the keychain without a working Secret Service', () => {
     expect(value.ms).toBeLessThan(2_000)
   })
 
-  it('gives up on a bus that never answers within its deadline, never falling back to a file', async () => {
-    const sockets = new Set<Socket>()
-    const path = join(dir, 'silent-bus')
-    const silent: Server = createServer((socket) => sockets.add(socket))
-    await new Promise<void>((resolve) => silent.listen(path, resolve))
+  it('gives up on a bus that never answers within its deadline, and the process still exits by itself', async () => {
+    const silent = await startSilentBus(dir)
     try {
-      const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}` }
-      const value = valueOf(await step({ action: 'get', account: 'any', timeoutMs: 500 }, env, ['--exit-hard'])) as {
-        error?: { code: string; message: string }
-        ms: number
-      }
+      const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: silent.address }
+      // runTsxChild resolves once the child has exited (it kills it after 15 s: a hang fails below).
+      const result = await runTsxChild(child, { action: 'get', account: 'any', timeoutMs: 500 }, env, { timeoutMs: 15_000 })
+      const exitedAt = Date.now()
+      const value = valueOf(result) as { error?: { code: string; message: string; fix?: string }; ms: number; answeredAt: number }
       expect(value.error?.code).toBe('keychain_unavailable')
+      expect(value.error?.message).toMatch(/did not answer within 500 ms/)
+      expect(value.error?.fix).toMatch(/gnome-keyring or KWallet/)
+      expect(value.ms).toBeGreaterThanOrEqual(450)
       expect(value.ms).toBeLessThan(2_000)
+      // The stuck call's process is killed, not waited for: the child exits as soon as it has answered.
+      expect(exitedAt - value.answeredAt).toBeLessThan(1_000)
+      expect(silent.connectedAt.length).toBeGreaterThan(0)
     } finally {
-      for (const socket of sockets) socket.destroy()
-      await new Promise<void>((resolve) => silent.close(() => resolve()))
+      await silent.stop()
     }
   })
 })

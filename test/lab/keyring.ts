@@ -3,6 +3,7 @@
 // exercise the same @napi-rs/keyring code path as the app without touching anyone's keyring.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isPidAlive, trackTempDir, untrackTempDir } from './processes'
@@ -236,4 +237,40 @@ export function runTsxChild(
     child.stdin.on('error', () => undefined)
     child.stdin.end(JSON.stringify(command))
   })
+}
+
+export interface SilentBus {
+  /** For DBUS_SESSION_BUS_ADDRESS: `unix:path=…`. */
+  address: string
+  /** Date.now() of every connection accepted so far (each then left waiting forever). */
+  readonly connectedAt: readonly number[]
+  stop(): Promise<void>
+}
+
+/**
+ * A "session bus" that accepts every connection and never sends a byte: what a wedged dbus-daemon or
+ * Secret Service looks like to a client, which then blocks in the D-Bus authentication handshake.
+ */
+export async function startSilentBus(directory: string): Promise<SilentBus> {
+  const path = join(directory, 'silent-bus')
+  const sockets = new Set<Socket>()
+  const connectedAt: number[] = []
+  const server = createServer((socket) => {
+    connectedAt.push(Date.now())
+    sockets.add(socket)
+    socket.on('error', () => undefined)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(path, resolve)
+  })
+  return {
+    address: `unix:path=${path}`,
+    connectedAt,
+    async stop() {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
 }

@@ -7,10 +7,15 @@
  * token (or docker's identitytoken).
  */
 export interface SecretStore {
-  get(account: string): Promise<string | null>
-  set(account: string, secret: string): Promise<void>
+  get(account: string, options?: SecretCallOptions): Promise<string | null>
+  set(account: string, secret: string, options?: SecretCallOptions): Promise<void>
   /** true when something was deleted. */
-  delete(account: string): Promise<boolean>
+  delete(account: string, options?: SecretCallOptions): Promise<boolean>
+}
+
+export interface SecretCallOptions {
+  /** Aborting fails the call as `cancelled` (a keychain call already running is killed, not awaited). */
+  signal?: AbortSignal
 }
 
 export const refreshAccount = (profileId: string): string => `${profileId}:refresh`
