@@ -24,6 +24,28 @@ export default tseslint.config(
   // Layer direction and "only the shell imports electron" (ARCHITECTURE.md).
   ...layerConfig,
   {
+    // A registry decides how long its lists are: spreading one into call arguments overflows the
+    // stack at ~125,000 items ("Maximum call stack size exceeded"). Loop instead.
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(push|unshift|splice)$/] > SpreadElement',
+          message: 'No argument spread into push/unshift/splice: registry-sized arrays overflow the stack. Use a loop.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'] > SpreadElement",
+          message: 'No argument spread into Math.max/min: registry-sized arrays overflow the stack. Use a loop or reduce.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='String'][callee.property.name='fromCharCode'] > SpreadElement",
+          message: 'No argument spread into String.fromCharCode: use TextDecoder or a loop.',
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { apiMethods, channelFor, type ApiEvents } from '../shared/ipc'
 import { eventChannel } from '../shared/api-methods'
 import { createDispatcher } from './doors/api-dispatch'
-import { createAppCore, type AppCore } from './session/engine'
+import { createEngine, type Engine } from './session/engine'
 import { boundsToRestore, loadWindowState, saveWindowState } from './electron-window-state'
 import { deepLinkScheme, deepLinkToHash, externalUrlToOpen, findDeepLink, isTrustedSender } from './electron-url-policy'
 import { contentSecurityPolicy } from '../shared/content-security-policy'
@@ -21,7 +21,7 @@ const appUrl = devServerUrl ?? pathToFileURL(join(here, '..', 'renderer', 'index
 const csp = contentSecurityPolicy(devServerUrl === undefined ? {} : { devServerOrigin: new URL(devServerUrl).origin })
 
 let mainWindow: BrowserWindow | null = null
-let core: AppCore | null = null
+let core: Engine | null = null
 /** A deep link that arrived before the window could show it. */
 let pendingHash: string | null = null
 
@@ -59,7 +59,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   denyPermissions()
   applyContentSecurityPolicy()
-  core = createAppCore({ dataDirectory: app.getPath('userData') })
+  core = createEngine({ dataDirectory: app.getPath('userData') })
   registerIpc(core)
   await openWindow()
   app.on('activate', () => {
@@ -67,7 +67,7 @@ async function start(): Promise<void> {
   })
 }
 
-function registerIpc(appCore: AppCore): void {
+function registerIpc(appCore: Engine): void {
   const dispatch = createDispatcher(appCore.api, {
     onError: (method, error) => console.error(`Berth: ${method} failed unexpectedly:`, error),
   })

@@ -1,5 +1,5 @@
 // Exposes exactly the Api of shared/ipc.ts as `window.berth` — one function per method plus a typed
-// `on` for pushes — and nothing else: never ipcRenderer, never a generic invoke (STYLE.md "One
+// `on` for pushes — and nothing else: never ipcRenderer, never a generic invoke (docs/registry-notes.md "One
 // contract"). Runs sandboxed, so it may import only 'electron'; the shared modules it uses are
 // zod-free and bundled into preload.cjs.
 import { contextBridge, ipcRenderer } from 'electron'

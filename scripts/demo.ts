@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLab } from '../test/lab/lab'
-import { createAppCore } from '../electron/session/engine'
+import { createEngine } from '../electron/session/engine'
 import { createMemorySecretStore } from '../electron/stores/secrets/secret-store'
 import { startWebServer } from '../electron/doors/web/web-server'
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const lab = await startLab({ only: ['tls'] })
   const dataDirectory = mkdtempSync(join(tmpdir(), 'berth-demo-'))
   // The demo's password lives in memory only: the user's keychain is never touched.
-  const core = createAppCore({ dataDirectory, secrets: createMemorySecretStore() })
+  const core = createEngine({ dataDirectory, secrets: createMemorySecretStore() })
   let stopping = false
   const stop = async (code: number) => {
     if (stopping) return

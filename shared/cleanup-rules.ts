@@ -1,6 +1,6 @@
 // Cleanup rules and their evaluation into a plan (pure: shared by main, the CLI and the renderer).
 //
-// Vocabulary and order follow GitLab's cleanup policies (REGISTRY-NOTES "Deletion": keep_n,
+// Vocabulary and order follow GitLab's cleanup policies (docs/registry-notes.md "Deletion": keep_n,
 // name_regex_keep, name_regex_delete, older_than, never `latest`). A tag is REMOVED only if ALL hold:
 //   1. it matches the remove regex (no remove regex → nothing is removed, ever);
 //   2. it does not match the keep regex (keep wins over remove);

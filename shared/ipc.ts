@@ -18,6 +18,7 @@ import type {
 } from './types'
 import { authModes, registryKinds } from './types'
 import { cleanupRulesSchema, type CleanupPlan } from './cleanup-rules'
+import { tagNamePattern } from './tag-name'
 
 const id = z.string().min(1).max(200)
 const repository = z
@@ -25,7 +26,9 @@ const repository = z
   .min(1)
   .max(255)
   .regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'not a valid repository name')
-const tag = z.string().regex(/^[\w][\w.-]{0,127}$/, 'not a valid tag')
+const tag = z.string().regex(tagNamePattern, 'not a valid tag')
+/** A tag name as the registry listed it: checked row by row (shared/tag-name.ts), so one bad name fails only its row. */
+const listedTag = z.string().min(1).max(1_000)
 const reference = z.string().min(1).max(200)
 const registryUrl = z.string().url().max(300)
 
@@ -58,18 +61,22 @@ export const requestSchemas = {
   removeFavorite: z.object({ registryId: id, repository }),
   listRepositories: z.object({ registryId: id }),
   listTags: z.object({ registryId: id, repository }),
-  getTagDetails: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(500) }),
+  getTagDetails: z.object({ registryId: id, repository, tags: z.array(listedTag).min(1).max(500) }),
   /** What Berth last verified for this repository's tags, from its own caches: no registry request. */
   getCachedTagDetails: z.object({ registryId: id, repository }),
   inspect: z.object({ registryId: id, repository, reference }),
   previewDelete: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(10_000), mode: z.enum(['tag', 'digest']) }),
-  /** `expectedDigests` are the digests the user confirmed in the preview: a tag that moved since is refused. */
+  /**
+   * `expectedDigests`: every tag the user confirmed will go → its digest in the preview (for a delete
+   * by digest, the picked tags and every other tag on their digests). A tag that moved since, or a
+   * digest whose tags are no longer exactly those, is refused with a conflict and nothing is deleted.
+   */
   deleteTags: z.object({
     registryId: id,
     repository,
     tags: z.array(tag).min(1).max(10_000),
     mode: z.enum(['tag', 'digest']),
-    expectedDigests: z.record(tag, z.string().regex(/^sha256:[a-f0-9]{64}$/)).optional(),
+    expectedDigests: z.record(tag, z.string().regex(/^sha256:[a-f0-9]{64}$/)),
   }),
   scanDockerLogins: z.object({}),
   importDockerLogins: z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(100) }),

@@ -28,9 +28,29 @@ export interface RegistryProfile {
   gitlabUrl?: string
 }
 
+/**
+ * What a registry's provider can do (electron/providers): the UI and the CLI offer an action only
+ * where its capability says so, instead of letting the registry refuse it.
+ */
+export interface RegistryCapabilities {
+  /** How repositories are listed: the v2 catalog (which may still be refused), the provider's own API, or only by name. */
+  repositoryListing: 'catalog' | 'provider-api' | 'by-name'
+  /** One tag can be deleted while other tags on its digest stay. */
+  tagDelete: boolean
+  /** A manifest can be deleted by digest, taking every tag on it. */
+  digestDelete: boolean
+  /** Push dates come from the registry's own API (a `pushed` date beside the build date). */
+  pushDates: boolean
+  /** The registry runs tag cleanup itself (GitLab's bulk tag delete). */
+  serverSideCleanup: boolean
+  /** The registry reports a pull quota (Docker Hub's `ratelimit-*` headers). */
+  rateLimit: boolean
+}
+
 /** What the renderer sees of a profile: never a secret, only whether one is stored. */
 export interface RegistryView extends RegistryProfile {
   hasCredential: boolean
+  capabilities: RegistryCapabilities
 }
 
 export interface CertificateInfo {

@@ -1,6 +1,6 @@
 // The one generic door into the handler table, shared by Electron IPC and the web mode: look the
 // method up, validate the untrusted request with its zod schema, call the handler and turn the
-// outcome into an IpcResult. Errors are data (STYLE.md "Errors are data"): a BerthError crosses
+// outcome into an IpcResult. Errors are data (docs/registry-notes.md "Errors are data"): a BerthError crosses
 // as its BerthErrorData, anything else as `internal`, never with a stack trace.
 import type { z } from 'zod'
 import { BerthError, toErrorData } from '../../shared/errors'

@@ -1,7 +1,7 @@
 // Fetching manifests and config blobs for one operation: digest-cache first, network second, and
 // every digest fetched at most once per operation (single-flight), because 30 tags often share a
 // handful of configs and an index's children share layers. Content at a digest never changes
-// (REGISTRY-NOTES "Manifests"), so whatever is fetched is cached forever.
+// (docs/registry-notes.md "Manifests"), so whatever is fetched is cached forever.
 import { BerthError } from '../../shared/errors'
 import { createBoundedPool } from '../http/bounded-pool'
 import { createDigestCache, type DigestCache } from '../stores/cache/digest-cache'
@@ -47,7 +47,7 @@ export function isDockerHub(host: string): boolean {
 /**
  * HEAD first (then the manifest from the digest cache, or a GET by digest) when that can save the
  * GET: the reference is a digest, a hint says which digest the tag probably still has, or the
- * registry is Docker Hub, where manifest GETs count as pulls and HEADs are free (REGISTRY-NOTES
+ * registry is Docker Hub, where manifest GETs count as pulls and HEADs are free (docs/registry-notes.md
  * "Manifests"). Otherwise one GET by tag brings digest and bytes at once: 1 request instead of 2.
  */
 export function resolvesByHead(host: string, reference: string, hint: string | undefined): boolean {

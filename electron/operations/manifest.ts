@@ -229,7 +229,7 @@ export function parseManifest(bytes: Uint8Array, contentType?: string | null): P
   }
 }
 
-/** Buildx attestation manifests live in the index but are not a platform (REGISTRY-NOTES). */
+/** Buildx attestation manifests live in the index but are not a platform (docs/registry-notes.md). */
 export function isAttestationDescriptor(d: Descriptor): boolean {
   if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return true
   return d.platform?.os === 'unknown' && d.platform.architecture === 'unknown'

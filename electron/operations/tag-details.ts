@@ -1,7 +1,7 @@
 // Details for a page of tags: digest, kind, size, build date, platforms. A tag Berth has never seen
 // costs one GET of its manifest by tag (digest and bytes at once); a tag with a digest hint from a
 // previous run costs one HEAD that revalidates the hint, the manifest then coming from the digest
-// cache. Docker Hub always gets HEADs (free there, GETs count as pulls: REGISTRY-NOTES "Manifests").
+// cache. Docker Hub always gets HEADs (free there, GETs count as pulls: docs/registry-notes.md "Manifests").
 // Config blobs come from the digest cache or one GET each. Rows stream out as they complete, and one
 // broken tag is one error row.
 import { toErrorData } from '../../shared/errors'

@@ -1,81 +1,84 @@
-// Per profile kind, how Berth lists repositories and tags, reads details and deletes: GitLab and
-// Docker Hub have no usable catalog and richer APIs of their own (REGISTRY-NOTES "Listing",
-// "Deletion"); every other kind uses the v2 client directly (providerFor returns null).
+// A provider is how Berth does each registry operation on one kind of registry. The generic v2/OCI
+// provider (generic-provider.ts) does them all over the Distribution API; GitLab and Docker Hub
+// wrap it and replace only what their own APIs do better (listing, push dates, tag deletion).
+// Providers hold no delete policy: what may be deleted, the confirmed set, the checks and the audit
+// entries are the session's (electron/session/delete-safety.ts).
+import { BerthError, type BerthErrorData } from '../../shared/errors'
 import type {
-  DeleteMode,
-  DeleteResult,
+  CachedTagDetails,
+  DeleteMethod,
+  Inspection,
+  RegistryCapabilities,
   RegistryKind,
-  RegistryProfile,
   RepositoryListing,
   TagDetailsResult,
   TagList,
 } from '../../shared/types'
-import type { AuditLog } from '../stores/audit-log'
-import type { DigestCache } from '../stores/cache/digest-cache'
-import { createDockerHubProvider } from './dockerhub/dockerhub-provider'
-import { createGitlabProvider, type GitlabProvider } from './gitlab/gitlab-provider'
-import type { CredentialSource, RateLimitInfo, RegistryClient, TlsTrust } from '../http/client-types'
-
-export interface ProviderContext {
-  profile: RegistryProfile
-  /** The profile's v2 client (auth, TLS trust and caches already set up). */
-  client: RegistryClient
-  credentials: CredentialSource
-  trust: TlsTrust
-  cache: DigestCache
-  audit: AuditLog
-  concurrency: number
-  /** Docker Hub API base URL; tests point it at a recording. */
-  dockerHubApiUrl?: string
-}
+import type { RateLimitInfo, RegistryClient } from '../http/client-types'
 
 export interface ProviderTagList extends TagList {
   /** Docker Hub's pull quota as last reported (`ratelimit-*` headers), when the registry sends one. */
   rateLimit?: RateLimitInfo | null
 }
 
+export interface SignalOption {
+  signal?: AbortSignal
+}
+
+export interface TagDetailsRequest extends SignalOption {
+  /** Called with each row as soon as it is known. */
+  onResult?: (result: TagDetailsResult) => void
+  /** 'await': caches on disk before resolving (a CLI about to exit); 'background': on their timers (the app). */
+  persist?: 'await' | 'background'
+}
+
+/** GitLab's bulk tag cleanup, in its own vocabulary (docs/registry-notes.md "Deletion"). */
+export interface ServerCleanupRequest {
+  nameRegexDelete: string
+  nameRegexKeep?: string
+  keepN?: number
+  olderThan?: string
+}
+
+export interface ServerCleanupResult {
+  repository: string
+  status: 'accepted'
+  note: string
+}
+
 export interface RegistryProvider {
   readonly kind: RegistryKind
-  listRepositories(): Promise<RepositoryListing>
-  listTags(repository: string): Promise<ProviderTagList>
-  getTagDetails(repository: string, tags: string[]): Promise<TagDetailsResult[]>
-  deleteTags(repository: string, tags: string[], mode: DeleteMode, expectedDigests?: Record<string, string>): Promise<DeleteResult[]>
+  readonly capabilities: RegistryCapabilities
+  /** The v2 client every provider keeps for what its own API does not cover. */
+  readonly client: RegistryClient
+  listRepositories(options?: SignalOption): Promise<RepositoryListing>
+  listTags(repository: string, options?: SignalOption): Promise<ProviderTagList>
+  getTagDetails(repository: string, tags: string[], options?: TagDetailsRequest): Promise<TagDetailsResult[]>
+  /** What the local caches hold for the repository's tags, without a registry request. */
+  cachedTagDetails(repository: string): Promise<CachedTagDetails>
+  inspect(repository: string, reference: string, options?: SignalOption): Promise<Inspection>
+  /** The current digest of each of `tags`; a tag that does not exist is absent from the map. */
+  resolveTags(repository: string, tags: readonly string[], options?: SignalOption): Promise<Map<string, string>>
+  /** The current digest of every tag of the repository, in tag-list order. */
+  tagDigests(repository: string, options?: SignalOption): Promise<Map<string, string>>
+  /**
+   * Removes `tag` and nothing else, the tag being at `digest` when called. `stillAt` re-checks
+   * that right before an irreversible step a provider takes after some delay. Never retried.
+   */
+  deleteTag(repository: string, tag: string, digest: string, stillAt: () => Promise<void>): Promise<DeleteMethod>
+  /** Removes the manifest at `digest`, and with it every tag on it. Never retried. */
+  deleteDigest(repository: string, digest: string): Promise<void>
+  submitServerCleanup(repository: string, request: ServerCleanupRequest): Promise<ServerCleanupResult>
+  rateLimit(): RateLimitInfo | null
   close(): Promise<void>
 }
 
-/** The provider for a profile's kind, or null when the generic v2 path applies. */
-export function providerFor(context: ProviderContext): RegistryProvider | null {
-  switch (context.profile.kind) {
-    case 'gitlab':
-      return createGitlabProvider(context)
-    case 'dockerhub':
-      return createDockerHubProvider(context)
-    default:
-      return null
+/** A failed delete step, carrying the method that was tried, for the session's audit entry. */
+export class DeleteStepError extends BerthError {
+  constructor(
+    readonly method: DeleteMethod,
+    data: BerthErrorData,
+  ) {
+    super(data)
   }
-}
-
-/**
- * Why a registry of this kind shows no catalog, in its own terms (REGISTRY-NOTES "Listing"), for
- * the kinds that use the generic v2 path; null keeps the client's generic explanation.
- */
-export function noCatalogReason(kind: RegistryKind): string | null {
-  switch (kind) {
-    case 'ghcr':
-      return 'GitHub Container Registry has no catalog: add packages by name (owner/image), e.g. from the Packages tab of a GitHub user or organization.'
-    case 'quay':
-      return 'Quay lists only repositories your account owns in its catalog: add others by name (namespace/repository).'
-    case 'ecr':
-      return 'Amazon ECR serves no catalog over the registry API (its repository list is an AWS API call): add repositories by name.'
-    case 'harbor':
-      return 'Harbor shows the catalog to system administrators only: add repositories by name (project/repository).'
-    case 'zot':
-      return 'This zot instance does not list its repositories to this account: add them by name.'
-    default:
-      return null
-  }
-}
-
-export function isGitlabProvider(provider: RegistryProvider | null): provider is GitlabProvider {
-  return provider?.kind === 'gitlab'
 }

@@ -1,34 +1,33 @@
-// The one core behind Berth's three doors (Electron IPC, web mode, CLI): the handler object that
-// implements `Api` over the registry client, credentials, trust, caches and the audit log.
-// It owns one RegistryClient per profile and drops it whenever what it was built from changes.
+// The one engine behind Berth's three doors (Electron IPC, web mode, CLI): the stores (profiles,
+// keychain, caches, audit log) and one RegistrySession per registry. A saved registry's session is
+// kept until what it was built from changes (profile, trust, credentials); a registry named on the
+// command line gets a session of its own for that call. The doors reach registries only through
+// sessions: the Api handler table (api-handlers.ts) for IPC and web mode, `session*` for the CLI.
 import { join } from 'node:path'
-import type { Api, ApiRequests, ApiResponses, ProfileInput } from '../../shared/ipc'
 import { BerthError } from '../../shared/errors'
-import type { ProbeResult, RegistryProfile, RegistryView } from '../../shared/types'
-import { garbageCollectionNote } from '../../shared/types'
-import { createRegistryClient } from '../http/registry-client'
-import { isLoopbackHost, parseRegistryAddress } from '../http/reference'
+import type { Api } from '../../shared/ipc'
+import type { RegistryProfile, RegistryView } from '../../shared/types'
+import type { CredentialSource, RegistryClient, RegistryCredential, TlsTrust } from '../http/client-types'
 import { hostnameOf } from '../http/host-address'
 import { withPlainHttpFallback } from '../http/plain-http-fallback'
-import type { CredentialSource, RegistryClient, RegistryCredential, TlsTrust } from '../http/client-types'
-import { loadTagDetails } from '../operations/tag-details'
-import { cachedTagDetails } from '../operations/cached-details'
-import { tagIndexForCache } from '../stores/cache/tag-index'
-import { inspectReference } from '../operations/inspect'
-import { deleteTags, previewDelete } from '../operations/delete-tags'
-import { createDigestCache, type DigestCache } from '../stores/cache/digest-cache'
+import { isLoopbackHost, parseRegistryAddress } from '../http/reference'
+import { resolveHttpDeadlines, resolveListingLimits } from '../http/http-limits'
+import { createRegistryClient } from '../http/registry-client'
+import { capabilitiesFor } from '../../shared/registry-capabilities'
+import { providerFor } from '../providers/provider-for-kind'
 import { createAuditLog, type AuditLog } from '../stores/audit-log'
-import { planCleanup, runCleanup } from '../operations/cleanup'
-import { createCleanupRulesStore } from '../stores/cleanup-rules-store'
-import { isGitlabProvider, noCatalogReason, providerFor, type RegistryProvider } from '../providers/provider'
-import { createProfileStore, detectRegistryKind, type ProfileStore } from '../stores/profiles/profile-store'
-import type { SecretStore } from '../stores/secrets/secret-store'
-import { createKeychainStore } from '../stores/secrets/keychain-store'
+import { createDigestCache, type DigestCache } from '../stores/cache/digest-cache'
+import { tagIndexForCache } from '../stores/cache/tag-index'
+import { createCleanupRulesStore, type CleanupRulesStore } from '../stores/cleanup-rules-store'
+import { createProfileStore, type ProfileStore } from '../stores/profiles/profile-store'
+import { resolveTrust } from '../stores/profiles/profile-trust'
 import { credentialSourceFor } from '../stores/secrets/credential-source'
-import { importLogins, scanLogins } from '../stores/docker-logins/docker-config'
-import { resolveTrust, normalizeFingerprint, trustCa } from '../stores/profiles/profile-trust'
+import { createKeychainStore } from '../stores/secrets/keychain-store'
+import type { SecretStore } from '../stores/secrets/secret-store'
+import { createApiHandlers } from './api-handlers'
+import { createRegistrySession, type RegistrySession } from './registry-session'
 
-export interface AppCoreOptions {
+export interface EngineOptions {
   /** Where profiles, caches and the audit log live (Electron userData; ~/.config/berth for the CLI). */
   dataDirectory: string
   /** The OS keychain unless a test or a per-call CLI invocation passes its own. */
@@ -36,83 +35,94 @@ export interface AppCoreOptions {
   env?: NodeJS.ProcessEnv
   /** Docker-style certs.d roots to search for per-registry CAs (defaults to the standard ones). */
   certsDirs?: string[]
+  /** Registry requests in flight per session (tag details). */
   concurrency?: number
   /** Docker Hub API base URL (tests point it at a recording); default the public Hub API. */
   dockerHubApiUrl?: string
 }
 
 /** One-call overrides the CLI accepts: nothing here is stored. */
-export interface ClientOverrides {
+export interface SessionOverrides {
   caPems?: string[]
   insecure?: boolean
   /** Credentials for this call only (`--username --password-stdin`): never stored. */
   credentials?: RegistryCredential
 }
 
-export interface AppCore {
-  api: Api
+/** The engine without its Api handler table, which is built on top of it (api-handlers.ts). */
+export interface EngineCore {
   profiles: ProfileStore
   secrets: SecretStore
   cache: DigestCache
   audit: AuditLog
-  /** A client for a saved profile. */
-  clientFor(registryId: string): { client: RegistryClient; profile: RegistryProfile }
-  /** A client for a registry given by address, using its saved profile when there is one. */
-  clientForAddress(address: string, overrides?: ClientOverrides): { client: RegistryClient; profile: RegistryProfile | null }
+  cleanupRules: CleanupRulesStore
+  readonly options: EngineOptions
+  /** The session of a saved registry, built on first use. */
+  session(registryId: string): RegistrySession
+  /** A session for a registry given by address, using its saved profile when there is one. */
+  sessionForAddress(address: string, overrides?: SessionOverrides): RegistrySession
+  /** Drops a saved registry's session (its profile, trust or credentials changed). */
+  forget(registryId: string): Promise<void>
+  /** What the renderer may know of a profile: never a secret. */
+  view(profile: RegistryProfile): Promise<RegistryView>
   close(): Promise<void>
 }
 
-export function createAppCore(options: AppCoreOptions): AppCore {
-  const env = options.env ?? process.env
+export interface Engine extends EngineCore {
+  /** The handler table every door's requests go through (validated by the doors first). */
+  api: Api
+}
+
+/** Default registry requests in flight per session: chosen by `npm run bench -- --sweep` (README "Performance"). */
+export const defaultConcurrency = 32
+
+export function createEngine(options: EngineOptions): Engine {
   const profiles = createProfileStore(join(options.dataDirectory, 'profiles.json'))
   const secrets = options.secrets ?? createKeychainStore()
   const cache = createDigestCache({ directory: join(options.dataDirectory, 'cache', 'digests') })
   const audit = createAuditLog(join(options.dataDirectory, 'audit.log'))
-  const clients = new Map<string, RegistryClient>()
-  // GitLab / Docker Hub: their own APIs for listing, details and deletes (null = the generic v2 path).
-  const providers = new Map<string, RegistryProvider | null>()
   const cleanupRules = createCleanupRulesStore(join(options.dataDirectory, 'cleanup-rules.json'))
+  const saved = new Map<string, RegistrySession>()
+  const adHoc = new Set<RegistrySession>()
+  const concurrency = options.concurrency ?? defaultConcurrency
+  const environment = options.env ?? process.env
 
   function buildClient(profile: RegistryProfile, trust: TlsTrust, insecure: boolean, credentials: CredentialSource): RegistryClient {
-    const endpoint = parseRegistryAddress(profile.url, { insecure })
     return createRegistryClient({
-      endpoint,
+      endpoint: parseRegistryAddress(profile.url, { insecure }),
       trust,
       credentials,
-      maxConnections: options.concurrency ?? 32,
+      maxConnections: concurrency,
+      // The engine's environment, not the process's: an in-process CLI run may be given its own.
+      deadlines: resolveHttpDeadlines(undefined, environment),
+      listingLimits: resolveListingLimits(undefined, environment),
       // A token server that hands out a refresh token (OAuth2 offline access) replaces the password:
       // keep it in the keychain, never anywhere else.
       onRefreshToken: (token) => void secrets.set(`${profile.id}:refresh`, token).catch(() => undefined),
     })
   }
 
-  async function forget(registryId: string): Promise<void> {
-    const client = clients.get(registryId)
-    clients.delete(registryId)
-    const provider = providers.get(registryId)
-    providers.delete(registryId)
-    await provider?.close()
-    await client?.close()
-  }
-
-  function providerOf(registryId: string): RegistryProvider | null {
-    if (providers.has(registryId)) return providers.get(registryId) ?? null
-    const { client, profile } = clientFor(registryId)
+  function buildSession(
+    profile: RegistryProfile | null,
+    client: RegistryClient,
+    trust: TlsTrust,
+    credentials: CredentialSource,
+  ): RegistrySession {
     const provider = providerFor({
       profile,
       client,
-      credentials: credentialSourceFor(profile, secrets),
-      trust: resolveTrust(profile, { certsDirs: options.certsDirs }),
+      credentials,
+      trust,
       cache,
-      audit,
-      concurrency: options.concurrency ?? 16,
+      concurrency,
       ...(options.dockerHubApiUrl !== undefined ? { dockerHubApiUrl: options.dockerHubApiUrl } : {}),
     })
-    providers.set(registryId, provider)
-    return provider
+    return createRegistrySession({ provider, profile, audit })
   }
 
-  function clientFor(registryId: string): { client: RegistryClient; profile: RegistryProfile } {
+  function session(registryId: string): RegistrySession {
+    const known = saved.get(registryId)
+    if (known) return known
     const profile = profiles.get(registryId)
     if (!profile) {
       throw new BerthError({
@@ -121,23 +131,17 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         fix: 'Add the registry first.',
       })
     }
-    let client = clients.get(registryId)
-    if (!client) {
-      client = buildClient(
-        profile,
-        resolveTrust(profile, { certsDirs: options.certsDirs }),
-        profile.insecure,
-        credentialSourceFor(profile, secrets),
-      )
-      clients.set(registryId, client)
-    }
-    return { client, profile }
+    const trust = resolveTrust(profile, { certsDirs: options.certsDirs })
+    const credentials = credentialSourceFor(profile, secrets)
+    const created = buildSession(profile, buildClient(profile, trust, profile.insecure, credentials), trust, credentials)
+    saved.set(registryId, created)
+    return created
   }
 
-  function clientForAddress(address: string, overrides: ClientOverrides = {}): { client: RegistryClient; profile: RegistryProfile | null } {
+  function sessionForAddress(address: string, overrides: SessionOverrides = {}): RegistrySession {
     const endpoint = parseRegistryAddress(address, { insecure: overrides.insecure ?? false })
-    const saved = profiles.findByHost(endpoint.host) ?? null
-    const profile: RegistryProfile = saved ?? {
+    const savedProfile = profiles.findByHost(endpoint.host) ?? null
+    const profile: RegistryProfile = savedProfile ?? {
       id: `adhoc:${endpoint.host}`,
       name: endpoint.host,
       url: endpoint.url,
@@ -146,23 +150,34 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       insecure: overrides.insecure ?? false,
       favorites: [],
     }
-    const trust = resolveTrust(profile, { certsDirs: options.certsDirs })
-    const withOverrides: TlsTrust = { ...trust, caPems: [...trust.caPems, ...(overrides.caPems ?? [])] }
+    const resolved = resolveTrust(profile, { certsDirs: options.certsDirs })
+    const trust: TlsTrust = { ...resolved, caPems: [...resolved.caPems, ...(overrides.caPems ?? [])] }
     // Per-call credentials win; an address with no saved profile is anonymous and never asks the keychain.
     const perCall = overrides.credentials
     const credentials: CredentialSource = perCall
       ? () => Promise.resolve(perCall)
-      : saved
-        ? credentialSourceFor(saved, secrets)
+      : savedProfile
+        ? credentialSourceFor(savedProfile, secrets)
         : () => Promise.resolve(null)
     const insecure = overrides.insecure ?? profile.insecure
-    const client = buildClient(profile, withOverrides, insecure, credentials)
+    let client = buildClient(profile, trust, insecure, credentials)
+    // A bare loopback address (or one marked insecure) that answers in plain HTTP is used over
+    // http://, as docker does; an explicit https:// URL or a saved profile is taken as written.
     const bareAddress = !/^[a-z][a-z0-9+.-]*:\/\//i.test(address.trim())
-    if (saved || !bareAddress || !endpoint.url.startsWith('https:') || !(insecure || isLoopbackHost(hostnameOf(endpoint.host)))) {
-      return { client, profile: saved }
+    const mayFallBack = insecure || isLoopbackHost(hostnameOf(endpoint.host))
+    if (!savedProfile && bareAddress && endpoint.url.startsWith('https:') && mayFallBack) {
+      const plain = { ...profile, url: endpoint.url.replace(/^https:/, 'http:') }
+      client = withPlainHttpFallback(client, () => buildClient(plain, trust, true, credentials))
     }
-    const plain = { ...profile, url: endpoint.url.replace(/^https:/, 'http:') }
-    return { client: withPlainHttpFallback(client, () => buildClient(plain, withOverrides, true, credentials)), profile: saved }
+    const created = buildSession(savedProfile, client, trust, credentials)
+    adHoc.add(created)
+    return created
+  }
+
+  async function forget(registryId: string): Promise<void> {
+    const known = saved.get(registryId)
+    saved.delete(registryId)
+    await known?.close()
   }
 
   async function view(profile: RegistryProfile): Promise<RegistryView> {
@@ -174,206 +189,27 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       // A locked or missing keychain must not hide the registry list: it just shows "not signed in".
       hasCredential = false
     }
-    return { ...profile, hasCredential }
+    return { ...profile, hasCredential, capabilities: capabilitiesFor(profile.kind) }
   }
 
-  async function probe(req: ApiRequests['probeRegistry']): Promise<ProbeResult> {
-    const saved = req.registryId ? profiles.get(req.registryId) : undefined
-    const endpoint = parseRegistryAddress(req.url, { insecure: req.insecure ?? saved?.insecure ?? false })
-    const trust: TlsTrust = saved ? resolveTrust(saved, { certsDirs: options.certsDirs }) : { caPems: [] }
-    const client = createRegistryClient({ endpoint, trust })
-    try {
-      const ping = await client.ping()
-      return {
-        url: endpoint.url,
-        auth: ping.auth,
-        realm: ping.realm,
-        service: ping.service,
-        kind: detectRegistryKind({ headers: ping.headers, realm: ping.realm, service: ping.service }, endpoint.url),
-        certificate: ping.certificate,
-        tlsTrusted: endpoint.url.startsWith('https:') ? true : undefined,
-      }
-    } catch (error) {
-      // An untrusted certificate is an answer, not a failure: the user decides after seeing it.
-      if (error instanceof BerthError && (error.code === 'tls_untrusted' || error.code === 'tls_changed') && error.data.certificate) {
-        return { url: endpoint.url, auth: 'open', kind: 'generic', certificate: error.data.certificate, tlsTrusted: false }
-      }
-      throw error
-    } finally {
-      await client.close()
-    }
-  }
-
-  async function saveRegistry(input: ProfileInput): Promise<RegistryView> {
-    const parsed = parseRegistryAddress(input.url, { insecure: input.insecure ?? false })
-    const profile = input.id
-      ? profiles.update(input.id, { ...input, url: parsed.url, kind: input.kind ?? profiles.get(input.id)?.kind ?? 'generic' })
-      : profiles.save({ ...input, url: parsed.url, kind: input.kind ?? (await detectKindQuietly(input)) })
-    await forget(profile.id)
-    return view(profile)
-  }
-
-  async function detectKindQuietly(input: ProfileInput): Promise<RegistryProfile['kind']> {
-    try {
-      return (await probe({ url: input.url, insecure: input.insecure ?? false })).kind
-    } catch {
-      return 'generic'
-    }
-  }
-
-  const api: Api = {
-    async listRegistries() {
-      return Promise.all(profiles.list().map(view))
-    },
-    saveRegistry: ({ profile }) => saveRegistry(profile),
-    async removeRegistry({ registryId }) {
-      await forget(registryId)
-      await secrets.delete(registryId)
-      await secrets.delete(`${registryId}:refresh`)
-      profiles.remove(registryId)
-      return null
-    },
-    async login({ registryId, username, secret }) {
-      const profile = profiles.update(registryId, { username })
-      await secrets.set(registryId, secret)
-      await secrets.delete(`${registryId}:refresh`)
-      await forget(registryId)
-      return view(profile)
-    },
-    async logout({ registryId }) {
-      await secrets.delete(registryId)
-      await secrets.delete(`${registryId}:refresh`)
-      await forget(registryId)
-      return view(mustGet(profiles, registryId))
-    },
-    probeRegistry: (req) => probe(req),
-    async trustCertificate(req) {
-      const profile =
-        'fingerprint' in req
-          ? profiles.update(req.registryId, { pinnedFingerprint: normalizeFingerprint(req.fingerprint) })
-          : trustCa(profiles, req.registryId, req.caPem)
-      await forget(req.registryId)
-      return view(profile)
-    },
-    async addFavorite({ registryId, repository }) {
-      const profile = mustGet(profiles, registryId)
-      const favorites = profile.favorites.includes(repository) ? profile.favorites : [...profile.favorites, repository]
-      return view(profiles.update(registryId, { favorites }))
-    },
-    async removeFavorite({ registryId, repository }) {
-      const profile = mustGet(profiles, registryId)
-      return view(profiles.update(registryId, { favorites: profile.favorites.filter((r) => r !== repository) }))
-    },
-    async listRepositories({ registryId }) {
-      const provider = providerOf(registryId)
-      if (provider) return provider.listRepositories()
-      const { client, profile } = clientFor(registryId)
-      const listing = await client.catalog()
-      const repositories = [...new Set([...listing.repositories, ...profile.favorites])].sort()
-      const reason = listing.catalog === 'unavailable' ? noCatalogReason(profile.kind) : null
-      return reason ? { ...listing, repositories, reason } : { ...listing, repositories }
-    },
-    async listTags({ registryId, repository }) {
-      const provider = providerOf(registryId)
-      if (provider) return provider.listTags(repository)
-      const { client } = clientFor(registryId)
-      return { repository, tags: await client.listTags(repository) }
-    },
-    async getTagDetails({ registryId, repository, tags }) {
-      const provider = providerOf(registryId)
-      if (provider) return provider.getTagDetails(repository, tags)
-      const { client } = clientFor(registryId)
-      // The renderer asks in batches of ~50: the cache and hints persist on their own timers and at close().
-      return loadTagDetails(client, repository, tags, { cache, concurrency: options.concurrency ?? 32, persist: 'background' })
-    },
-    async getCachedTagDetails({ registryId, repository }) {
-      // GitLab and Docker Hub rows come from their own APIs, which this cache does not hold.
-      if (providerOf(registryId)) return { repository, tags: {}, details: [] }
-      const { client } = clientFor(registryId)
-      return cachedTagDetails(cache, client.endpoint.host, repository)
-    },
-    async inspect({ registryId, repository, reference }) {
-      const { client } = clientFor(registryId)
-      return inspectReference(client, repository, reference, { cache })
-    },
-    async previewDelete({ registryId, repository, tags, mode }) {
-      const { client } = clientFor(registryId)
-      return previewDelete(client, repository, tags, mode)
-    },
-    async deleteTags({ registryId, repository, tags, mode, expectedDigests }) {
-      const provider = providerOf(registryId)
-      if (provider) return { results: await provider.deleteTags(repository, tags, mode, expectedDigests), note: garbageCollectionNote }
-      const { client, profile } = clientFor(registryId)
-      const results = await deleteTags(client, repository, tags, mode, {
-        expectedDigests,
-        audit,
-        registry: new URL(profile.url).host,
-      })
-      return { results, note: garbageCollectionNote }
-    },
-    scanDockerLogins: async () => scanLogins(env, profiles),
-    async importDockerLogins({ keys }) {
-      const imported = await importLogins(keys, { profiles, secrets, env })
-      return Promise.all(imported.map(view))
-    },
-    async readAuditLog({ limit }) {
-      return audit.read(limit ?? 200)
-    },
-    async previewCleanup({ registryId, repository, rules, selection }) {
-      const { client } = clientFor(registryId)
-      return planCleanup(client, repository, rules, { cache, concurrency: options.concurrency ?? 16, ...(selection ? { selection } : {}) })
-    },
-    async runCleanup({ registryId, repository, tags, expectedDigests }) {
-      const { client, profile } = clientFor(registryId)
-      const run = await runCleanup(client, repository, tags, expectedDigests, { audit, registry: new URL(profile.url).host })
-      return { results: run.results, removed: run.removed, failed: [...run.failed, ...run.cancelled], note: garbageCollectionNote }
-    },
-    async saveCleanupRules({ registryId, repository, rules }) {
-      mustGet(profiles, registryId)
-      return cleanupRules.save(registryId, repository, rules)
-    },
-    async loadCleanupRules({ registryId, repository }) {
-      return cleanupRules.load(registryId, repository)
-    },
-    async submitGitlabBulkDelete({ registryId, repository, nameRegexDelete, nameRegexKeep, keepN, olderThan }) {
-      const provider = providerOf(registryId)
-      if (!isGitlabProvider(provider)) {
-        throw new BerthError({
-          code: 'unsupported',
-          message: 'Bulk cleanup through the provider API exists only for GitLab registries.',
-          fix: 'Use the cleanup rules instead.',
-        })
-      }
-      return provider.submitBulkDelete(repository, {
-        nameRegexDelete,
-        ...(nameRegexKeep !== undefined ? { nameRegexKeep } : {}),
-        ...(keepN !== undefined ? { keepN } : {}),
-        ...(olderThan !== undefined ? { olderThan } : {}),
-      })
-    },
-  } satisfies { [K in keyof ApiResponses]: (req: ApiRequests[K]) => Promise<ApiResponses[K]> }
-
-  return {
-    api,
+  const core: EngineCore = {
     profiles,
     secrets,
     cache,
     audit,
-    clientFor,
-    clientForAddress,
+    cleanupRules,
+    options,
+    session,
+    sessionForAddress,
+    forget,
+    view,
     async close() {
-      const all = [...clients.values()]
-      const allProviders = [...providers.values()]
-      clients.clear()
-      providers.clear()
-      await Promise.all(allProviders.map((p) => (p ? p.close() : Promise.resolve())))
-      await Promise.all([...all.map((c) => c.close()), cache.flush(), tagIndexForCache(cache).flush()])
+      const all = [...saved.values(), ...adHoc]
+      saved.clear()
+      adHoc.clear()
+      await Promise.all(all.map((each) => each.close()))
+      await Promise.all([cache.flush(), tagIndexForCache(cache).flush()])
     },
   }
-}
-
-function mustGet(profiles: ProfileStore, registryId: string): RegistryProfile {
-  const profile = profiles.get(registryId)
-  if (!profile) throw new BerthError({ code: 'not_found', message: `No registry with id "${registryId}" is configured.` })
-  return profile
+  return { ...core, api: createApiHandlers(core) }
 }

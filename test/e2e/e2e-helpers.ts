@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { createAppCore, type AppCore } from '../../electron/session/engine'
+import { createEngine, type Engine } from '../../electron/session/engine'
 import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
 import { startWebServer, type WebServer } from '../../electron/doors/web/web-server'
 
@@ -51,7 +51,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export interface BerthWeb {
-  core: AppCore
+  core: Engine
   server: WebServer
   dataDirectory: string
   close(): Promise<void>
@@ -78,7 +78,7 @@ async function removeDirectory(dir: string, timeoutMs = 15_000): Promise<void> {
 export async function startBerthWeb(): Promise<BerthWeb> {
   requireBuiltRenderer()
   const dataDirectory = mkdtempSync(join(tmpdir(), 'berth-e2e-'))
-  const core = createAppCore({ dataDirectory, secrets: createMemorySecretStore() })
+  const core = createEngine({ dataDirectory, secrets: createMemorySecretStore() })
   let server: WebServer
   try {
     server = await startWebServer({ api: core.api, staticDir })

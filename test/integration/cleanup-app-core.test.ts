@@ -4,19 +4,19 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppCore, type AppCore } from '../../electron/session/engine'
+import { createEngine, type Engine } from '../../electron/session/engine'
 import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
 import { getLab, reseed } from '../lab/lab-client'
 
 const lab = getLab()
 const web = lab.truth.repositories['acme/web'] ?? {}
 let dir = ''
-let core: AppCore
+let core: Engine
 let registryId = ''
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'berth-cleanup-core-'))
-  core = createAppCore({ dataDirectory: dir, secrets: createMemorySecretStore() })
+  core = createEngine({ dataDirectory: dir, secrets: createMemorySecretStore() })
   const view = await core.api.saveRegistry({ profile: { name: 'lab token', url: lab.token.url, kind: 'distribution' } })
   registryId = view.id
   await core.api.login({ registryId, username: lab.users.writer.username, secret: lab.users.writer.password })

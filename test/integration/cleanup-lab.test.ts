@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BerthError } from '../../shared/errors'
 import type { CleanupRulesInput } from '../../shared/cleanup-rules'
 import { createAuditLog, type AuditLog } from '../../electron/stores/audit-log'
-import { planCleanup, runCleanup } from '../../electron/operations/cleanup'
+import { planCleanup, runCleanup } from '../support/generic-session'
 import type { RegistryClient } from '../../electron/http/client-types'
 import { skopeoTags } from '../lab/skopeo-witness'
 import { getLab, reseed } from '../lab/lab-client'
@@ -189,7 +189,6 @@ describe('cleanup on distribution 2.8 (tag-safe)', () => {
     const result = await runCleanup(client, 'acme/web', plan.remove, plan.expectedDigests, {
       audit,
       registry: lab.tls.host,
-      concurrency: 1,
       signal: controller.signal,
       onProgress: (done) => done === 2 && controller.abort(),
     })

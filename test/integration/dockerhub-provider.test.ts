@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createAppCore, type AppCore } from '../../electron/session/engine'
+import { createEngine, type Engine } from '../../electron/session/engine'
 import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
 import { createRegistryClient } from '../../electron/http/registry-client'
 import { parseRegistryAddress } from '../../electron/http/reference'
@@ -15,10 +15,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-async function setup(signedIn: boolean): Promise<{ core: AppCore; hub: DockerHubRecordingServer; registryId: string }> {
+async function setup(signedIn: boolean): Promise<{ core: Engine; hub: DockerHubRecordingServer; registryId: string }> {
   const hub = await startDockerHubRecording()
   const dataDirectory = mkdtempSync(join(tmpdir(), 'berth-hub-'))
-  const core = createAppCore({ dataDirectory, secrets: createMemorySecretStore(), dockerHubApiUrl: hub.hubUrl })
+  const core = createEngine({ dataDirectory, secrets: createMemorySecretStore(), dockerHubApiUrl: hub.hubUrl })
   cleanups.push(async () => {
     await core.close()
     await hub.close()
@@ -88,14 +88,28 @@ describe('Docker Hub through its recording', () => {
     expect(deletes.map((r) => r.path)).toEqual(['/v2/namespaces/ada/repositories/webapp/tags/old'])
     expect(deletes[0]?.headers.authorization).toMatch(/^Bearer hubjwt-/)
     expect(hub.store.get('ada/webapp', 'v2')).toBeDefined()
-    const refused = await core.api.deleteTags({ registryId, repository: 'library/alpine', tags: ['3.21'], mode: 'tag' })
+    const alpine = hub.store.get('library/alpine', '3.21')?.image.digest ?? ''
+    const refused = await core.api.deleteTags({
+      registryId,
+      repository: 'library/alpine',
+      tags: ['3.21'],
+      mode: 'tag',
+      expectedDigests: { '3.21': alpine },
+    })
     expect(refused.results[0]?.error?.code).toBe('forbidden')
     expect(countRequests(hub.requests, 'GET', manifests)).toBe(0)
   })
 
   it('asks an anonymous user to sign in before deleting', async () => {
-    const { core, registryId } = await setup(false)
-    const { results } = await core.api.deleteTags({ registryId, repository: 'ada/webapp', tags: ['old'], mode: 'tag' })
+    const { core, hub, registryId } = await setup(false)
+    const digest = hub.store.get('ada/webapp', 'old')?.image.digest ?? ''
+    const { results } = await core.api.deleteTags({
+      registryId,
+      repository: 'ada/webapp',
+      tags: ['old'],
+      mode: 'tag',
+      expectedDigests: { old: digest },
+    })
     expect(results[0]?.error?.code).toBe('unauthorized')
   })
 })

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ErrorCode } from '../../shared/errors'
 import { createAuditLog } from '../../electron/stores/audit-log'
-import { deleteTags } from '../../electron/operations/delete-tags'
+import { deleteTags } from '../support/generic-session'
 import type { Fault } from '../lab/fault-proxy'
 import { getLab, reseed } from '../lab/lab-client'
 import { faultSession, matching, type FaultSession } from './faults-support'
@@ -97,7 +97,7 @@ describe('a digest delete under faults', () => {
       audit,
       expectedDigests: { '1.0': oldDigest },
     })
-    expect(again).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict', message: matching(/1\.0 no longer exists/) } })
     expect(s.proxy.forwardedCount('DELETE')).toBe(1)
     expect(await stillThere('latest')).toBe(true)
   })

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { rejection } from '../support/rejection'
-import { createAppCore, type AppCore } from '../../electron/session/engine'
+import { createEngine, type Engine } from '../../electron/session/engine'
 import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
 import { createGitlabRegistryApi } from '../../electron/providers/gitlab/gitlab-registry-api'
 import { parseRegistryAddress } from '../../electron/http/reference'
@@ -19,10 +19,10 @@ afterEach(async () => {
 
 async function setup(
   options: { token?: string | null; gitlabV1?: boolean; gitlabUrl?: boolean } = {},
-): Promise<{ core: AppCore; gitlab: GitlabRecordingServer; registryId: string }> {
+): Promise<{ core: Engine; gitlab: GitlabRecordingServer; registryId: string }> {
   const gitlab = await startGitlabRecording(options.gitlabV1 === false ? { gitlabV1: false } : {})
   const dataDirectory = mkdtempSync(join(tmpdir(), 'berth-gitlab-'))
-  const core = createAppCore({ dataDirectory, secrets: createMemorySecretStore() })
+  const core = createEngine({ dataDirectory, secrets: createMemorySecretStore() })
   cleanups.push(async () => {
     await core.close()
     await gitlab.close()
@@ -148,6 +148,7 @@ describe('GitLab through its recording', () => {
       repository: 'platform/api',
       tags: ['v1.0.0'],
       mode: 'tag',
+      expectedDigests: { 'v1.0.0': developerSetup.gitlab.store.get('platform/api', 'v1.0.0')?.image.digest ?? '' },
     })
     expect(protectedTag.results[0]?.error).toMatchObject({ code: 'forbidden', status: 403 })
     expect(protectedTag.results[0]?.error?.message).toMatch(/protected/)
@@ -158,6 +159,7 @@ describe('GitLab through its recording', () => {
       repository: 'platform/api',
       tags: ['pr-318'],
       mode: 'tag',
+      expectedDigests: { 'pr-318': reporter.gitlab.store.get('platform/api', 'pr-318')?.image.digest ?? '' },
     })
     expect(refused.results[0]?.error?.code).toBe('forbidden')
     expect(reporter.gitlab.store.get('platform/api', 'pr-318')).toBeDefined()

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAuditLog, type AuditLog } from '../../electron/stores/audit-log'
-import { deleteTags, previewDelete } from '../../electron/operations/delete-tags'
+import { deleteTags, previewDelete } from '../support/generic-session'
 import type { RegistryClient } from '../../electron/http/client-types'
 import { getLab, reseed } from '../lab/lab-client'
 import { countingClient, labClient } from './operations-clients'
+import { confirmationFor } from '../../shared/delete-confirmation'
 
 const lab = getLab()
 const repository = 'acme/web'
@@ -93,7 +94,7 @@ describe('deleting on distribution 2.8', () => {
     const [result] = await deleteTags(client, repository, ['stable'], 'digest', {
       registry: lab.token.host,
       audit,
-      expectedDigests: { stable: latestDigest },
+      expectedDigests: confirmationFor(preview),
     })
     expect(result?.ok).toBe(true)
     expect(result?.method).toBe('digest-delete')
@@ -102,7 +103,11 @@ describe('deleting on distribution 2.8', () => {
     for (const tag of tagsOn(latestDigest)) expect(remaining).not.toContain(tag)
     expect(remaining).toContain('2.2.1')
     await expect(client.headManifest(repository, latestDigest)).rejects.toMatchObject({ code: 'not_found' })
-    expect((await audit.read(100)).at(-1)).toMatchObject({ method: 'digest-delete', digest: latestDigest, result: 'ok' })
+    // Every tag that went is in the audit log, not only the one picked.
+    const entries = (await audit.read(100)).filter(
+      (entry) => entry.digest === latestDigest && entry.result === 'ok' && entry.method === 'digest-delete',
+    )
+    expect(entries.map((entry) => entry.tag).sort()).toEqual(tagsOn(latestDigest).sort())
   })
 
   it('resolves a manifest list to the list itself, never its amd64 child, before deleting', async () => {

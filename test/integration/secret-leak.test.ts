@@ -1,4 +1,4 @@
-// Secret leaks: a real web-mode session (startWebServer + createAppCore against the lab's token
+// Secret leaks: a real web-mode session (startWebServer + createEngine against the lab's token
 // registry: add, login, list, details, inspect, delete preview, a delete, the audit log) with every
 // response body, header, server-sent event and console line captured; then every file Berth wrote
 // (its data directory, the shared test data root, test-results/) — none may contain a lab
@@ -8,7 +8,7 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createAppCore, type AppCore } from '../../electron/session/engine'
+import { createEngine, type Engine } from '../../electron/session/engine'
 import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
 import { isLoopbackAddress, startWebServer, tokenHeader, type WebServer } from '../../electron/doors/web/web-server'
 import { getLab, issuedTokens, reseed, type LabUser } from '../lab/lab-client'
@@ -21,7 +21,7 @@ const dataDirectory = join(dataRoot, `secret-leak-${process.pid}`)
 const staticDir = join(tmpdir(), `berth-secret-leak-static-${process.pid}`)
 const deletedRepository = 'public/hello'
 
-let core: AppCore
+let core: Engine
 let server: WebServer
 const captured: string[] = []
 const consoleLines: string[] = []
@@ -86,7 +86,7 @@ beforeAll(async () => {
     })
   }
   await reseed('token', deletedRepository)
-  core = createAppCore({ dataDirectory, secrets: createMemorySecretStore() })
+  core = createEngine({ dataDirectory, secrets: createMemorySecretStore() })
   server = await startWebServer({ api: core.api, staticDir })
   // The event stream carries tag-detail rows as they load: capture it for the whole session.
   const controller = new AbortController()

@@ -27,3 +27,38 @@ export function skopeoTags(lab: Pick<LabInfo, 'tls' | 'users'>, repository: stri
     rmSync(certDir, { recursive: true, force: true })
   }
 }
+
+/**
+ * Another client pushing while Berth waits: skopeo tags `digest` of `repository` as `newTag` on the
+ * lab's TLS registry (a registry-side copy of the manifest; the blobs are already there).
+ */
+export function skopeoTag(lab: Pick<LabInfo, 'tls' | 'users'>, repository: string, digest: string, newTag: string): void {
+  const certDir = mkdtempSync(join(tmpdir(), 'berth-skopeo-certs-'))
+  try {
+    writeFileSync(join(certDir, 'ca.crt'), lab.tls.caPem)
+    const { username, password } = lab.users.writer
+    const creds = `${username}:${password}`
+    const result = spawnSync(
+      'skopeo',
+      [
+        'copy',
+        '--all',
+        '--preserve-digests',
+        '--src-cert-dir',
+        certDir,
+        '--dest-cert-dir',
+        certDir,
+        '--src-creds',
+        creds,
+        '--dest-creds',
+        creds,
+        `docker://${lab.tls.host}/${repository}@${digest}`,
+        `docker://${lab.tls.host}/${repository}:${newTag}`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    )
+    if (result.status !== 0) throw new Error(`skopeo copy to ${repository}:${newTag} failed: ${result.stderr}`)
+  } finally {
+    rmSync(certDir, { recursive: true, force: true })
+  }
+}

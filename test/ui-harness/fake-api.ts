@@ -15,6 +15,7 @@ import {
 } from '../../shared/types'
 import { evaluateCleanup, type CleanupTagInfo } from '../../shared/cleanup-rules'
 import type { SavedCleanupRules } from '../../shared/ipc'
+import { capabilitiesFor } from '../../shared/registry-capabilities'
 import {
   bigRepository,
   bigRepositoryTags,
@@ -74,6 +75,7 @@ function initialRegistries(): RegistryView[] {
       insecure: false,
       favorites: [],
       hasCredential: true,
+      capabilities: capabilitiesFor('gitlab'),
     },
     {
       id: 'mirror',
@@ -84,6 +86,7 @@ function initialRegistries(): RegistryView[] {
       insecure: false,
       favorites: ['library/nginx', 'library/redis', 'bitnami/postgresql'],
       hasCredential: false,
+      capabilities: capabilitiesFor('generic'),
     },
     {
       id: 'lab',
@@ -94,6 +97,7 @@ function initialRegistries(): RegistryView[] {
       insecure: false,
       favorites: [],
       hasCredential: false,
+      capabilities: capabilitiesFor('distribution'),
     },
   ]
 }
@@ -217,6 +221,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
         insecure: profile.insecure ?? false,
         favorites: profile.favorites ?? [],
         hasCredential: existing?.hasCredential ?? false,
+        capabilities: capabilitiesFor(profile.kind ?? 'generic'),
       }
       return wait(upsert(view))
     },
@@ -391,6 +396,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
             insecure: false,
             favorites: [],
             hasCredential: true,
+            capabilities: capabilitiesFor('generic'),
           }),
         ),
       ),

@@ -4,23 +4,20 @@ import { formatBytes, formatPlatform } from '../../../shared/format'
 import { compileTagFilter, sortTags } from '../../../shared/tag-sort'
 import { pullCommands } from '../../../shared/pull-commands'
 import { BerthError } from '../../../shared/errors'
-import { loadTagDetails } from '../../operations/tag-details'
-import { inspectReference } from '../../operations/inspect'
 import { parseImageReference } from '../../http/reference'
 import { shortDigest } from '../../http/digest'
 import type { CliContext } from './cli-context'
-import { endProgress, printJson, printTable, progress, sanitize, UsageError } from './cli-output'
+import { endProgress, printJson, printTable, progress, terminalSafe, UsageError } from './cli-output'
 
 export async function reposCommand(ctx: CliContext, registry: string): Promise<void> {
-  const { client, profile } = await ctx.client(registry)
-  const listing = await client.catalog()
-  const repositories = [...new Set([...listing.repositories, ...(profile?.favorites ?? [])])].sort()
-  if (ctx.json) return printJson(ctx.io, { ...listing, repositories })
+  const session = await ctx.session(registry)
+  const listing = await session.listRepositories()
+  if (ctx.json) return printJson(ctx.io, listing)
   if (listing.catalog === 'unavailable') {
-    ctx.io.stderr(`berth: ${sanitize(listing.reason ?? 'this registry offers no catalog')}\n`)
+    ctx.io.stderr(`berth: ${terminalSafe(listing.reason ?? 'this registry offers no catalog')}\n`)
     ctx.io.stderr('  Add repositories by name in the app, or name one directly: berth tags <registry>/<repository>\n')
   }
-  for (const name of repositories) ctx.io.stdout(`${sanitize(name)}\n`)
+  for (const name of listing.repositories) ctx.io.stdout(`${terminalSafe(name)}\n`)
 }
 
 /** The documented `tags --details --json` row: stable, consumed by scripts. */
@@ -31,6 +28,8 @@ export interface TagRowJson {
   configDigest: string | null
   size: number | null
   created: string | null
+  /** When the registry's own API says the tag was pushed (GitLab, Docker Hub); null where unknown. */
+  pushedAt: string | null
   platforms: { os: string; architecture: string; variant: string | null; digest: string; size: number | null }[]
   artifactType: string | null
 }
@@ -43,6 +42,7 @@ export function tagRowJson(d: TagDetails): TagRowJson {
     configDigest: d.configDigest,
     size: d.size,
     created: d.created,
+    pushedAt: d.pushed ?? null,
     platforms: d.platforms.map((p) => ({
       os: p.os,
       architecture: p.architecture,
@@ -64,8 +64,8 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
   if (filter && !filter.ok) throw new UsageError(`--filter: ${filter.error}`)
   const details = ctx.flag('details') || sort === 'date' || sort === 'size'
 
-  const { client } = await ctx.client(ref.registry)
-  const all = await client.listTags(ref.repository)
+  const session = await ctx.session(ref.registry)
+  const all = (await session.listTags(ref.repository)).tags
   const tags = filter && filter.ok ? all.filter((t) => filter.test(t)) : all
   const direction = ctx.flag('desc') ? 'desc' : 'asc'
 
@@ -80,14 +80,13 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
         ctx.io,
         sorted.map((r) => r.tag),
       )
-    for (const r of sorted) ctx.io.stdout(`${sanitize(r.tag)}\n`)
+    for (const r of sorted) ctx.io.stdout(`${terminalSafe(r.tag)}\n`)
     return
   }
 
   let done = 0
-  const results = await loadTagDetails(client, ref.repository, tags, {
-    cache: ctx.core().cache,
-    concurrency: ctx.number('concurrency') ?? 16,
+  const results = await session.getTagDetails(ref.repository, tags, {
+    persist: 'await',
     onResult: () => progress(ctx.io, `details ${++done}/${tags.length}`),
   })
   endProgress(ctx.io)
@@ -104,7 +103,7 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
       ctx.io,
       ['TAG', 'DIGEST', 'SIZE', 'CREATED', 'PLATFORMS', 'TYPE'],
       rows.map((d) => [
-        sanitize(d.tag),
+        terminalSafe(d.tag),
         shortDigest(d.digest),
         formatBytes(d.size),
         d.created ?? 'unknown',
@@ -113,7 +112,7 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
       ]),
     )
   }
-  for (const f of failed) ctx.io.stderr(`berth: ${sanitize(f.tag)}: ${sanitize(f.error.message)}\n`)
+  for (const f of failed) ctx.io.stderr(`berth: ${terminalSafe(f.tag)}: ${terminalSafe(f.error.message)}\n`)
   if (failed.length > 0) {
     throw new BerthError({
       code: failed[0]?.error.code ?? 'internal',
@@ -126,22 +125,22 @@ export async function inspectCommand(ctx: CliContext, target: string): Promise<v
   const ref = parseImageReference(target)
   const reference = ref.digest ?? ref.tag
   if (!reference) throw new UsageError('inspect takes <registry>/<repository>:<tag> or @<digest>')
-  const { client } = await ctx.client(ref.registry)
-  const inspection = await inspectReference(client, ref.repository, reference, { cache: ctx.core().cache })
+  const session = await ctx.session(ref.registry)
+  const inspection = await session.inspect(ref.repository, reference)
   if (ctx.json) return printJson(ctx.io, inspection)
   const d = inspection.details
   const out: string[] = [
-    `Reference:     ${sanitize(target)}`,
+    `Reference:     ${terminalSafe(target)}`,
     `Digest:        ${d.digest}`,
-    `Media type:    ${d.mediaType}`,
-    `Kind:          ${d.kind}${d.artifactType ? ` (${sanitize(d.artifactType)})` : ''}`,
+    `Media type:    ${terminalSafe(d.mediaType)}`,
+    `Kind:          ${d.kind}${d.artifactType ? ` (${terminalSafe(d.artifactType)})` : ''}`,
     `Config digest: ${d.configDigest ?? '-'}`,
-    `Size:          ${formatBytes(d.size)} (${sanitize(d.sizeNote)})`,
+    `Size:          ${formatBytes(d.size)} (${terminalSafe(d.sizeNote)})`,
     `Created:       ${d.created ?? 'unknown'} (${d.createdSource})`,
   ]
   if (d.platforms.length > 0) {
     out.push('Platforms:')
-    for (const p of d.platforms) out.push(`  ${formatPlatform(p).padEnd(20)} ${p.digest}  ${formatBytes(p.size)}`)
+    for (const p of d.platforms) out.push(`  ${terminalSafe(formatPlatform(p)).padEnd(20)} ${p.digest}  ${formatBytes(p.size)}`)
     if (d.attestations > 0) out.push(`  (+${d.attestations} attestation manifest${d.attestations > 1 ? 's' : ''}, not counted)`)
   }
   if (inspection.layers.length > 0) {
@@ -150,21 +149,27 @@ export async function inspectCommand(ctx: CliContext, target: string): Promise<v
   }
   const c = inspection.config
   if (c) {
-    if (c.entrypoint) out.push(`Entrypoint:    ${sanitize(JSON.stringify(c.entrypoint))}`)
-    if (c.cmd) out.push(`Cmd:           ${sanitize(JSON.stringify(c.cmd))}`)
-    if (c.workingDir) out.push(`Workdir:       ${sanitize(c.workingDir)}`)
-    if (c.user) out.push(`User:          ${sanitize(c.user)}`)
-    if (c.env.length > 0) out.push('Env:', ...c.env.map((e) => `  ${sanitize(e)}`))
+    if (c.entrypoint) out.push(`Entrypoint:    ${terminalSafe(JSON.stringify(c.entrypoint))}`)
+    if (c.cmd) out.push(`Cmd:           ${terminalSafe(JSON.stringify(c.cmd))}`)
+    if (c.workingDir) out.push(`Workdir:       ${terminalSafe(c.workingDir)}`)
+    if (c.user) out.push(`User:          ${terminalSafe(c.user)}`)
+    if (c.env.length > 0) {
+      out.push('Env:')
+      for (const variable of c.env) out.push(`  ${terminalSafe(variable)}`)
+    }
     const labels = Object.entries(c.labels)
-    if (labels.length > 0) out.push('Labels:', ...labels.map(([k, v]) => `  ${sanitize(k)}=${sanitize(v)}`))
+    if (labels.length > 0) {
+      out.push('Labels:')
+      for (const [key, value] of labels) out.push(`  ${terminalSafe(key)}=${terminalSafe(value)}`)
+    }
   }
   if (inspection.referrers.length > 0) {
-    out.push(
-      'Referrers:',
-      ...inspection.referrers.map((r) => `  ${r.kind.padEnd(11)} ${r.digest} ${sanitize(r.artifactType ?? r.mediaType)}`),
-    )
+    out.push('Referrers:')
+    for (const referrer of inspection.referrers) {
+      out.push(`  ${referrer.kind.padEnd(11)} ${referrer.digest} ${terminalSafe(referrer.artifactType ?? referrer.mediaType)}`)
+    }
   }
-  if (inspection.tagsSharingDigest.length > 0) out.push(`Tags on this digest: ${inspection.tagsSharingDigest.map(sanitize).join(', ')}`)
+  if (inspection.tagsSharingDigest.length > 0) out.push(`Tags on this digest: ${inspection.tagsSharingDigest.map(terminalSafe).join(', ')}`)
   ctx.io.stdout(`${out.join('\n')}\n`)
 }
 
@@ -187,9 +192,8 @@ export async function pullCmdCommand(ctx: CliContext, target: string): Promise<v
   let digest = ref.digest
   // By-digest forms need the digest the tag points at right now.
   if (!digest && ['docker-digest', 'digest-reference', 'from'].includes(id)) {
-    const { client } = await ctx.client(ref.registry)
-    const head = await client.headManifest(ref.repository, ref.tag ?? 'latest')
-    digest = head.digest ?? (await client.getManifest(ref.repository, ref.tag ?? 'latest')).digest
+    const session = await ctx.session(ref.registry)
+    digest = await session.resolveTag(ref.repository, ref.tag ?? 'latest')
   }
   const commands = pullCommands({
     registryHost: ref.registry,

@@ -1,15 +1,14 @@
 // `berth cleanup <registry>/<repo>`: the cleanup plan as a table or JSON; a dry run unless --yes.
 // Deletion is tag-safe only and checked against the digests the plan showed (electron/operations/cleanup.ts).
-import { dirname, join } from 'node:path'
 import { BerthError } from '../../../shared/errors'
 import { cleanupRulesSchema, type CleanupPlan, type CleanupRules } from '../../../shared/cleanup-rules'
 import { garbageCollectionNote } from '../../../shared/types'
-import { planCleanup, runCleanup, type CleanupRunResult } from '../../operations/cleanup'
-import { createCleanupRulesStore } from '../../stores/cleanup-rules-store'
+import type { CleanupRulesStore } from '../../stores/cleanup-rules-store'
+import type { CleanupRunResult } from '../../session/registry-session'
 import { shortDigest } from '../../http/digest'
 import { parseImageReference } from '../../http/reference'
 import type { CliContext } from './cli-context'
-import { endProgress, printJson, printTable, progress, sanitize, UsageError } from './cli-output'
+import { endProgress, printJson, printTable, progress, terminalSafe, UsageError } from './cli-output'
 
 export const cleanupUsage = `  berth cleanup  <registry>/<repo> [--keep-n N] [--keep-regex R] [--delete-regex R] [--older-than 30d]
                  [--unlock-latest] [--dry-run | --yes] [--save-rules | --saved-rules]
@@ -30,17 +29,14 @@ export async function cleanupCommand(ctx: CliContext, target: string): Promise<v
   const ref = parseImageReference(target)
   if (ref.tag || ref.digest) throw new UsageError('cleanup takes <registry>/<repository> without a tag or digest')
   if (ctx.flag('dry-run') && ctx.flag('yes')) throw new UsageError('--dry-run and --yes contradict each other')
-  const { client, profile } = await ctx.client(ref.registry)
-  // The core keeps audit.log in its data directory; saved rules live next to it.
-  const store = createCleanupRulesStore(join(dirname(ctx.core().audit.file), 'cleanup-rules.json'))
+  const session = await ctx.session(ref.registry)
+  const store = ctx.core().cleanupRules
   // The same key the app uses (the profile id), so rules saved in one are re-run by the other.
-  const registryKey = profile?.id ?? ref.registry
+  const registryKey = session.profile?.id ?? ref.registry
   const rules = ctx.flag('saved-rules') ? await savedRules(store, registryKey, ref.repository) : rulesFromFlags(ctx)
   if (ctx.flag('save-rules')) await store.save(registryKey, ref.repository, rules)
 
-  const plan = await planCleanup(client, ref.repository, rules, {
-    cache: ctx.core().cache,
-    concurrency: ctx.number('concurrency') ?? 16,
+  const plan = await session.planCleanup(ref.repository, rules, {
     onProgress: (done, total) => progress(ctx.io, `Reading tag details ${done}/${total}`),
   })
   endProgress(ctx.io)
@@ -56,9 +52,7 @@ export async function cleanupCommand(ctx: CliContext, target: string): Promise<v
     printPlan(ctx, plan)
     return
   }
-  const run = await runCleanup(client, ref.repository, plan.remove, plan.expectedDigests, {
-    audit: ctx.core().audit,
-    registry: profile ? new URL(profile.url).host : ref.registry,
+  const run = await session.runCleanup(ref.repository, plan.remove, plan.expectedDigests, {
     onProgress: (done, total) => progress(ctx.io, `Removing tags ${done}/${total}`),
   })
   endProgress(ctx.io)
@@ -69,7 +63,7 @@ export async function cleanupCommand(ctx: CliContext, target: string): Promise<v
   if (firstFailure) {
     throw new BerthError({
       ...firstFailure,
-      message: `${run.failed.length} of ${run.results.length} tags could not be removed (${run.failed.slice(0, 5).map(sanitize).join(', ')}): ${firstFailure.message}`,
+      message: `${run.failed.length} of ${run.results.length} tags could not be removed (${run.failed.slice(0, 5).map(terminalSafe).join(', ')}): ${firstFailure.message}`,
       fix: 'Run the same command again to retry: the removed tags are gone, so only the failed ones are planned again.',
     })
   }
@@ -97,11 +91,7 @@ function rulesFromFlags(ctx: CliContext): CleanupRules {
   return parsed.data
 }
 
-async function savedRules(
-  store: ReturnType<typeof createCleanupRulesStore>,
-  registryKey: string,
-  repository: string,
-): Promise<CleanupRules> {
+async function savedRules(store: CleanupRulesStore, registryKey: string, repository: string): Promise<CleanupRules> {
   const saved = await store.load(registryKey, repository)
   if (!saved)
     throw new BerthError({
@@ -121,13 +111,13 @@ function printPlan(ctx: CliContext, plan: CleanupPlan): void {
     r.olderThan ? `older than ${r.olderThan}` : null,
     r.unlockLatest ? 'latest UNLOCKED' : 'latest protected',
   ].filter(Boolean)
-  ctx.io.stdout(`Cleanup plan for ${sanitize(plan.repository)}: ${rules.map((s) => sanitize(String(s))).join('; ')}\n\n`)
+  ctx.io.stdout(`Cleanup plan for ${terminalSafe(plan.repository)}: ${rules.map((s) => terminalSafe(String(s))).join('; ')}\n\n`)
   printTable(
     ctx.io,
     ['ACTION', 'TAG', 'DIGEST', 'DATE', 'WHY'],
     plan.items.map((i) => [
       i.action === 'remove' ? 'REMOVE' : 'keep',
-      sanitize(i.tag),
+      terminalSafe(i.tag),
       i.digest ? shortDigest(i.digest) : '-',
       i.date ? `${i.date.slice(0, 10)} (${i.dateSource})` : 'unknown',
       i.why,
@@ -136,11 +126,11 @@ function printPlan(ctx: CliContext, plan: CleanupPlan): void {
   ctx.io.stdout(`\n${plan.summary}\n`)
   for (const s of plan.sharedWithKept)
     ctx.io.stdout(
-      `  ${shortDigest(s.digest)} stays tagged as ${s.kept.map(sanitize).join(', ')}; only ${s.removed.map(sanitize).join(', ')} go.\n`,
+      `  ${shortDigest(s.digest)} stays tagged as ${s.kept.map(terminalSafe).join(', ')}; only ${s.removed.map(terminalSafe).join(', ')} go.\n`,
     )
   for (const c of plan.childrenStillUsed) {
     ctx.io.stdout(
-      `  platform image ${shortDigest(c.digest)} of ${c.removedIndexTags.map(sanitize).join(', ')} is still used by ${c.keptIndexTags.map(sanitize).join(', ')}: untouched (nothing is deleted by digest).\n`,
+      `  platform image ${shortDigest(c.digest)} of ${c.removedIndexTags.map(terminalSafe).join(', ')} is still used by ${c.keptIndexTags.map(terminalSafe).join(', ')}: untouched (nothing is deleted by digest).\n`,
     )
   }
 }
@@ -151,6 +141,6 @@ function printRun(ctx: CliContext, plan: CleanupPlan, run: CleanupRunResult): vo
     `\nRemoved ${run.removed.length} of ${run.results.length} tags.${run.cancelled.length > 0 ? ` ${run.cancelled.length} not attempted (cancelled).` : ''} ${garbageCollectionNote}\n`,
   )
   for (const r of run.results) {
-    if (!r.ok) ctx.io.stdout(`  FAILED ${sanitize(r.tag)}: ${sanitize(r.error?.message ?? 'unknown error')}\n`)
+    if (!r.ok) ctx.io.stdout(`  FAILED ${terminalSafe(r.tag)}: ${terminalSafe(r.error?.message ?? 'unknown error')}\n`)
   }
 }

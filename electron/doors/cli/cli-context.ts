@@ -2,7 +2,8 @@
 // `berth pull-cmd` or `--help` never touch the keychain or the data directory.
 import { readFileSync } from 'node:fs'
 import { BerthError } from '../../../shared/errors'
-import type { AppCore, ClientOverrides } from '../../session/engine'
+import type { Engine, SessionOverrides } from '../../session/engine'
+import type { RegistrySession } from '../../session/registry-session'
 import type { RegistryCredential } from '../../http/client-types'
 import type { CliIo } from './cli-output'
 import { UsageError } from './cli-output'
@@ -12,8 +13,9 @@ export type OptionValues = Record<string, string | boolean | undefined>
 export interface CliContext {
   io: CliIo
   json: boolean
-  core(): AppCore
-  client(registry: string): Promise<ReturnType<AppCore['clientForAddress']>>
+  core(): Engine
+  /** The session for a registry named on the command line, with this call's --ca, --insecure and credentials. */
+  session(registry: string): Promise<RegistrySession>
   flag(name: string): boolean
   string(name: string): string | undefined
   number(name: string): number | undefined
@@ -21,8 +23,8 @@ export interface CliContext {
   stdinSecret(): Promise<string | null>
 }
 
-export function createCliContext(io: CliIo, values: OptionValues, makeCore: () => AppCore): CliContext {
-  let core: AppCore | null = null
+export function createCliContext(io: CliIo, values: OptionValues, makeCore: () => Engine): CliContext {
+  let core: Engine | null = null
   let secret: Promise<string | null> | null = null
   const string = (name: string) => {
     const v = values[name]
@@ -51,8 +53,8 @@ export function createCliContext(io: CliIo, values: OptionValues, makeCore: () =
       })
       return secret
     },
-    async client(registry) {
-      const overrides: ClientOverrides = { insecure: ctx.flag('insecure') }
+    async session(registry) {
+      const overrides: SessionOverrides = { insecure: ctx.flag('insecure') }
       const caFile = string('ca')
       if (caFile) overrides.caPems = [readCaFile(caFile)]
       const password = await ctx.stdinSecret()
@@ -60,7 +62,7 @@ export function createCliContext(io: CliIo, values: OptionValues, makeCore: () =
       if (password !== null) overrides.credentials = perCallCredential(username, password)
       else if (username)
         throw new UsageError('--username needs --password-stdin (the secret is read from standard input, never from the command line)')
-      return ctx.core().clientForAddress(registry, overrides)
+      return ctx.core().sessionForAddress(registry, overrides)
     },
   }
   return ctx

@@ -1,6 +1,7 @@
 // How the CLI speaks: JSON on stdout for scripts, aligned tables for people, errors and progress on
 // stderr so a pipe never receives anything but the answer.
 import type { BerthErrorData } from '../../../shared/errors'
+import { escapeInvisible } from '../../../shared/visible-text'
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -17,8 +18,12 @@ export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`)
 }
 
-export function printTable(io: CliIo, header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+/** Aligned columns; every cell is made terminal-safe, whatever the caller passed. */
+export function printTable(io: CliIo, header: string[], unsafeRows: string[][]): void {
+  const rows = unsafeRows.map((row) => row.map(terminalSafe))
+  // A loop, not Math.max(...rows): a repository can have more tags than a call can take arguments.
+  const widths = header.map((title) => title.length)
+  for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)))
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
@@ -32,20 +37,23 @@ export function printError(io: CliIo, error: BerthErrorData, json: boolean): voi
     io.stderr(`${JSON.stringify({ error }, null, 2)}\n`)
     return
   }
-  io.stderr(`berth: ${sanitize(error.message)}\n`)
+  io.stderr(`berth: ${terminalSafe(error.message)}\n`)
   if (error.certificate) {
-    io.stderr(`  certificate subject: ${sanitize(error.certificate.subject)}\n`)
-    io.stderr(`  issuer:              ${sanitize(error.certificate.issuer)}\n`)
+    io.stderr(`  certificate subject: ${terminalSafe(error.certificate.subject)}\n`)
+    io.stderr(`  issuer:              ${terminalSafe(error.certificate.issuer)}\n`)
     io.stderr(`  SHA-256 fingerprint: ${error.certificate.fingerprint256}\n`)
   }
   if (error.expectedFingerprint) io.stderr(`  pinned fingerprint:  ${error.expectedFingerprint}\n`)
-  if (error.fix) io.stderr(`  fix: ${sanitize(error.fix)}\n`)
+  if (error.fix) io.stderr(`  fix: ${terminalSafe(error.fix)}\n`)
 }
 
-/** Registry-supplied text can carry terminal escape sequences: never let them reach the terminal. */
-export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?')
+/**
+ * Text for a person's terminal: control characters, line and paragraph separators, bidi controls and
+ * zero-width characters shown as escapes (`\n`, `\u202e`), so registry-supplied names can neither
+ * drive the terminal nor pass for something else. `--json` prints the exact strings instead.
+ */
+export function terminalSafe(text: string): string {
+  return escapeInvisible(text)
 }
 
 export function progress(io: CliIo, text: string): void {

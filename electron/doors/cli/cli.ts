@@ -1,19 +1,20 @@
 // `berth`: the headless door to the same core the desktop app uses. JSON with --json for scripts.
 // Exit codes: 0 ok, 1 usage, 2 registry error, 3 auth.
+//
+// Start-up is part of the interface: this module is the CLI bundle's entry (vite.cli.config.ts) and
+// imports only what parsing arguments and printing errors need. Each command's module, the web
+// server and the engine are import()ed when a command runs, so `berth --help` loads almost nothing.
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline/promises'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { exitCodeFor, toErrorData } from '../../../shared/errors'
-import { createAppCore } from '../../session/engine'
-import { defaultDataDirectory } from '../../stores/profiles/profile-store'
+import type { Engine } from '../../session/engine'
+import { defaultDataDirectory } from '../../stores/profiles/data-directory'
 import { createCliContext, type CliContext } from './cli-context'
 import { printError, UsageError, type CliIo } from './cli-output'
-import { inspectCommand, pullCmdCommand, reposCommand, tagsCommand } from './browse-commands'
-import { importDockerLoginsCommand, loginCommand, logoutCommand, registriesCommand, rmCommand, trustCommand } from './manage-commands'
-import { startWebServer } from '../web/web-server'
-import { cleanupCommand, cleanupOptions, cleanupUsage } from './cleanup-command'
+import { cleanupOptions, cleanupUsage } from './cleanup-options'
 
 export const usage = `berth — browse container registries
 
@@ -67,41 +68,68 @@ const options = {
   ...cleanupOptions,
 } as const
 
-type Command = (ctx: CliContext, positional: string[]) => Promise<void>
+/** A command; those without an argument ignore it. */
+type Command = (context: CliContext, argument: string) => Promise<void>
 
-const one = (run: (ctx: CliContext, arg: string) => Promise<void>, what: string): Command => {
-  return async (ctx, positional) => {
-    const [arg, ...rest] = positional
-    if (!arg || rest.length > 0) throw new UsageError(`expected exactly one ${what}`)
-    await run(ctx, arg)
-  }
+interface CommandEntry {
+  /** The one argument the command takes (checked before anything is loaded), or null for none. */
+  argument: string | null
+  /**
+   * Whether the command builds the core (engine, keychain, data directory): the engine is imported
+   * before it runs, since `context.core()` is synchronous. A command without it may still reach a
+   * registry through `context.session()`, which imports the engine first.
+   */
+  engine: boolean
+  /** Imports the command's module (its own bundle chunk) and returns the command. */
+  load: () => Promise<Command>
 }
 
-const commands: Record<string, Command> = {
-  repos: one(reposCommand, '<registry>'),
-  tags: one(tagsCommand, '<registry>/<repository>'),
-  inspect: one(inspectCommand, '<registry>/<repository>:<tag>'),
-  rm: one(rmCommand, '<registry>/<repository>:<tag>'),
-  cleanup: one(cleanupCommand, '<registry>/<repository>'),
-  'pull-cmd': one(pullCmdCommand, '<registry>/<repository>:<tag>'),
-  login: one(loginCommand, '<registry>'),
-  logout: one(logoutCommand, '<registry>'),
-  trust: one(trustCommand, '<registry>'),
-  registries: async (ctx) => registriesCommand(ctx),
-  'import-docker-logins': async (ctx) => importDockerLoginsCommand(ctx),
-  web: async (ctx) => webCommand(ctx),
+const browse = () => import('./browse-commands')
+const manage = () => import('./manage-commands')
+
+const commands: Record<string, CommandEntry> = {
+  repos: { argument: '<registry>', engine: true, load: async () => (await browse()).reposCommand },
+  tags: { argument: '<registry>/<repository>', engine: true, load: async () => (await browse()).tagsCommand },
+  inspect: { argument: '<registry>/<repository>:<tag>', engine: true, load: async () => (await browse()).inspectCommand },
+  rm: { argument: '<registry>/<repository>:<tag>', engine: true, load: async () => (await manage()).rmCommand },
+  cleanup: { argument: '<registry>/<repository>', engine: true, load: async () => (await import('./cleanup-command')).cleanupCommand },
+  // Only the by-digest formats ask the registry (through context.session()); the others print offline.
+  'pull-cmd': { argument: '<registry>/<repository>:<tag>', engine: false, load: async () => (await browse()).pullCmdCommand },
+  login: { argument: '<registry>', engine: true, load: async () => (await manage()).loginCommand },
+  logout: { argument: '<registry>', engine: true, load: async () => (await manage()).logoutCommand },
+  trust: { argument: '<registry>', engine: true, load: async () => (await manage()).trustCommand },
+  registries: { argument: null, engine: true, load: async () => (await manage()).registriesCommand },
+  'import-docker-logins': { argument: null, engine: true, load: async () => (await manage()).importDockerLoginsCommand },
+  web: { argument: null, engine: true, load: () => Promise.resolve(webCommand) },
 }
 
-async function webCommand(ctx: CliContext): Promise<void> {
-  const staticDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'out', 'renderer')
-  if (!existsSync(join(staticDir, 'index.html'))) {
-    throw new UsageError(`the app is not built yet (${staticDir} is missing): run \`npm run build\` first`)
+const loadEngine = () => import('../../session/engine')
+
+type EngineModule = Awaited<ReturnType<typeof loadEngine>>
+
+/**
+ * The renderer build, for `berth web`: out/renderer beside out/cli in the bundle (and in an installed
+ * package), or <checkout>/out/renderer when this file runs from source (electron/doors/cli/).
+ */
+export function rendererDirectoryCandidates(moduleUrl: string): string[] {
+  const here = dirname(fileURLToPath(moduleUrl))
+  return [join(here, '..', 'renderer'), join(here, '..', '..', '..', 'out', 'renderer')]
+}
+
+async function webCommand(context: CliContext): Promise<void> {
+  const candidates = rendererDirectoryCandidates(import.meta.url)
+  const staticDir = candidates.find((candidate) => existsSync(join(candidate, 'index.html')))
+  if (staticDir === undefined) {
+    throw new UsageError(`the app is not built yet (no index.html in ${candidates.join(' or ')}): run \`npm run build\` first`)
   }
-  const core = ctx.core()
-  const port = ctx.string('port') === undefined ? 0 : Number(ctx.string('port'))
+  const port = context.string('port') === undefined ? 0 : Number(context.string('port'))
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535')
+  const { startWebServer } = await import('../web/web-server')
+  const core = context.core()
   const server = await startWebServer({ api: core.api, staticDir, port })
-  ctx.io.stdout(`Berth is running at ${server.url}\nOpen that URL in your browser (it carries a one-time access token). Ctrl+C stops it.\n`)
+  context.io.stdout(
+    `Berth is running at ${server.url}\nOpen that URL in your browser (it carries a one-time access token). Ctrl+C stops it.\n`,
+  )
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
     process.once('SIGINT', stop)
@@ -142,17 +170,32 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
       io.stdout(usage)
       return name || values.help ? 0 : 1
     }
-    const command = commands[name]
-    if (!command) throw new UsageError(`unknown command "${name}"`)
-    let core: ReturnType<typeof createAppCore> | null = null
-    const ctx = createCliContext(io, values, () => (core = createAppCore({ dataDirectory: defaultDataDirectory(env), env })))
+    const entry = commands[name]
+    if (!entry) throw new UsageError(`unknown command "${name}"`)
+    const [argument, ...extra] = rest
+    if (entry.argument !== null && (!argument || extra.length > 0)) throw new UsageError(`expected exactly one ${entry.argument}`)
+    let engine: EngineModule | null = null
+    const [command] = await Promise.all([entry.load(), entry.engine ? loadEngine().then((loaded) => (engine = loaded)) : null])
+    let core: Engine | null = null
+    const makeCore = (): Engine => {
+      if (engine === null) throw new Error(`internal: "${name}" used the core without loading the engine (set engine: true)`)
+      core = engine.createEngine({ dataDirectory: defaultDataDirectory(env), env })
+      return core
+    }
+    const base = createCliContext(io, values, makeCore)
+    const context: CliContext = {
+      ...base,
+      async session(registry) {
+        engine ??= await loadEngine()
+        return base.session(registry)
+      },
+    }
     try {
-      await command(ctx, rest)
+      await command(context, argument ?? '')
       // A profiles file that could not be read was moved aside: say so, whatever the command was.
-      for (const warning of (core as ReturnType<typeof createAppCore> | null)?.profiles.warnings ?? [])
-        io.stderr(`berth: warning: ${warning}\n`)
+      for (const warning of (core as Engine | null)?.profiles.warnings ?? []) io.stderr(`berth: warning: ${warning}\n`)
     } finally {
-      await (core as ReturnType<typeof createAppCore> | null)?.close()
+      await (core as Engine | null)?.close()
     }
     return 0
   } catch (error) {

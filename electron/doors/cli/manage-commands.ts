@@ -2,58 +2,57 @@
 import { readFileSync } from 'node:fs'
 import { BerthError } from '../../../shared/errors'
 import { garbageCollectionNote } from '../../../shared/types'
-import type { RegistryProfile } from '../../../shared/types'
+import type { RegistryProfile, RegistryView } from '../../../shared/types'
 import { parseImageReference, parseRegistryAddress } from '../../http/reference'
-import { deleteTags, previewDelete } from '../../operations/delete-tags'
+import { confirmationFor } from '../../../shared/delete-confirmation'
 import { fetchServerCertificate } from '../../trust/server-certificate'
 import { normalizeFingerprint, trustCa } from '../../stores/profiles/profile-trust'
 import type { CliContext } from './cli-context'
-import { printJson, printTable, sanitize, UsageError } from './cli-output'
+import { printJson, printTable, terminalSafe, UsageError } from './cli-output'
 
 export async function rmCommand(ctx: CliContext, target: string): Promise<void> {
   const ref = parseImageReference(target)
   if (!ref.tag || ref.digest) throw new UsageError('rm takes <registry>/<repository>:<tag> (add --digest to delete the whole digest)')
   const mode = ctx.flag('digest') ? 'digest' : 'tag'
-  const { client, profile } = await ctx.client(ref.registry)
-  const preview = await previewDelete(client, ref.repository, [ref.tag], mode)
+  const session = await ctx.session(ref.registry)
+  const preview = await session.previewDelete(ref.repository, [ref.tag], mode)
   const item = preview.items[0]
   if (!item) throw new BerthError({ code: 'internal', message: 'The delete preview came back empty.' })
   const going = mode === 'digest' ? item.alsoRemoved : [item.tag]
 
   if (ctx.flag('dry-run')) {
     if (ctx.json) return printJson(ctx.io, { dryRun: true, ...preview })
-    ctx.io.stdout(
-      `Would delete ${mode === 'digest' ? `digest ${item.digest}, removing tags` : 'only the tag'}: ${going.map(sanitize).join(', ')}\n`,
-    )
+    const what = mode === 'digest' ? `digest ${item.digest}, removing tags` : 'only the tag'
+    ctx.io.stdout(`Would delete ${what}: ${going.map(terminalSafe).join(', ')}\n`)
     return
   }
   if (!ctx.flag('yes')) {
     if (!ctx.io.isTty) throw new UsageError('rm deletes from the registry: pass --yes to confirm (or --dry-run to see what would go)')
     const question =
       mode === 'digest'
-        ? `Delete ${item.digest} from ${ref.repository}? These tags all disappear: ${going.join(', ')} [y/N] `
-        : `Delete tag ${ref.tag} from ${ref.repository} (other tags on ${item.digest.slice(0, 19)} stay)? [y/N] `
+        ? `Delete ${item.digest} from ${terminalSafe(ref.repository)}? These tags all disappear: ${going.map(terminalSafe).join(', ')} [y/N] `
+        : `Delete tag ${terminalSafe(ref.tag)} from ${terminalSafe(ref.repository)} (other tags on ${item.digest.slice(0, 19)} stay)? [y/N] `
     if (!(await ctx.io.confirm(question))) throw new BerthError({ code: 'cancelled', message: 'Nothing was deleted.' })
   }
-  const results = await deleteTags(client, ref.repository, [ref.tag], mode, {
-    expectedDigests: { [ref.tag]: item.digest },
-    audit: ctx.core().audit,
-    registry: profile ? new URL(profile.url).host : ref.registry,
-  })
+  // Exactly what the preview showed, and no more: a tag pushed onto the digest meanwhile is a conflict.
+  const results = await session.deleteTags(ref.repository, { tags: [ref.tag], mode, expectedDigests: confirmationFor(preview) })
   if (ctx.json) printJson(ctx.io, { results, note: garbageCollectionNote })
-  for (const r of results) {
-    if (!r.ok && r.error) throw new BerthError(r.error)
-    if (!ctx.json) ctx.io.stdout(`Deleted ${r.removedTags.map(sanitize).join(', ')} (${r.method ?? mode}). ${garbageCollectionNote}\n`)
+  for (const result of results) {
+    if (!result.ok && result.error) throw new BerthError(result.error)
+    if (!ctx.json) {
+      ctx.io.stdout(`Deleted ${result.removedTags.map(terminalSafe).join(', ')} (${result.method ?? mode}). ${garbageCollectionNote}\n`)
+    }
   }
 }
 
-async function profileForLogin(ctx: CliContext, registry: string): Promise<RegistryProfile> {
+/** The saved profile for `registry`, and whether this run created it (so a failed login can take it back). */
+async function profileForLogin(ctx: CliContext, registry: string): Promise<{ profile: RegistryProfile; created: boolean }> {
   const core = ctx.core()
   const endpoint = parseRegistryAddress(registry, { insecure: ctx.flag('insecure') })
   const existing = core.profiles.findByHost(endpoint.host)
-  if (existing) return existing
+  if (existing) return { profile: existing, created: false }
   const view = await core.api.saveRegistry({ profile: { name: endpoint.host, url: endpoint.url, insecure: ctx.flag('insecure') } })
-  return view
+  return { profile: view, created: true }
 }
 
 export async function loginCommand(ctx: CliContext, registry: string): Promise<void> {
@@ -62,10 +61,17 @@ export async function loginCommand(ctx: CliContext, registry: string): Promise<v
   const secret = await ctx.stdinSecret()
   if (secret === null)
     throw new UsageError('login reads the secret from standard input: pass --password-stdin (never put it on the command line)')
-  const profile = await profileForLogin(ctx, registry)
-  const view = await ctx.core().api.login({ registryId: profile.id, username, secret })
+  const { profile, created } = await profileForLogin(ctx, registry)
+  let view: RegistryView
+  try {
+    view = await ctx.core().api.login({ registryId: profile.id, username, secret })
+  } catch (error) {
+    // A login that could not store its secret leaves no profile behind.
+    if (created) ctx.core().profiles.remove(profile.id)
+    throw error
+  }
   if (ctx.json) return printJson(ctx.io, view)
-  ctx.io.stdout(`Stored the credentials for ${sanitize(username)}@${new URL(view.url).host} in the system keychain.\n`)
+  ctx.io.stdout(`Stored the credentials for ${terminalSafe(username)}@${new URL(view.url).host} in the system keychain.\n`)
 }
 
 export async function logoutCommand(ctx: CliContext, registry: string): Promise<void> {
@@ -112,8 +118,8 @@ export async function trustCommand(ctx: CliContext, registry: string): Promise<v
     if (ctx.json) return printJson(ctx.io, { ...presented, pem: undefined })
     ctx.io.stdout(
       [
-        `Subject:             ${sanitize(presented.subject)}`,
-        `Issuer:              ${sanitize(presented.issuer)}`,
+        `Subject:             ${terminalSafe(presented.subject)}`,
+        `Issuer:              ${terminalSafe(presented.issuer)}`,
         `Valid:               ${presented.validFrom} → ${presented.validTo}`,
         `SHA-256 fingerprint: ${presented.fingerprint256}`,
         `Self-signed:         ${presented.selfSigned ? 'yes' : 'no'}`,

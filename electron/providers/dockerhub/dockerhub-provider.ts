@@ -1,16 +1,28 @@
-// Docker Hub (REGISTRY-NOTES "Listing", "Manifests", "Errors"): no catalog, so repositories come
+// Docker Hub (docs/registry-notes.md "Listing", "Manifests", "Errors"): no catalog, so repositories come
 // from the signed-in user's namespace via the Hub API plus favourites (`library/` for official
 // images); details resolve digests with HEAD (free) and GET a manifest only when its digest is not
 // cached (a GET counts as a pull); push dates from the Hub API; the pull quota from the
 // `ratelimit-*` headers; tag deletes through the Hub API, which removes only that tag.
 import { BerthError, toErrorData } from '../../../shared/errors'
-import type { DeleteResult, RepositoryListing, TagDetailsResult } from '../../../shared/types'
-import { parseRegistryAddress } from '../../http/reference'
-import type { ProviderContext, ProviderTagList, RegistryProvider } from '../provider'
+import { dockerHubCapabilities } from '../../../shared/registry-capabilities'
+import type { RegistryProfile, RepositoryListing, TagDetailsResult } from '../../../shared/types'
+import type { CredentialSource } from '../../http/client-types'
 import { createBoundedPool } from '../../http/bounded-pool'
+import { parseRegistryAddress } from '../../http/reference'
 import { createContentLoader } from '../../operations/content-loader'
 import { describeManifest } from '../../operations/tag-details'
+import type { DigestCache } from '../../stores/cache/digest-cache'
+import { DeleteStepError, type ProviderTagList, type RegistryProvider } from '../provider'
 import { createHubApi, defaultHubApiUrl, hubRepositoryName, type HubTag } from './hub-api'
+
+export interface DockerHubProviderOptions {
+  profile: RegistryProfile
+  credentials: CredentialSource
+  cache?: DigestCache
+  concurrency: number
+  /** Docker Hub API base URL; tests point it at a recording. */
+  dockerHubApiUrl?: string
+}
 
 export const dockerHubNoCatalogReason =
   'Docker Hub has no catalog. Berth shows your namespace (from the Hub API) and your favourites; add public images by name, e.g. library/alpine.'
@@ -20,13 +32,14 @@ export function normalizeHubRepository(repository: string): string {
   return repository.includes('/') ? repository : `library/${repository}`
 }
 
-export function createDockerHubProvider(context: ProviderContext): RegistryProvider {
-  const { client, profile } = context
-  const hubUrl = context.dockerHubApiUrl ?? defaultHubApiUrl
+/** Docker Hub through its own API and HEAD-only digest checks, on top of the generic provider (`base`). */
+export function createDockerHubProvider(base: RegistryProvider, options: DockerHubProviderOptions): RegistryProvider {
+  const { client } = base
+  const { profile } = options
   const hub = createHubApi({
-    endpoint: parseRegistryAddress(hubUrl, { insecure: false }),
+    endpoint: parseRegistryAddress(options.dockerHubApiUrl ?? defaultHubApiUrl, { insecure: false }),
     account: async () => {
-      const credential = await context.credentials()
+      const credential = await options.credentials()
       return credential?.kind === 'basic' ? { username: credential.username, password: credential.password } : null
     },
   })
@@ -35,7 +48,7 @@ export function createDockerHubProvider(context: ProviderContext): RegistryProvi
   async function hubTags(repository: string): Promise<Map<string, HubTag>> {
     const known = pushed.get(repository)
     if (known) return known
-    const byName = new Map((await hub.listTags(repository)).map((t) => [t.name, t]))
+    const byName = new Map((await hub.listTags(repository)).map((tag) => [tag.name, tag]))
     pushed.set(repository, byName)
     return byName
   }
@@ -44,15 +57,16 @@ export function createDockerHubProvider(context: ProviderContext): RegistryProvi
    * HEAD every tag whatever host the profile names (a mirror or proxy of Hub counts pulls the same
    * way), then the manifest from the digest cache, or one GET by digest when it is new.
    */
-  async function detailsByHead(repository: string, tags: string[]): Promise<TagDetailsResult[]> {
-    const loader = createContentLoader(client, context.cache)
-    const pool = createBoundedPool(context.concurrency)
+  async function detailsByHead(repository: string, tags: string[], signal: AbortSignal | undefined): Promise<TagDetailsResult[]> {
+    const loader = createContentLoader(client, options.cache, signal)
+    const pool = createBoundedPool(options.concurrency, signal)
+    const requestOptions = signal ? { signal } : {}
     return Promise.all(
       tags.map((tag) =>
         pool
           .run(async () => {
-            const head = await client.headManifest(repository, tag)
-            const digest = head.digest ?? (await client.getManifest(repository, tag)).digest
+            const head = await client.headManifest(repository, tag, requestOptions)
+            const digest = head.digest ?? (await client.getManifest(repository, tag, requestOptions)).digest
             const manifest = await loader.manifest(repository, digest, head.mediaType)
             return describeManifest(loader, repository, tag, digest, manifest.parsed)
           })
@@ -65,7 +79,9 @@ export function createDockerHubProvider(context: ProviderContext): RegistryProvi
   }
 
   return {
+    ...base,
     kind: 'dockerhub',
+    capabilities: dockerHubCapabilities,
     async listRepositories(): Promise<RepositoryListing> {
       const namespace = profile.username?.toLowerCase()
       let own: string[] = []
@@ -84,76 +100,53 @@ export function createDockerHubProvider(context: ProviderContext): RegistryProvi
         reason: `${dockerHubNoCatalogReason}${note}`,
       }
     },
-    async listTags(repository): Promise<ProviderTagList> {
-      pushed.delete(repository)
-      return { repository, tags: await client.listTags(normalizeHubRepository(repository)), rateLimit: client.rateLimit() }
+    async listTags(repository, request = {}): Promise<ProviderTagList> {
+      const name = normalizeHubRepository(repository)
+      pushed.delete(name)
+      const list = await base.listTags(name, request)
+      return { repository, tags: list.tags, rateLimit: client.rateLimit() }
     },
-    async getTagDetails(repository, tags): Promise<TagDetailsResult[]> {
+    async getTagDetails(repository, tags, request = {}): Promise<TagDetailsResult[]> {
       const name = normalizeHubRepository(repository)
       const [results, dates] = await Promise.all([
-        detailsByHead(name, tags),
+        detailsByHead(name, tags, request.signal),
         // Push dates are a nicety: a Hub API failure must not fail the details.
         hubTags(name).catch(() => new Map<string, HubTag>()),
       ])
-      return results.map((r) => {
-        const date = dates.get(r.tag)?.pushed
-        return r.ok && date ? { ...r, details: { ...r.details, pushed: date } } : r
+      return results.map((result) => {
+        const date = dates.get(result.tag)?.pushed
+        const row = result.ok && date ? { ...result, details: { ...result.details, pushed: date } } : result
+        request.onResult?.(row)
+        return row
       })
     },
-    async deleteTags(repository, tags, mode, expectedDigests): Promise<DeleteResult[]> {
+    // Hub rows come from HEADs and the Hub API; the local row cache is not consulted (a GET counts as a pull).
+    cachedTagDetails: (repository) => Promise.resolve({ repository, tags: {}, details: [] }),
+    inspect: (repository, reference, request) => base.inspect(normalizeHubRepository(repository), reference, request),
+    resolveTags: (repository, tags, request) => base.resolveTags(normalizeHubRepository(repository), tags, request),
+    tagDigests: (repository, request) => base.tagDigests(normalizeHubRepository(repository), request),
+    async deleteTag(repository, tag) {
       const name = normalizeHubRepository(repository)
-      const registry = client.endpoint.host
-      const results: DeleteResult[] = []
-      for (const tag of [...new Set(tags)]) {
-        let digest = expectedDigests?.[tag] ?? ''
-        try {
-          if (mode === 'digest') {
-            throw new BerthError({
-              code: 'unsupported',
-              message: 'Docker Hub deletes tags, not manifests by digest.',
-              fix: 'Delete the tags instead (tag mode).',
-            })
-          }
-          // HEAD, not GET: checking what a tag points at must not use up the pull quota.
-          const current = (await client.headManifest(name, tag)).digest
-          if (expectedDigests?.[tag] !== undefined && current !== null && current !== expectedDigests[tag]) {
-            throw new BerthError({
-              code: 'conflict',
-              message: `${name}:${tag} now points at ${current}, not the ${expectedDigests[tag]} you confirmed; it was not deleted.`,
-              fix: 'Reload the tags and confirm again.',
-            })
-          }
-          digest = current ?? digest
-          await hub.deleteTag(name, tag)
-          pushed.get(name)?.delete(tag)
-          results.push({ tag, digest, ok: true, method: 'tag-delete', removedTags: [tag] })
-          await context.audit.append({
-            time: new Date().toISOString(),
-            registry,
-            repository: name,
-            tag,
-            digest,
-            method: 'tag-delete',
-            result: 'ok',
-          })
-        } catch (error) {
-          const data = toErrorData(error)
-          results.push({ tag, digest, ok: false, removedTags: [], error: data })
-          await context.audit.append({
-            time: new Date().toISOString(),
-            registry,
-            repository: name,
-            tag,
-            digest: digest || 'unknown',
-            method: 'tag-delete',
-            result: 'error',
-            error: data.message,
-          })
-        }
+      try {
+        await hub.deleteTag(name, tag)
+      } catch (error) {
+        throw new DeleteStepError('tag-delete', toErrorData(error))
       }
-      return results
+      pushed.get(name)?.delete(tag)
+      return 'tag-delete'
     },
-    close: () => hub.close(),
+    deleteDigest() {
+      return Promise.reject(
+        new BerthError({
+          code: 'unsupported',
+          message: 'Docker Hub deletes tags, not manifests by digest.',
+          fix: 'Delete the tags instead (only this tag).',
+        }),
+      )
+    },
+    async close() {
+      await Promise.all([hub.close(), base.close()])
+    },
   }
 }
 

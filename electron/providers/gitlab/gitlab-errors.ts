@@ -1,4 +1,4 @@
-// GitLab failures in GitLab's own terms (GLAPI doc/api/container_registry.md, REGISTRY-NOTES
+// GitLab failures in GitLab's own terms (GLAPI doc/api/container_registry.md, docs/registry-notes.md
 // "Errors"): its REST API answers `{"message"}` or OAuth-style `{"error","error_description"}`
 // instead of the registry envelope, and a user fixes a 401 or 403 through GitLab settings
 // (token scopes, project role, protected tags), not registry configuration.

@@ -1,39 +1,44 @@
-// GitLab, browsed as GitLab's own UI does (REGISTRY-NOTES "Listing", GLAPI, GLREG): repositories
+// GitLab, browsed as GitLab's own UI does (docs/registry-notes.md "Listing", GLAPI, GLREG): repositories
 // from the user's groups and projects through the REST API (the v2 catalog is admin-only), tags and
 // their digests/sizes/push dates from the registry's /gitlab/v1 API one page per request where it
 // exists (REST + /v2 otherwise), single-tag deletes through the REST API (never removing other tags
 // on the same digest) and GitLab's asynchronous bulk cleanup.
 import { BerthError, toErrorData } from '../../../shared/errors'
-import type { DeleteResult, RepositoryListing, TagDetails, TagDetailsResult } from '../../../shared/types'
+import { gitlabCapabilities } from '../../../shared/registry-capabilities'
+import type { RepositoryListing, TagDetails, TagDetailsResult } from '../../../shared/types'
 import { createBoundedPool } from '../../http/bounded-pool'
-import { createContentLoader } from '../../operations/content-loader'
-import { deleteTags as deleteThroughV2 } from '../../operations/delete-tags'
+import type { CredentialSource, TlsTrust } from '../../http/client-types'
 import { isIndexMediaType } from '../../http/media-types'
 import { parseRegistryAddress } from '../../http/reference'
-import type { ProviderContext, ProviderTagList, RegistryProvider } from '../provider'
+import { createContentLoader } from '../../operations/content-loader'
 import { describeManifest, detailsForTag } from '../../operations/tag-details'
+import type { DigestCache } from '../../stores/cache/digest-cache'
+import type { RegistryProfile } from '../../../shared/types'
+import { DeleteStepError, type ProviderTagList, type RegistryProvider, type ServerCleanupResult } from '../provider'
 import { createGitlabRegistryApi, type GitlabRegistryTag } from './gitlab-registry-api'
 import { createGitlabRest, type GitlabBulkDelete, type GitlabRepository, type GitlabRest, type GitlabToken } from './gitlab-rest'
 
-export interface GitlabBulkDeleteResult {
-  repository: string
-  status: 'accepted'
-  note: string
+export interface GitlabProviderOptions {
+  profile: RegistryProfile
+  credentials: CredentialSource
+  trust: TlsTrust
+  cache?: DigestCache
+  concurrency: number
 }
 
 export interface GitlabProvider extends RegistryProvider {
   readonly kind: 'gitlab'
   /** The GitLab instance URL: the profile's, or derived from the registry's token realm. */
   instanceUrl(): Promise<string>
-  submitBulkDelete(repository: string, request: GitlabBulkDelete): Promise<GitlabBulkDeleteResult>
 }
 
 export const bulkDeleteNote =
-  'GitLab accepted the cleanup (202) and runs it in the background: tags disappear over the next minutes. It never deletes `latest`, and accepts one bulk cleanup per repository per hour.'
+  'GitLab accepted the cleanup (202) and runs it in the background: tags disappear over the next minutes. ' +
+  'It never deletes `latest`, and accepts one bulk cleanup per repository per hour.'
 
 const sizeNoteGitlab = 'GitLab registry size: compressed layers + config + manifest.'
 
-/** The instance behind a GitLab registry: its token realm is `<gitlab>/jwt/auth` (REGISTRY-NOTES "Auth"). */
+/** The instance behind a GitLab registry: its token realm is `<gitlab>/jwt/auth` (docs/registry-notes.md "Auth"). */
 export function instanceUrlFromRealm(realm: string): string | null {
   let url: URL
   try {
@@ -69,9 +74,11 @@ function detailsFromRow(row: GitlabRegistryTag): TagDetails {
   }
 }
 
-export function createGitlabProvider(context: ProviderContext): GitlabProvider {
-  const { client, profile } = context
-  const registryApi = createGitlabRegistryApi({ endpoint: client.endpoint, trust: context.trust, credentials: context.credentials })
+/** GitLab over its REST API and /gitlab/v1, on top of the generic provider (`base`) for everything else. */
+export function createGitlabProvider(base: RegistryProvider, options: GitlabProviderOptions): GitlabProvider {
+  const { client } = base
+  const { profile } = options
+  const registryApi = createGitlabRegistryApi({ endpoint: client.endpoint, trust: options.trust, credentials: options.credentials })
   const repositories = new Map<string, GitlabRepository>()
   const rows = new Map<string, Map<string, GitlabRegistryTag>>()
   let instance: Promise<string> | undefined
@@ -95,12 +102,12 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
       const parsed = new URL(url)
       const endpoint = { ...parseRegistryAddress(parsed.origin, { insecure: profile.insecure }), url: url.replace(/\/+$/, '') }
       // The pinned fingerprint belongs to the registry's certificate; the instance may be another host.
-      const trust = endpoint.host === client.endpoint.host ? context.trust : { caPems: context.trust.caPems }
+      const trust = endpoint.host === client.endpoint.host ? options.trust : { caPems: options.trust.caPems }
       return createGitlabRest({
         endpoint,
         trust,
         token: async () => {
-          const credential = await context.credentials()
+          const credential = await options.credentials()
           if (credential === null) return null
           if (credential.kind !== 'basic') return null
           return gitlabTokenFor(credential.username, credential.password)
@@ -124,15 +131,15 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
     if (known) return known
     const api = await restClient()
     const parts = path.split('/')
-    for (let n = parts.length; n >= 2; n--) {
+    for (let depth = parts.length; depth >= 2; depth--) {
       let found: GitlabRepository[]
       try {
-        found = await api.projectRepositories(parts.slice(0, n).join('/'))
+        found = await api.projectRepositories(parts.slice(0, depth).join('/'))
       } catch (error) {
         if (error instanceof BerthError && error.code === 'not_found') continue
         throw error
       }
-      for (const r of found) repositories.set(r.path, r)
+      for (const repository of found) repositories.set(repository.path, repository)
       const hit = repositories.get(path)
       if (hit) return hit
     }
@@ -157,31 +164,34 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
     try {
       ;[groups, projects] = await Promise.all([api.listGroups(), api.listMemberProjects()])
     } catch (error) {
-      if (!(error instanceof BerthError && error.code === 'unauthorized' && !(await context.credentials().catch(() => null)))) throw error
+      const signedIn = (await options.credentials().catch(() => null)) !== null
+      if (!(error instanceof BerthError && error.code === 'unauthorized' && !signedIn)) throw error
       // Not signed in: what the registry itself shows (an admin token's catalog) plus favourites.
-      const listing = await client.catalog()
+      const listing = await base.listRepositories()
       return {
         ...listing,
-        repositories: [...new Set([...listing.repositories, ...profile.favorites])].sort(),
         reason:
-          'Sign in with your GitLab username and a personal access token (read_api, read_registry) to list the repositories of your groups and projects; until then, add repositories by name.',
+          'Sign in with your GitLab username and a personal access token (read_api, read_registry) to list the repositories ' +
+          'of your groups and projects; until then, add repositories by name.',
       }
     }
     // A group's listing already includes its subgroups' projects: ask only the outermost groups.
-    const paths = groups.map((g) => g.full_path)
-    const outer = groups.filter((g) => !paths.some((p) => g.full_path.startsWith(`${p}/`)))
-    const covered = (namespace: string): boolean => paths.some((p) => namespace === p || namespace.startsWith(`${p}/`))
-    const loose = projects.filter((p) => !covered(p.namespace?.full_path ?? ''))
+    const paths = groups.map((group) => group.full_path)
+    const outer = groups.filter((group) => !paths.some((path) => group.full_path.startsWith(`${path}/`)))
+    const covered = (namespace: string): boolean => paths.some((path) => namespace === path || namespace.startsWith(`${path}/`))
+    const loose = projects.filter((project) => !covered(project.namespace?.full_path ?? ''))
     const pool = createBoundedPool(4)
     const lists = await Promise.all([
-      ...outer.map((g) => pool.run(() => api.groupRepositories(g.id))),
-      ...loose.map((p) => pool.run(() => api.projectRepositories(p.id))),
+      ...outer.map((group) => pool.run(() => api.groupRepositories(group.id))),
+      ...loose.map((project) => pool.run(() => api.projectRepositories(project.id))),
     ])
-    for (const list of lists) for (const r of list) repositories.set(r.path, r)
+    for (const list of lists) for (const repository of list) repositories.set(repository.path, repository)
     return {
       repositories: [...new Set([...repositories.keys(), ...profile.favorites])].sort(),
       catalog: 'available',
-      reason: `Listed through the GitLab API (${api.instanceUrl}): ${outer.length} group(s) and ${loose.length} project(s) outside them. GitLab's /v2/_catalog is for administrators only.`,
+      reason:
+        `Listed through the GitLab API (${api.instanceUrl}): ${outer.length} group(s) and ${loose.length} project(s) outside them. ` +
+        "GitLab's /v2/_catalog is for administrators only.",
     }
   }
 
@@ -196,39 +206,89 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
     } catch (error) {
       // A deploy token, or no token, cannot use the REST API: the registry's own tag list still works.
       if (error instanceof BerthError && (error.code === 'unauthorized' || error.code === 'forbidden' || error.code === 'not_found')) {
-        return { repository, tags: await client.listTags(repository) }
+        return base.listTags(repository)
       }
       throw error
     }
   }
 
-  async function getTagDetails(repository: string, tags: string[]): Promise<TagDetailsResult[]> {
-    let byName = rows.get(repository)
-    if ((!byName || tags.some((t) => !byName?.has(t))) && (await registryApiAvailable())) byName = await loadRows(repository)
-    const loader = createContentLoader(client, context.cache)
-    const pool = createBoundedPool(context.concurrency)
-    const one = async (tag: string): Promise<TagDetails> => {
-      const row = byName?.get(tag)
-      if (!row) return detailsWithoutRow(repository, tag, loader)
-      // The page gave digest, size and push date; the build date needs the config (cached by digest forever).
-      try {
-        const manifest = await loader.manifest(repository, row.digest, row.mediaType)
-        const described = await describeManifest(loader, repository, tag, row.digest, manifest.parsed)
-        return { ...described, size: described.size ?? row.sizeBytes, pushed: row.publishedAt }
-      } catch {
-        return detailsFromRow(row)
+  const provider: GitlabProvider = {
+    ...base,
+    kind: 'gitlab',
+    capabilities: gitlabCapabilities,
+    instanceUrl,
+    listRepositories,
+    listTags,
+    async getTagDetails(repository, tags, request = {}): Promise<TagDetailsResult[]> {
+      let byName = rows.get(repository)
+      if ((!byName || tags.some((tag) => !byName?.has(tag))) && (await registryApiAvailable())) byName = await loadRows(repository)
+      const loader = createContentLoader(client, options.cache, request.signal)
+      const pool = createBoundedPool(options.concurrency, request.signal)
+      const one = async (tag: string): Promise<TagDetails> => {
+        const row = byName?.get(tag)
+        if (!row) return detailsWithoutRow(repository, tag, loader)
+        // The page gave digest, size and push date; the build date needs the config (cached by digest forever).
+        try {
+          const manifest = await loader.manifest(repository, row.digest, row.mediaType)
+          const described = await describeManifest(loader, repository, tag, row.digest, manifest.parsed)
+          return { ...described, size: described.size ?? row.sizeBytes, pushed: row.publishedAt }
+        } catch {
+          return detailsFromRow(row)
+        }
       }
-    }
-    return Promise.all(
-      tags.map((tag) =>
-        pool
-          .run(() => one(tag))
-          .then(
-            (details): TagDetailsResult => ({ tag, ok: true, details }),
-            (error: unknown): TagDetailsResult => ({ tag, ok: false, error: toErrorData(error) }),
-          ),
-      ),
-    )
+      return Promise.all(
+        tags.map((tag) =>
+          pool
+            .run(() => one(tag))
+            .then(
+              (details): TagDetailsResult => ({ tag, ok: true, details }),
+              (error: unknown): TagDetailsResult => ({ tag, ok: false, error: toErrorData(error) }),
+            )
+            .then((result) => {
+              request.onResult?.(result)
+              return result
+            }),
+        ),
+      )
+    },
+    // GitLab rows come from its own API, which the local row cache does not hold.
+    cachedTagDetails: (repository) => Promise.resolve({ repository, tags: {}, details: [] }),
+    async tagDigests(repository, request = {}) {
+      // One /gitlab/v1 page holds up to 1,000 tags with their digests: no HEAD per tag.
+      if (await registryApiAvailable()) return new Map([...(await loadRows(repository))].map(([name, row]) => [name, row.digest]))
+      return base.tagDigests(repository, request)
+    },
+    async deleteTag(repository, tag) {
+      // GitLab's REST tag delete removes only that tag, whatever else is on its digest (GLAPI).
+      try {
+        await (await restClient()).deleteTag(await lookup(repository), tag)
+      } catch (error) {
+        throw new DeleteStepError('gitlab-api', toErrorData(error))
+      }
+      rows.get(repository)?.delete(tag)
+      return 'gitlab-api'
+    },
+    async deleteDigest(repository, digest) {
+      await base.deleteDigest(repository, digest)
+      rows.delete(repository)
+    },
+    async submitServerCleanup(repository, request): Promise<ServerCleanupResult> {
+      const api = await restClient()
+      const bulk: GitlabBulkDelete = {
+        nameRegexDelete: request.nameRegexDelete,
+        ...(request.nameRegexKeep !== undefined ? { nameRegexKeep: request.nameRegexKeep } : {}),
+        ...(request.keepN !== undefined ? { keepN: request.keepN } : {}),
+        ...(request.olderThan !== undefined ? { olderThan: request.olderThan } : {}),
+      }
+      await api.bulkDelete(await lookup(repository), bulk)
+      rows.delete(repository)
+      return { repository, status: 'accepted', note: bulkDeleteNote }
+    },
+    async close() {
+      const pending = rest
+      rest = undefined
+      await Promise.all([registryApi.close(), pending?.then((api) => api.close()).catch(() => undefined), base.close()])
+    },
   }
 
   async function detailsWithoutRow(repository: string, tag: string, loader: ReturnType<typeof createContentLoader>): Promise<TagDetails> {
@@ -257,81 +317,5 @@ export function createGitlabProvider(context: ProviderContext): GitlabProvider {
     }
   }
 
-  async function deleteTags(
-    repository: string,
-    tags: string[],
-    mode: 'tag' | 'digest',
-    expectedDigests?: Record<string, string>,
-  ): Promise<DeleteResult[]> {
-    const registry = client.endpoint.host
-    if (mode === 'digest')
-      return deleteThroughV2(client, repository, tags, mode, {
-        registry,
-        audit: context.audit,
-        ...(expectedDigests ? { expectedDigests } : {}),
-      })
-    const api = await restClient()
-    const target = await lookup(repository)
-    const results: DeleteResult[] = []
-    for (const tag of [...new Set(tags)]) {
-      let digest = expectedDigests?.[tag] ?? ''
-      try {
-        const current = (await client.headManifest(repository, tag)).digest
-        if (expectedDigests?.[tag] !== undefined && current !== null && current !== expectedDigests[tag]) {
-          throw new BerthError({
-            code: 'conflict',
-            message: `${repository}:${tag} now points at ${current}, not the ${expectedDigests[tag]} you confirmed; it was not deleted.`,
-            fix: 'Reload the tags and confirm again.',
-          })
-        }
-        digest = current ?? digest
-        await api.deleteTag(target, tag)
-        rows.get(repository)?.delete(tag)
-        results.push({ tag, digest, ok: true, method: 'gitlab-api', removedTags: [tag] })
-        await context.audit.append({
-          time: new Date().toISOString(),
-          registry,
-          repository,
-          tag,
-          digest,
-          method: 'gitlab-api',
-          result: 'ok',
-        })
-      } catch (error) {
-        const data = toErrorData(error)
-        results.push({ tag, digest, ok: false, method: 'gitlab-api', removedTags: [], error: data })
-        await context.audit.append({
-          time: new Date().toISOString(),
-          registry,
-          repository,
-          tag,
-          digest,
-          method: 'gitlab-api',
-          result: 'error',
-          error: data.message,
-        })
-      }
-    }
-    return results
-  }
-
-  return {
-    kind: 'gitlab',
-    instanceUrl,
-    listRepositories,
-    listTags,
-    getTagDetails,
-    deleteTags,
-    async submitBulkDelete(repository, request) {
-      const api = await restClient()
-      await api.bulkDelete(await lookup(repository), request)
-      rows.delete(repository)
-      return { repository, status: 'accepted', note: bulkDeleteNote }
-    },
-    async close() {
-      const pending = rest
-      rest = undefined
-      await Promise.all([registryApi.close(), pending?.then((r) => r.close()).catch(() => undefined)])
-    },
-  }
+  return provider
 }

@@ -1,4 +1,4 @@
-// Content at a digest never changes (REGISTRY-NOTES "Manifests"), so manifests and config blobs
+// Content at a digest never changes (docs/registry-notes.md "Manifests"), so manifests and config blobs
 // are cached by digest forever: a memory LRU whose contents are persisted as pack files. Docker Hub
 // counts manifest GETs as pulls, so a warm cache turns a tag list refresh into HEADs only.
 //

@@ -55,7 +55,7 @@ const rules: Rule[] = [
 function parseRealm(realm: string | undefined, url: string): URL | null {
   if (realm === undefined || realm.length === 0) return null
   try {
-    // A relative realm resolves against the request URL (REGISTRY-NOTES: Auth).
+    // A relative realm resolves against the request URL (docs/registry-notes.md "Auth").
     return new URL(realm, url)
   } catch {
     return null

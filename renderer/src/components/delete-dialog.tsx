@@ -1,4 +1,4 @@
-// Deleting names exactly what will go (STYLE.md "every destructive action goes through a dialog"):
+// Deleting names exactly what will go (docs/registry-notes.md "Every destructive action goes through a dialog"):
 // preview first; tag mode lists the tags, digest mode every tag on each digest (they all vanish);
 // the confirmed digests are sent back so a tag that moved since the preview is refused.
 //
@@ -11,14 +11,17 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
 import { garbageCollectionNote, type DeleteMode, type DeletePreview, type DeleteResult } from '../../../shared/types'
+import { confirmationFor } from '../../../shared/delete-confirmation'
 import { call } from '../api/call'
 import { shortDigest } from '../model/tag-summary'
+import { registryById, useRegistries } from '../stores/registries'
 import { useSelection } from '../stores/selection'
 import { useTags } from '../stores/tags'
 import { useView } from '../stores/view'
 import { showToast } from '../stores/toasts'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
+import { RegistryText } from './registry-text'
 
 type Phase =
   | { kind: 'previewing' }
@@ -49,6 +52,8 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
   const [phase, setPhase] = useState<Phase>({ kind: 'previewing' })
   // What the table showed when the dialog opened, to compare with the registry's answer.
   const [shown] = useState(() => shownDigests(tags))
+  // Docker Hub, for one, deletes tags only: offer the digest delete where the registry's provider can do it.
+  const canDeleteDigest = useRegistries((state) => registryById(state.registries, registryId)?.capabilities.digestDelete ?? true)
 
   const preview = useCallback(async () => {
     setPhase({ kind: 'previewing' })
@@ -62,7 +67,8 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
 
   const confirm = async (p: DeletePreview) => {
     setPhase({ kind: 'deleting', preview: p })
-    const expectedDigests = Object.fromEntries(p.items.map((i) => [i.tag, i.digest]))
+    // Every tag that goes, siblings of a digest delete included: anything else on the digest by now is refused.
+    const expectedDigests = confirmationFor(p)
     const result = await call('deleteTags', { registryId, repository, tags: p.items.map((i) => i.tag), mode: p.mode, expectedDigests })
     if (!result.ok) return setPhase({ kind: 'error', error: result.error })
     setPhase({ kind: 'done', results: result.value.results, note: result.value.note })
@@ -94,7 +100,14 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
           <button type="button" role="radio" aria-checked={mode === 'tag'} disabled={busy} onClick={() => setMode('tag')}>
             Only {count === 1 ? 'this tag' : 'these tags'}
           </button>
-          <button type="button" role="radio" aria-checked={mode === 'digest'} disabled={busy} onClick={() => setMode('digest')}>
+          <button
+            type="button"
+            role="radio"
+            aria-checked={mode === 'digest'}
+            disabled={busy || !canDeleteDigest}
+            title={canDeleteDigest ? undefined : 'This registry deletes tags only, never a manifest by digest.'}
+            onClick={() => setMode('digest')}
+          >
             The whole image (digest)
           </button>
         </div>
@@ -158,7 +171,7 @@ function PreviewList({ preview, shown }: { preview: DeletePreview; shown: Readon
         {preview.items.map((item) => (
           <li key={item.tag}>
             <span className="mono tag-name" dir="auto">
-              {item.tag}
+              <RegistryText text={item.tag} />
             </span>
             <span className="mono muted" title={item.digest}>
               {shortDigest(item.digest)}
@@ -175,7 +188,7 @@ function PreviewList({ preview, shown }: { preview: DeletePreview; shown: Readon
                   .filter((t) => t !== item.tag)
                   .map((t) => (
                     <span key={t} className="chip mono danger" dir="auto">
-                      {t}
+                      <RegistryText text={t} />
                     </span>
                   ))}
               </span>
@@ -197,7 +210,7 @@ function ResultList({ results, note }: { results: DeleteResult[]; note: string }
               {r.ok ? '✓' : '!'}
             </span>
             <span className="mono tag-name" dir="auto">
-              {r.tag}
+              <RegistryText text={r.tag} />
             </span>
             {r.ok ? (
               <span className="muted">

@@ -19,6 +19,7 @@ import {
   SharedTagsSection,
 } from './details-sections'
 import { CloseIcon } from './icons'
+import { RegistryText } from './registry-text'
 
 type LoadState = { status: 'loading' } | { status: 'ready'; inspection: Inspection } | { status: 'error'; error: BerthErrorData }
 
@@ -45,7 +46,7 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
         <div className="details-title">
           <span className="details-kicker">Tag</span>
           <h2 className="mono" dir="auto" title={tag}>
-            {tag}
+            <RegistryText text={tag} />
           </h2>
         </div>
         <div className="details-actions">

@@ -12,6 +12,7 @@ import { ErrorView } from './error-view'
 import { ChevronDownIcon, ChevronRightIcon, CloseIcon } from './icons'
 import { call } from '../api/call'
 import { showToast } from '../stores/toasts'
+import { RegistryText } from './registry-text'
 
 const smallTree = 12
 
@@ -157,7 +158,7 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
                 >
                   <span className={node.isRepository ? 'repo-icon image' : 'repo-icon folder'} aria-hidden="true" />
                   <span className="repo-name" dir="auto">
-                    {node.name}
+                    <RegistryText text={node.name} />
                   </span>
                 </button>
                 {node.isRepository && favoriteSet.has(node.path) && !catalogSet.has(node.path) ? (

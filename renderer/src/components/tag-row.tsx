@@ -14,6 +14,7 @@ import { useTags } from '../stores/tags'
 import { useView } from '../stores/view'
 import { copyText } from './copy-menu'
 import { CopyIcon } from './icons'
+import { RegistryText } from './registry-text'
 
 export const rowHeight = 30
 
@@ -65,7 +66,7 @@ export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowPr
     >
       <div role="gridcell" className="cell col-tag">
         <span className="tag-name" dir="auto" title={tag}>
-          {tag}
+          <RegistryText text={tag} />
         </span>
       </div>
       {result === undefined ? (

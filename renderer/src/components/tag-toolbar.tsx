@@ -13,6 +13,7 @@ import { useView } from '../stores/view'
 import { useDialogs } from '../stores/dialogs'
 import { CopyMenu } from './copy-menu'
 import { ArrowIcon, RefreshIcon, TrashIcon } from './icons'
+import { RegistryText } from './registry-text'
 
 const sortLabels: Record<SortKey, string> = { name: 'Name', semver: 'Version', date: 'Date', size: 'Size' }
 
@@ -52,7 +53,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             /
           </span>
           <h1 className="crumb-repo mono" dir="auto" title={repository}>
-            {repository}
+            <RegistryText text={repository} />
           </h1>
         </div>
         <div className="toolbar-meta">

@@ -1,5 +1,5 @@
 // The certificate the registry presented, shown in full before the user trusts it for this registry
-// only (REGISTRY-NOTES "TLS": trust is per registry, shown as a SHA-256 fingerprint first).
+// only (docs/registry-notes.md "TLS": trust is per registry, shown as a SHA-256 fingerprint first).
 import { useState } from 'react'
 import type { CertificateInfo } from '../../../shared/types'
 

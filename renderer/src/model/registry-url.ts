@@ -1,6 +1,6 @@
 // What users type as a registry address ("registry.example.com:5050", "localhost:5000/") becomes a
 // profile URL: scheme + host[:port], no path. https unless the host is loopback, where registries
-// usually run plain HTTP (REGISTRY-NOTES "TLS": plain HTTP is allowed by default for loopback only).
+// usually run plain HTTP (docs/registry-notes.md "TLS": plain HTTP is allowed by default for loopback only).
 
 const loopback = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d+)?$/i
 

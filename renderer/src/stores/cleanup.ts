@@ -166,13 +166,12 @@ export const useCleanup = create<CleanupStore>()((set, get) => {
         const expectedDigests = Object.fromEntries(batch.map((t) => [t, plan.expectedDigests[t] ?? '']))
         const result = await call('runCleanup', { registryId, repository, tags: batch, expectedDigests })
         if (result.ok) {
-          results.push(...result.value.results)
+          for (const row of result.value.results) results.push(row)
           note = result.value.note
         } else {
           // The whole call failed (network, auth): every tag of the batch is reported with that error.
-          results.push(
-            ...batch.map((tag) => ({ tag, digest: expectedDigests[tag] ?? '', ok: false, removedTags: [], error: result.error })),
-          )
+          for (const tag of batch)
+            results.push({ tag, digest: expectedDigests[tag] ?? '', ok: false, removedTags: [], error: result.error })
         }
         const now = get().phase
         set({

@@ -3,6 +3,7 @@ import { createDispatcher } from '../../../electron/doors/api-dispatch'
 import { BerthError } from '../../../shared/errors'
 import { apiMethods, type Api } from '../../../shared/ipc'
 import type { RegistryView } from '../../../shared/types'
+import { genericCapabilities } from '../../../shared/registry-capabilities'
 
 function fakeApi(handlers: Partial<Api>): Api {
   const api: Record<string, unknown> = {}
@@ -22,6 +23,7 @@ const view: RegistryView = {
   insecure: false,
   favorites: [],
   hasCredential: false,
+  capabilities: genericCapabilities,
 }
 
 describe('createDispatcher', () => {
@@ -84,7 +86,12 @@ describe('createDispatcher', () => {
   })
 
   it('names a nested field by its path', async () => {
-    const result = await createDispatcher(fakeApi({}))('getTagDetails', { registryId: 'r1', repository: 'team/app', tags: ['ok', '-bad'] })
+    const result = await createDispatcher(fakeApi({}))('previewDelete', {
+      registryId: 'r1',
+      repository: 'team/app',
+      tags: ['ok', '-bad'],
+      mode: 'tag',
+    })
     expect(result.ok ? '' : result.error.message).toContain('tags.1')
   })
 

@@ -9,6 +9,7 @@ import { isLoopbackAddress, maxBodyBytes, startWebServer, tokenHeader, type WebS
 import { BerthError } from '../../../shared/errors'
 import { apiMethods, type Api } from '../../../shared/ipc'
 import type { RegistryView } from '../../../shared/types'
+import { genericCapabilities } from '../../../shared/registry-capabilities'
 
 const view: RegistryView = {
   id: 'r1',
@@ -19,6 +20,7 @@ const view: RegistryView = {
   insecure: false,
   favorites: [],
   hasCredential: false,
+  capabilities: genericCapabilities,
 }
 
 function fakeApi(handlers: Partial<Api>): Api {

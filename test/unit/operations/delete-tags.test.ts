@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAuditLog, type AuditLog } from '../../../electron/stores/audit-log'
-import { deleteTags, previewDelete, throwawayArtifactType } from '../../../electron/operations/delete-tags'
+import { throwawayArtifactType } from '../../../electron/operations/delete-tags'
 import { errorFromResponse } from '../../../electron/http/registry-errors'
+import { createGenericProvider } from '../../../electron/providers/generic-provider'
+import { deleteConfirmed } from '../../../electron/session/delete-safety'
+import { confirmationFor } from '../../../shared/delete-confirmation'
+import { deleteTags, previewDelete } from '../../support/generic-session'
 import { FakeRegistryClient, type FakeOptions } from './fake-registry-client'
 
 const repo = 'acme/web'
@@ -99,17 +103,46 @@ describe('deleteTags', () => {
     expect(tags()).toEqual(['1.0', '2.0', 'stable'])
   })
 
-  it('deletes a digest once and reports every tag that went with it', async () => {
+  it('deletes a digest once and puts every tag that went with it in the audit log', async () => {
     const { fake, shared, tags } = seeded()
     const audit = await auditLog()
     const results = await deleteTags(fake, repo, ['latest', 'stable'], 'digest', { registry, audit })
     expect(results).toEqual([
-      { tag: 'latest', digest: shared.digest, ok: true, method: 'digest-delete', removedTags: ['latest', 'stable', '1.0'] },
-      { tag: 'stable', digest: shared.digest, ok: true, method: 'digest-delete', removedTags: ['latest', 'stable', '1.0'] },
+      { tag: 'latest', digest: shared.digest, ok: true, method: 'digest-delete', removedTags: ['1.0', 'latest', 'stable'] },
+      { tag: 'stable', digest: shared.digest, ok: true, method: 'digest-delete', removedTags: ['1.0', 'latest', 'stable'] },
     ])
     expect(fake.count('DELETE', 'manifest')).toBe(1)
     expect(tags()).toEqual(['2.0'])
-    expect(await audit.read(10)).toMatchObject([{ method: 'digest-delete', digest: shared.digest, result: 'ok' }])
+    const entries = await audit.read(10)
+    expect(entries.map((entry) => entry.tag).sort()).toEqual(['1.0', 'latest', 'stable'])
+    expect(entries.every((entry) => entry.method === 'digest-delete' && entry.digest === shared.digest && entry.result === 'ok')).toBe(true)
+  })
+
+  it('refuses a digest delete when a tag was pushed onto the digest after the preview, naming it', async () => {
+    const { fake, shared, tags } = seeded()
+    const audit = await auditLog()
+    const preview = await previewDelete(fake, repo, ['latest'], 'digest')
+    fake.tag(repo, 'hotfix', shared.digest)
+    const provider = createGenericProvider({ client: fake })
+    const [result] = await deleteConfirmed(
+      provider,
+      repo,
+      { tags: ['latest'], mode: 'digest', expectedDigests: confirmationFor(preview) },
+      { registry, audit },
+    )
+    expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } })
+    expect(result?.error?.message).toMatch(/now also on it: hotfix/)
+    expect(fake.count('DELETE', 'manifest')).toBe(0)
+    expect(tags()).toEqual(['1.0', '2.0', 'hotfix', 'latest', 'stable'])
+    expect(await audit.read(10)).toMatchObject([{ tag: 'latest', result: 'error', method: 'digest-delete' }])
+  })
+
+  it('refuses a digest delete confirmed without its sibling tags', async () => {
+    const { fake, shared } = seeded()
+    const [result] = await deleteTags(fake, repo, ['latest'], 'digest', { registry, expectedDigests: { latest: shared.digest } })
+    expect(result?.error?.code).toBe('conflict')
+    expect(result?.error?.message).toMatch(/now also on it: 1\.0, stable/)
+    expect(fake.count('DELETE', 'manifest')).toBe(0)
   })
 
   it('reports disabled deletion as delete_disabled and leaves the tag where it was', async () => {
@@ -212,10 +245,13 @@ describe('deleteTags', () => {
   })
 
   it('keeps going after one tag fails', async () => {
-    const { fake, other, tags } = seeded()
-    const results = await deleteTags(fake, repo, ['gone', '2.0'], 'tag', { registry })
+    const { fake, shared, other, tags } = seeded()
+    const results = await deleteTags(fake, repo, ['gone', '2.0'], 'tag', {
+      registry,
+      expectedDigests: { gone: shared.digest, '2.0': other.digest },
+    })
     expect(results.map((r) => [r.tag, r.ok, r.error?.code])).toEqual([
-      ['gone', false, 'not_found'],
+      ['gone', false, 'conflict'],
       ['2.0', true, undefined],
     ])
     expect(results[1]?.digest).toBe(other.digest)

@@ -44,7 +44,9 @@ describe('createBridgedApi', () => {
   it('rejects with an Error from which the BerthErrorData can be recovered', async () => {
     const data: BerthErrorData = { code: 'delete_disabled', message: 'DELETE answered 405', fix: 'Enable storage.delete', status: 405 }
     const api = createBridgedApi(() => Promise.resolve({ ok: false, error: data }))
-    const error: unknown = await api.deleteTags({ registryId: 'r1', repository: 'a', tags: ['1'], mode: 'tag' }).catch((e: unknown) => e)
+    const error: unknown = await api
+      .deleteTags({ registryId: 'r1', repository: 'a', tags: ['1'], mode: 'tag', expectedDigests: {} })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(Error)
     expect(errorDataOf(error)).toEqual(data)
   })

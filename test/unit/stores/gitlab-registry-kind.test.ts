@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { detectRegistryKind } from '../../../electron/stores/profiles/registry-kind'
 import { parseChallenges, pickChallenge } from '../../../electron/http/challenge'
-import { noCatalogReason } from '../../../electron/providers/provider'
+import { noCatalogReason } from '../../../electron/providers/generic-provider'
 import { registryKinds } from '../../../shared/types'
 
 const recordings = z

@@ -1,0 +1,19 @@
+// `berth cleanup`'s usage lines and flags, apart from cleanup-command.ts so that cli.ts can parse
+// arguments and print --help without loading the cleanup command (and the operations behind it).
+// cleanup-command.ts still exports its own copies; test/unit/doors/cli-lazy.test.ts keeps them equal
+// until it re-exports these.
+
+export const cleanupUsage = `  berth cleanup  <registry>/<repo> [--keep-n N] [--keep-regex R] [--delete-regex R] [--older-than 30d]
+                 [--unlock-latest] [--dry-run | --yes] [--save-rules | --saved-rules]
+                                                   remove old tags by rules, one tag at a time (dry run unless --yes;
+                                                   patterns match anywhere in the tag: anchor with ^…$)`
+
+export const cleanupOptions = {
+  'keep-n': { type: 'string' },
+  'keep-regex': { type: 'string' },
+  'delete-regex': { type: 'string' },
+  'older-than': { type: 'string' },
+  'unlock-latest': { type: 'boolean' },
+  'save-rules': { type: 'boolean' },
+  'saved-rules': { type: 'boolean' },
+} as const

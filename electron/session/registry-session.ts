@@ -1,0 +1,245 @@
+// One registry, as every door sees it: the desktop app (IPC), the web mode and the CLI call these
+// methods and nothing below them. A session holds the registry's provider (which holds the v2
+// client: transport, auth, TLS trust) and the shared caches and audit log; it owns the policy that
+// must not differ between doors: delete safety (delete-safety.ts) and cleanup planning.
+import { BerthError } from '../../shared/errors'
+import { evaluateCleanup, type CleanupPlan, type CleanupRulesInput } from '../../shared/cleanup-rules'
+import type {
+  CachedTagDetails,
+  DeleteMode,
+  DeletePreview,
+  DeleteResult,
+  Inspection,
+  RegistryCapabilities,
+  RegistryProfile,
+  RepositoryListing,
+  TagDetailsResult,
+} from '../../shared/types'
+import { createBoundedPool } from '../http/bounded-pool'
+import type { RateLimitInfo } from '../http/client-types'
+import { cleanupTagInfos } from '../operations/cleanup'
+import type { ProviderTagList, RegistryProvider, ServerCleanupRequest, ServerCleanupResult, TagDetailsRequest } from '../providers/provider'
+import type { AuditLog } from '../stores/audit-log'
+import { whyNotATagName } from '../../shared/tag-name'
+import { deleteConfirmed, previewDelete, type DeleteRequest } from './delete-safety'
+
+export interface RegistrySession {
+  /** host[:port], as in image references and the audit log. */
+  readonly registry: string
+  /** The saved profile, or null for a registry named on the command line without one. */
+  readonly profile: RegistryProfile | null
+  readonly capabilities: RegistryCapabilities
+  listRepositories(): Promise<RepositoryListing>
+  listTags(repository: string, options?: { signal?: AbortSignal }): Promise<ProviderTagList>
+  getTagDetails(repository: string, tags: string[], options?: TagDetailsRequest): Promise<TagDetailsResult[]>
+  cachedTagDetails(repository: string): Promise<CachedTagDetails>
+  inspect(repository: string, reference: string): Promise<Inspection>
+  /** The digest `tag` points at now (a HEAD where the registry sends the digest). */
+  resolveTag(repository: string, tag: string): Promise<string>
+  previewDelete(repository: string, tags: string[], mode: DeleteMode, options?: { signal?: AbortSignal }): Promise<DeletePreview>
+  /** Deletes exactly what the user confirmed (see delete-safety.ts), or refuses with a conflict. */
+  deleteTags(repository: string, request: DeleteRequest, options?: { signal?: AbortSignal }): Promise<DeleteResult[]>
+  planCleanup(repository: string, rules: CleanupRulesInput, options?: CleanupPlanOptions): Promise<CleanupPlan>
+  runCleanup(
+    repository: string,
+    tags: readonly string[],
+    expectedDigests: Record<string, string>,
+    options?: CleanupRunOptions,
+  ): Promise<CleanupRunResult>
+  submitServerCleanup(repository: string, request: ServerCleanupRequest): Promise<ServerCleanupResult>
+  rateLimit(): RateLimitInfo | null
+  close(): Promise<void>
+}
+
+export interface CleanupPlanOptions {
+  /** Only these tags may be removed; keep-n still ranks the whole repository. */
+  selection?: readonly string[]
+  /** Milliseconds since the epoch (tests pin it). Default: now. */
+  now?: number
+  signal?: AbortSignal
+  /** Details read so far, of how many. */
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface CleanupRunOptions {
+  signal?: AbortSignal
+  /** Called after each tag with the count finished so far. */
+  onProgress?: (done: number, total: number, last: DeleteResult) => void
+}
+
+export interface CleanupRunResult {
+  repository: string
+  results: DeleteResult[]
+  removed: string[]
+  /** Failed or refused tags: pass them to `runCleanup` again to retry just those. */
+  failed: string[]
+  /** Tags never attempted because the run was cancelled. */
+  cancelled: string[]
+}
+
+export interface RegistrySessionOptions {
+  provider: RegistryProvider
+  profile: RegistryProfile | null
+  audit?: AuditLog
+}
+
+export function createRegistrySession(options: RegistrySessionOptions): RegistrySession {
+  const { provider } = options
+  const registry = provider.client.endpoint.host
+  const deleteOptions = (signal: AbortSignal | undefined) => ({
+    registry,
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(signal ? { signal } : {}),
+  })
+
+  const session: RegistrySession = {
+    registry,
+    profile: options.profile,
+    capabilities: provider.capabilities,
+    listRepositories: () => provider.listRepositories(),
+    async listTags(repository, request) {
+      const list = await provider.listTags(repository, request)
+      // A registry that lists a tag twice must not make two rows (nor a progress that never ends).
+      return { ...list, tags: uniqueInOrder(list.tags) }
+    },
+    getTagDetails: (repository, tags, request) => detailsRowByRow(provider, repository, tags, request),
+    cachedTagDetails: (repository) => provider.cachedTagDetails(repository),
+    inspect: (repository, reference) => provider.inspect(repository, reference),
+    async resolveTag(repository, tag) {
+      const digest = (await provider.resolveTags(repository, [tag])).get(tag)
+      if (digest === undefined) throw new BerthError({ code: 'not_found', message: `${repository} has no tag ${tag}.` })
+      return digest
+    },
+    previewDelete: (repository, tags, mode, request = {}) => previewDelete(provider, repository, tags, mode, request),
+    deleteTags: (repository, request, runOptions = {}) => deleteConfirmed(provider, repository, request, deleteOptions(runOptions.signal)),
+
+    async planCleanup(repository, rules, planOptions = {}) {
+      const signal = planOptions.signal ? { signal: planOptions.signal } : {}
+      const { tags } = await session.listTags(repository, signal)
+      const known = new Set(tags)
+      const unknown = (planOptions.selection ?? []).filter((tag) => !known.has(tag))
+      if (unknown.length > 0) {
+        throw new BerthError({
+          code: 'not_found',
+          message: `${repository} has no tag ${unknown.slice(0, 5).join(', ')}.`,
+          fix: 'Reload the tag list: it may have been deleted already.',
+        })
+      }
+      let done = 0
+      const results = await detailsRowByRow(provider, repository, tags, {
+        ...signal,
+        persist: 'background',
+        onResult: () => planOptions.onProgress?.(++done, tags.length),
+      })
+      return evaluateCleanup(repository, cleanupTagInfos(results), rules, {
+        now: planOptions.now ?? Date.now(),
+        ...(planOptions.selection ? { selection: planOptions.selection } : {}),
+      })
+    },
+
+    async runCleanup(repository, tags, expectedDigests, runOptions = {}) {
+      const unplanned = tags.filter((tag) => !Object.hasOwn(expectedDigests, tag))
+      if (unplanned.length > 0) {
+        throw new BerthError({
+          code: 'invalid_input',
+          message: `No previewed digest for ${unplanned.slice(0, 5).join(', ')}: nothing was deleted.`,
+          fix: 'Preview the cleanup again.',
+        })
+      }
+      // Tag-safe only, one tag at a time (docs/registry-notes.md "Quirks": overlapping DELETEs), each
+      // checked against the digest the plan showed. A cancel stops starting new deletions; one in
+      // flight finishes, since a DELETE already sent cannot be called back.
+      const unique = [...new Set(tags)]
+      const pool = createBoundedPool(1, runOptions.signal)
+      let done = 0
+      const results = await Promise.all(
+        unique.map((tag) =>
+          pool
+            .run(async () => {
+              const expected = { [tag]: expectedDigests[tag] ?? '' }
+              const [result] = await deleteConfirmed(
+                provider,
+                repository,
+                { tags: [tag], mode: 'tag', expectedDigests: expected },
+                deleteOptions(undefined),
+              )
+              return (
+                result ??
+                notAttempted(tag, expectedDigests[tag] ?? '', new BerthError({ code: 'internal', message: `No result for ${tag}.` }))
+              )
+            })
+            .catch((error: unknown) => notAttempted(tag, expectedDigests[tag] ?? '', error))
+            .then((result) => {
+              done++
+              try {
+                runOptions.onProgress?.(done, unique.length, result)
+              } catch {
+                // A listener's bug must not turn a finished deletion into a failed one.
+              }
+              return result
+            }),
+        ),
+      )
+      const isCancelled = (result: DeleteResult): boolean => !result.ok && result.error?.code === 'cancelled'
+      return {
+        repository,
+        results,
+        removed: results.filter((result) => result.ok).map((result) => result.tag),
+        failed: results.filter((result) => !result.ok && !isCancelled(result)).map((result) => result.tag),
+        cancelled: results.filter(isCancelled).map((result) => result.tag),
+      }
+    },
+
+    submitServerCleanup: (repository, request) => provider.submitServerCleanup(repository, request),
+    rateLimit: () => provider.rateLimit(),
+    close: () => provider.close(),
+  }
+  return session
+}
+
+/**
+ * Details for `tags`, each validated on its own: a name the registry listed but that is no valid
+ * tag (an escape character, say) fails its own row with the reason, and the others still load.
+ */
+async function detailsRowByRow(
+  provider: RegistryProvider,
+  repository: string,
+  tags: readonly string[],
+  request: TagDetailsRequest = {},
+): Promise<TagDetailsResult[]> {
+  const valid: string[] = []
+  const invalid = new Map<string, TagDetailsResult>()
+  for (const tag of uniqueInOrder(tags)) {
+    const why = whyNotATagName(tag)
+    if (why === null) {
+      valid.push(tag)
+      continue
+    }
+    const row: TagDetailsResult = {
+      tag,
+      ok: false,
+      error: {
+        code: 'invalid_response',
+        message: `The registry lists a tag that is not a valid tag name: ${why}.`,
+        fix: 'No client can pull it by this name; ask the registry administrator to remove it.',
+      },
+    }
+    invalid.set(tag, row)
+    request.onResult?.(row)
+  }
+  const loaded = valid.length > 0 ? await provider.getTagDetails(repository, valid, request) : []
+  const byTag = new Map(loaded.map((row) => [row.tag, row]))
+  return uniqueInOrder(tags).flatMap((tag) => {
+    const row = invalid.get(tag) ?? byTag.get(tag)
+    return row ? [row] : []
+  })
+}
+
+function uniqueInOrder(items: readonly string[]): string[] {
+  return [...new Set(items)]
+}
+
+function notAttempted(tag: string, digest: string, error: unknown): DeleteResult {
+  const data = error instanceof BerthError ? error.toData() : { code: 'internal' as const, message: String(error) }
+  return { tag, digest, ok: false, removedTags: [], error: data }
+}
