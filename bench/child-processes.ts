@@ -1,7 +1,8 @@
-// Children the bench starts itself (the warm child via npx, skopeo), each in its own process group
+// Children the bench starts itself (the warm child via npx, skopeo, the CLI), each in its own process group
 // so that killing the group also ends what npx/tsx started beneath it. run.ts calls killChildren()
 // on exit, on failure and on Ctrl+C; nothing the bench started may outlive it.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
+import { Readable } from 'node:stream'
 
 const running = new Set<ChildProcess>()
 
@@ -10,21 +11,35 @@ export interface ChildResult {
   signal: NodeJS.Signals | null
   stdout: string
   stderr: string
+  /** What the child wrote to file descriptor 3 (with `reportChannel`; '' otherwise). */
+  report: string
+}
+
+export interface RunChildOptions {
+  env?: NodeJS.ProcessEnv
+  timeoutMs?: number
+  /** Written to the child's stdin, which is then closed (stdin is /dev/null without it). */
+  input?: string
+  /** Opens file descriptor 3 in the child as a pipe for a side report (bench/child-cpu-report.mjs). */
+  reportChannel?: boolean
 }
 
 /** Runs `command` to completion in its own process group; rejects only if it cannot start. */
-export function runChild(
-  command: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<ChildResult> {
+export function runChild(command: string, args: string[], options: RunChildOptions = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(options.env ? { env: options.env } : {}) })
+    const stdin = options.input === undefined ? 'ignore' : 'pipe'
+    const stdio: StdioOptions = options.reportChannel ? [stdin, 'pipe', 'pipe', 'pipe'] : [stdin, 'pipe', 'pipe']
+    const child = spawn(command, args, { stdio, detached: true, ...(options.env ? { env: options.env } : {}) })
     running.add(child)
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    let report = ''
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const reportStream = child.stdio[3]
+    if (reportStream instanceof Readable) reportStream.setEncoding('utf8').on('data', (chunk: string) => (report += chunk))
+    // A child that exits without reading its input must not crash the bench with EPIPE.
+    child.stdin?.on('error', () => undefined).end(options.input)
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => killGroup(child), options.timeoutMs)
     child.once('error', (error) => {
       clearTimeout(timer)
@@ -34,7 +49,7 @@ export function runChild(
     child.once('close', (code, signal) => {
       clearTimeout(timer)
       running.delete(child)
-      resolve({ code, signal, stdout, stderr })
+      resolve({ code, signal, stdout, stderr, report })
     })
   })
 }

@@ -8,8 +8,10 @@ import { formatMs, type Summary } from './stats'
 export interface Target {
   /** The figure must be at most this many milliseconds… */
   maxMs?: number
-  /** …or (for ratios) at least this value. */
+  /** …or (for ratios) at least this value… */
   minRatio?: number
+  /** …or (for ratios where less is better, e.g. start-up against bare Node) at most this value. */
+  maxRatio?: number
   text: string
 }
 
@@ -35,7 +37,13 @@ export function verdictOf(median: number, target: Target | undefined): Verdict {
   if (target === undefined) return '—'
   if (target.maxMs !== undefined) return median <= target.maxMs ? 'pass' : 'miss'
   if (target.minRatio !== undefined) return median >= target.minRatio ? 'pass' : 'miss'
+  if (target.maxRatio !== undefined) return median <= target.maxRatio ? 'pass' : 'miss'
   return '—'
+}
+
+/** "19.3×"; below 10 with two decimals, so "1.28×" against a 1.3× limit reads as what decided the verdict. */
+export function formatRatio(value: number): string {
+  return `${value.toFixed(value < 10 ? 2 : 1)}×`
 }
 
 export function machineInfo(): Record<string, unknown> {
@@ -67,7 +75,7 @@ export function formatTable(rows: MeasurementRow[], ratios: RatioRow[]): string 
     verdictOf(row.summary.median, row.target),
   ])
   for (const ratio of ratios) {
-    body.push([ratio.label, '', `${ratio.value.toFixed(1)}×`, '', '', ratio.target?.text ?? '', verdictOf(ratio.value, ratio.target)])
+    body.push([ratio.label, '', formatRatio(ratio.value), '', '', ratio.target?.text ?? '', verdictOf(ratio.value, ratio.target)])
   }
   const widths = header.map((_, i) => Math.max(header[i]?.length ?? 0, ...body.map((cells) => cells[i]?.length ?? 0)))
   const rule = widths.map((w) => '-'.repeat(w)).join('  ')
@@ -83,7 +91,7 @@ export function formatMarkdown(rows: MeasurementRow[], ratios: RatioRow[]): stri
     )
   }
   for (const ratio of ratios)
-    lines.push(`| ${ratio.label} | ${ratio.value.toFixed(1)}× | | ${ratio.target?.text ?? ''} | ${verdictOf(ratio.value, ratio.target)} |`)
+    lines.push(`| ${ratio.label} | ${formatRatio(ratio.value)} | | ${ratio.target?.text ?? ''} | ${verdictOf(ratio.value, ratio.target)} |`)
   return lines.join('\n')
 }
 

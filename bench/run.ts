@@ -1,6 +1,7 @@
 // `npm run bench`: does Berth list 1,000 tags with details in about a second? One run against the
 // real lab (docker-registry 2.8, token auth, TLS), several repetitions per scenario, a table with
 // medians and spreads against the issue's targets, and bench/results/latest.json to compare runs.
+// Scenarios 7 and 8 time the CLI as a whole process (bin/berth and its bundle; bench/cli-process.ts).
 // Options: --reps N (5), --concurrency N (Berth's default), --sample N (skopeo tags, 50), --sweep (concurrency
 // 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -10,10 +11,11 @@ import { parseArgs } from 'node:util'
 import { startBenchLab, type BenchLab } from './bench-lab'
 import { browserRows, firstRowsWanted, runBrowserScenario } from './browser-scenario'
 import { killChildren } from './child-processes'
+import { berthBin, ensureCliBundle, timeCliListing, timeStartups, type CliListingTiming } from './cli-process'
 import { timeCold, type CoreTarget, type DetailsTiming } from './core-scenarios'
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy'
 import { cpuBetween, sampleCpu, type CpuSample } from './process-cpu'
-import { formatMarkdown, formatTable, machineInfo, writeJson, type MeasurementRow, type RatioRow } from './report'
+import { formatMarkdown, formatRatio, formatTable, machineInfo, writeJson, type MeasurementRow, type RatioRow } from './report'
 import { repeat } from './repeat'
 import { startRequestCounter } from './request-counter'
 import { evenSample, timeSkopeoInspect, timeSkopeoListTags } from './skopeo-peer'
@@ -33,6 +35,8 @@ const { values: args } = parseArgs({
 const reps = Math.max(1, Number(args.reps))
 const concurrency = Math.max(1, Number(args.concurrency))
 const sampleSize = Math.max(1, Number(args.sample))
+/** Start-up figures are ~0.05–0.1 s each: more rounds than the scenarios' repetitions cost little. */
+const startupRounds = Math.max(10, 3 * reps)
 /** One way, per chunk, per direction: a round trip gains 50 ms. */
 const proxyDelayMs = 25
 const resultsDir = join(import.meta.dirname, 'results')
@@ -141,9 +145,11 @@ async function sweep(bench: BenchLab): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now()
-  workDir = await mkdtemp(join(tmpdir(), 'berth-bench-'))
-  const certDir = join(workDir, 'certs')
+  const work = await mkdtemp(join(tmpdir(), 'berth-bench-'))
+  workDir = work
+  const certDir = join(work, 'certs')
   await mkdir(certDir)
+  if (!args.sweep) ensureCliBundle(log)
   log('starting the lab (token + TLS registry with perf/many)…')
   const bench = await startBenchLab()
   lab = bench
@@ -206,6 +212,47 @@ async function main(): Promise<void> {
     `  list-tags ${listTags.ms} ms (${listTags.tags} tags); inspect ×${inspect.length}: ${round1(inspectTotal)} ms → ×${1000 / inspect.length} = ${round1(skopeoPer1000)} ms per 1,000`,
   )
 
+  log(`scenario 7: start-up of a whole process, ${startupRounds} rounds interleaved (after one untimed run each)`)
+  // The same Node binary for both: the ratio is what the CLI adds to Node's own start-up.
+  const startups = await timeStartups(
+    [
+      { id: 'node', command: process.execPath, args: ['-e', '0'] },
+      { id: 'berth', command: process.execPath, args: [berthBin, '--help'], prints: 'berth — browse container registries' },
+      { id: 'skopeo', command: 'skopeo', args: ['--help'], prints: 'skopeo' },
+    ],
+    startupRounds,
+  )
+  const startup = (id: string) => summarize(startups.get(id) ?? [])
+  const [nodeStart, berthStart, skopeoStart] = [startup('node'), startup('berth'), startup('skopeo')]
+  const helpRatio = formatRatio(berthStart.median / nodeStart.median)
+  log(`  node -e 0 ${formatMs(nodeStart.median)}, berth --help ${formatMs(berthStart.median)} (${helpRatio})`)
+  log(`  skopeo --help ${formatMs(skopeoStart.median)}`)
+
+  log(`scenario 8: berth tags ${bench.target.repository} --details --json, a fresh process and data directory each run`)
+  const pids = bench.lab.pids
+  const cliTarget = {
+    host: bench.host,
+    repository: bench.target.repository,
+    caFile: join(certDir, 'ca.crt'),
+    username: bench.target.username,
+    password: bench.target.password,
+  }
+  const cliCold: Array<CliListingTiming & { registryMs: number }> = await repeat(
+    async (i) => {
+      const dataDirectory = await mkdtemp(join(work, 'cli-data-'))
+      const before = sampleCpu(pids)
+      const timing = await timeCliListing(cliTarget, { dataDirectory, concurrency })
+      const { registryMs } = cpuBetween(before, sampleCpu(pids))
+      await rm(dataDirectory, { recursive: true, force: true })
+      if (timing.rows !== bench.tagCount || timing.complete < timing.rows)
+        throw new Error(`CLI cold: ${timing.rows} rows, ${timing.complete} with digest, size and date; expected ${bench.tagCount}`)
+      const cpu = `berth ${timing.cpuMs} ms (user ${timing.userMs}, sys ${timing.systemMs}), registry ${registryMs} ms`
+      log(`  CLI cold #${i + 1}: ${timing.wallMs} ms; CPU: ${cpu}; peak RSS ${timing.maxRssMiB} MiB`)
+      return { ...timing, registryMs }
+    },
+    { reps, minReps: Math.min(reps, 2), budgetMs: 40_000 },
+  )
+
   log(`scenario 4: cold through a latency proxy (+${2 * proxyDelayMs} ms per round trip)`)
   const proxied = await startProxy(bench)
   const delayed = await coldRuns(proxied, concurrency, reps, 50_000, '+50 ms RTT')
@@ -214,6 +261,9 @@ async function main(): Promise<void> {
   proxy = null
 
   const coldSummary = summarize(cold.map((t) => t.totalMs))
+  const berthCpu = summarize(cold.map((t) => t.cpu.selfMs))
+  const cliWall = summarize(cliCold.map((t) => t.wallMs))
+  const cliCpu = summarize(cliCold.map((t) => t.cpuMs))
   const cores = availableParallelism()
   const rows: MeasurementRow[] = [
     {
@@ -229,7 +279,7 @@ async function main(): Promise<void> {
     },
     // What bounds the cold figure on this machine: the registry shares the cores with Berth.
     { id: 'cold-cpu-registry', label: '1. cold: registry CPU per run', summary: summarize(cold.map((t) => t.cpu.registryMs)) },
-    { id: 'cold-cpu-berth', label: '1. cold: Berth CPU per run', summary: summarize(cold.map((t) => t.cpu.selfMs)) },
+    { id: 'cold-cpu-berth', label: '1. cold: Berth CPU per run', summary: berthCpu },
     {
       id: 'cold-cpu-floor',
       label: `1. cold: floor = (registry + Berth CPU) / ${cores} cores`,
@@ -270,6 +320,21 @@ async function main(): Promise<void> {
       target: { maxMs: 300, text: '≤ 300 ms' },
     },
     ...browserRows(browser, bench.wide.tagCount),
+    { id: 'cli-start-node', label: '7. start-up: node -e 0', summary: nodeStart },
+    { id: 'cli-start-berth', label: '7. start-up: berth --help (bin/berth + out/cli)', summary: berthStart },
+    { id: 'cli-start-skopeo', label: '7. start-up: skopeo --help', summary: skopeoStart },
+    {
+      id: 'cli-cold-wall',
+      label: `8. CLI cold: berth tags --details --json, ${bench.tagCount} tags`,
+      summary: cliWall,
+      details: { registryCpuMs: cliCold.map((t) => t.registryMs), maxRssMiB: cliCold.map((t) => t.maxRssMiB) },
+    },
+    {
+      id: 'cli-cold-cpu',
+      label: '8. CLI cold: CPU of the berth process',
+      summary: cliCpu,
+      details: { userMs: cliCold.map((t) => t.userMs), systemMs: cliCold.map((t) => t.systemMs) },
+    },
   ]
   const ratios: RatioRow[] = [
     {
@@ -278,6 +343,27 @@ async function main(): Promise<void> {
       value: skopeoPer1000 / coldSummary.median,
       target: { minRatio: 50, text: '≥ 50×' },
     },
+    {
+      id: 'cli-start-ratio',
+      label: 'berth --help vs node -e 0 (same run)',
+      value: berthStart.median / nodeStart.median,
+      target: { maxRatio: 4, text: '≤ 4×' },
+    },
+    {
+      id: 'cli-cold-cpu-ratio',
+      label: 'CLI cold CPU vs in-process Berth CPU (1.)',
+      value: cliCpu.median / berthCpu.median,
+      target: { maxRatio: 1.3, text: '≤ 1.3×' },
+    },
+    // The median above is mostly of runs in a process whose JIT the earlier runs warmed; a CLI
+    // process always starts cold. The bench process's first run is the like-for-like figure.
+    {
+      id: 'cli-cold-cpu-ratio-first',
+      label: 'CLI cold CPU vs in-process first run (cold JIT)',
+      value: cliCpu.median / counted.cpu.selfMs,
+    },
+    { id: 'cli-cold-wall-ratio', label: 'CLI cold wall vs in-process cold (1.)', value: cliWall.median / coldSummary.median },
+    { id: 'cli-skopeo-ratio', label: 'CLI cold (whole process) vs skopeo, per 1,000 tags', value: skopeoPer1000 / cliWall.median },
   ]
 
   console.log(`\nBerth bench — ${new Date().toISOString()} — concurrency ${concurrency}, ${bench.tagCount} tags\n`)

@@ -10,21 +10,6 @@ import { parseImageReference } from '../../http/reference'
 import type { CliContext } from './cli-context'
 import { endProgress, printJson, printTable, progress, terminalSafe, UsageError } from './cli-output'
 
-export const cleanupUsage = `  berth cleanup  <registry>/<repo> [--keep-n N] [--keep-regex R] [--delete-regex R] [--older-than 30d]
-                 [--unlock-latest] [--dry-run | --yes] [--save-rules | --saved-rules]
-                                                   remove old tags by rules, one tag at a time (dry run unless --yes;
-                                                   patterns match anywhere in the tag: anchor with ^…$)`
-
-export const cleanupOptions = {
-  'keep-n': { type: 'string' },
-  'keep-regex': { type: 'string' },
-  'delete-regex': { type: 'string' },
-  'older-than': { type: 'string' },
-  'unlock-latest': { type: 'boolean' },
-  'save-rules': { type: 'boolean' },
-  'saved-rules': { type: 'boolean' },
-} as const
-
 export async function cleanupCommand(ctx: CliContext, target: string): Promise<void> {
   const ref = parseImageReference(target)
   if (ref.tag || ref.digest) throw new UsageError('cleanup takes <registry>/<repository> without a tag or digest')

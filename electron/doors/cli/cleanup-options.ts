@@ -1,7 +1,5 @@
 // `berth cleanup`'s usage lines and flags, apart from cleanup-command.ts so that cli.ts can parse
-// arguments and print --help without loading the cleanup command (and the operations behind it).
-// cleanup-command.ts still exports its own copies; test/unit/doors/cli-lazy.test.ts keeps them equal
-// until it re-exports these.
+// arguments and print --help without loading the cleanup command (and the session behind it).
 
 export const cleanupUsage = `  berth cleanup  <registry>/<repo> [--keep-n N] [--keep-regex R] [--delete-regex R] [--older-than 30d]
                  [--unlock-latest] [--dry-run | --yes] [--save-rules | --saved-rules]

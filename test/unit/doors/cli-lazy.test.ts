@@ -9,7 +9,6 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { rendererDirectoryCandidates, runCli } from '../../../electron/doors/cli/cli'
 import type { CliIo } from '../../../electron/doors/cli/cli-output'
-import { cleanupOptions, cleanupUsage } from '../../../electron/doors/cli/cleanup-options'
 
 const loaded = vi.hoisted(() => new Set<string>())
 
@@ -82,13 +81,5 @@ describe('the renderer build for `berth web`', () => {
       '/opt/out/renderer',
     ])
     expect(rendererDirectoryCandidates(pathToFileURL('/src/berth/electron/doors/cli/cli.ts').href)[1]).toBe('/src/berth/out/renderer')
-  })
-})
-
-describe('cleanup-options.ts', () => {
-  it('holds the same usage and flags as cleanup-command.ts, while that module still has its own copies', async () => {
-    const command = await vi.importActual<Record<string, unknown>>('../../../electron/doors/cli/cleanup-command')
-    expect(command.cleanupUsage ?? cleanupUsage).toBe(cleanupUsage)
-    expect(command.cleanupOptions ?? cleanupOptions).toEqual(cleanupOptions)
   })
 })
