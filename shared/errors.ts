@@ -76,16 +76,37 @@ export function toErrorData(error: unknown): BerthErrorData {
   }
 }
 
-/** Exit codes of the CLI, by error code: 2 registry error, 3 auth. */
+/**
+ * The CLI's exit codes, one table for every path (README "Exit codes"): what a script can rely on.
+ * `incomplete` is not an error code: a command that printed partial results (some rows failed)
+ * exits with it after saying which.
+ */
+export const exitCodes = {
+  ok: 0,
+  /** The command line was wrong: unknown command or flag, bad value, missing argument. */
+  usage: 1,
+  /** The registry, the network or the data failed: the message names the cause and the fix. */
+  registry: 2,
+  /** Authentication or authorization: credentials missing, wrong or insufficient; the keychain unavailable. */
+  auth: 3,
+  /** Nothing was done because you said no at a prompt. */
+  cancelled: 4,
+  /** Results were printed, but some parts failed (listed on stderr, and in the --json output). */
+  incomplete: 5,
+} as const
+
+/** The exit code for an error, by its code. */
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'unauthorized':
     case 'forbidden':
     case 'keychain_unavailable':
-      return 3
+      return exitCodes.auth
     case 'invalid_input':
-      return 1
+      return exitCodes.usage
+    case 'cancelled':
+      return exitCodes.cancelled
     default:
-      return 2
+      return exitCodes.registry
   }
 }

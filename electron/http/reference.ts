@@ -156,8 +156,15 @@ export function parseRegistryAddress(input: string, options?: { insecure?: boole
   } catch {
     throw badAddress(input, 'it is not a valid host or URL')
   }
-  if (url.username || url.password)
-    throw badAddress(input, 'it contains credentials', 'Remove "user:password@" and enter the credentials in the sign-in fields.')
+  if (url.username || url.password) {
+    // Never echo the address back: it carries a password.
+    const withoutCredentials = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`
+    throw badAddress(
+      withoutCredentials,
+      'it contains credentials (user:password@), which were not used',
+      'Remove "user:password@" and enter the credentials in the sign-in fields (or --username with --password-stdin).',
+    )
+  }
   if (url.search || url.hash) throw badAddress(input, 'it has a query or fragment')
   const path = url.pathname.replace(/\/+$/, '')
   if (path !== '' && path !== '/v2') {

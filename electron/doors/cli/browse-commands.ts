@@ -7,7 +7,7 @@ import { BerthError } from '../../../shared/errors'
 import { parseImageReference } from '../../http/reference'
 import { shortDigest } from '../../http/digest'
 import type { CliContext } from './cli-context'
-import { endProgress, printJson, printTable, progress, terminalSafe, UsageError } from './cli-output'
+import { endProgress, IncompleteResult, printJson, printTable, progress, terminalSafe, UsageError } from './cli-output'
 
 export async function reposCommand(ctx: CliContext, registry: string): Promise<void> {
   const session = await ctx.session(registry)
@@ -96,8 +96,16 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
     sort as 'name' | 'semver' | 'date' | 'size',
     direction,
   )
+  // Nothing could be read: that is an error (exit 2, or 3 for credentials), not a partial answer.
+  const firstFailure = failed[0]
+  if (firstFailure && rows.length === 0) {
+    throw new BerthError({ ...firstFailure.error, message: `No tag of ${tags.length} could be read: ${firstFailure.error.message}` })
+  }
   if (ctx.json) {
-    printJson(ctx.io, rows.map(tagRowJson))
+    // Complete: the documented array. Some rows failed: an object that says so, so no script takes a
+    // short list for the whole repository (README "berth tags --details --json").
+    if (failed.length === 0) printJson(ctx.io, rows.map(tagRowJson))
+    else printJson(ctx.io, { complete: false, rows: rows.map(tagRowJson), errors: failed.map((f) => ({ tag: f.tag, ...f.error })) })
   } else {
     printTable(
       ctx.io,
@@ -112,13 +120,10 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
       ]),
     )
   }
+  if (failed.length === 0) return
   for (const f of failed) ctx.io.stderr(`berth: ${terminalSafe(f.tag)}: ${terminalSafe(f.error.message)}\n`)
-  if (failed.length > 0) {
-    throw new BerthError({
-      code: failed[0]?.error.code ?? 'internal',
-      message: `${failed.length} of ${tags.length} tags could not be read (listed above).`,
-    })
-  }
+  ctx.io.stderr(`berth: incomplete: ${failed.length} of ${tags.length} tags could not be read (listed above).\n`)
+  throw new IncompleteResult(`${failed.length} of ${tags.length} tags could not be read`)
 }
 
 export async function inspectCommand(ctx: CliContext, target: string): Promise<void> {

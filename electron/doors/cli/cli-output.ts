@@ -14,6 +14,9 @@ export interface CliIo {
 
 export class UsageError extends Error {}
 
+/** Thrown after a command printed partial results and what failed: the CLI exits with `incomplete` (5). */
+export class IncompleteResult extends Error {}
+
 export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`)
 }

@@ -9,11 +9,11 @@ import { createInterface } from 'node:readline/promises'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { exitCodeFor, toErrorData } from '../../../shared/errors'
+import { exitCodeFor, exitCodes, toErrorData } from '../../../shared/errors'
 import type { Engine } from '../../session/engine'
 import { defaultDataDirectory } from '../../stores/profiles/data-directory'
 import { createCliContext, type CliContext } from './cli-context'
-import { printError, UsageError, type CliIo } from './cli-output'
+import { IncompleteResult, printError, terminalSafe, UsageError, type CliIo } from './cli-output'
 import { cleanupOptions, cleanupUsage } from './cleanup-options'
 
 export const usage = `berth — browse container registries
@@ -39,10 +39,13 @@ Options:
   --username U --password-stdin
                          credentials for this call only (nothing is stored)
   --insecure             allow plain HTTP for this host (loopback is always allowed)
-  --concurrency N        parallel requests for details (default 16)
+  --concurrency N        registry requests in flight (1-256, default 32)
   -h, --help             this text
 
-Exit codes: 0 ok, 1 usage, 2 registry error, 3 authentication or authorization.
+Registry names are printed with invisible and control characters escaped (\n, \u202e); --json keeps them exact.
+
+Exit codes: 0 ok, 1 usage, 2 registry or network error, 3 authentication or authorization,
+            4 cancelled at a prompt, 5 incomplete (some rows failed; the output says which).
 `
 
 const options = {
@@ -140,6 +143,12 @@ async function webCommand(context: CliContext): Promise<void> {
 }
 
 export function nodeIo(): CliIo {
+  // `berth tags … | head`: a reader that has all it wants closes the pipe. That ends the command
+  // quietly, as for any Unix filter, instead of crashing on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit(exitCodes.ok)
+  })
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -175,14 +184,21 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     const [argument, ...extra] = rest
     if (entry.argument !== null && (!argument || extra.length > 0)) throw new UsageError(`expected exactly one ${entry.argument}`)
     let engine: EngineModule | null = null
-    const [command] = await Promise.all([entry.load(), entry.engine ? loadEngine().then((loaded) => (engine = loaded)) : null])
     let core: Engine | null = null
-    const makeCore = (): Engine => {
+    const base = createCliContext(io, values, (): Engine => {
       if (engine === null) throw new Error(`internal: "${name}" used the core without loading the engine (set engine: true)`)
-      core = engine.createEngine({ dataDirectory: defaultDataDirectory(env), env })
+      const hubApiUrl = env.BERTH_DOCKERHUB_API_URL
+      core = engine.createEngine({
+        dataDirectory: defaultDataDirectory(env),
+        env,
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        ...(hubApiUrl ? { dockerHubApiUrl: hubApiUrl } : {}),
+      })
       return core
-    }
-    const base = createCliContext(io, values, makeCore)
+    })
+    // Flags are checked before anything reaches a registry or the keychain.
+    const concurrency = base.number('concurrency')
+    const [command] = await Promise.all([entry.load(), entry.engine ? loadEngine().then((loaded) => (engine = loaded)) : null])
     const context: CliContext = {
       ...base,
       async session(registry) {
@@ -200,9 +216,12 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     return 0
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      io.stderr(`berth: ${error.message}\nRun \`berth --help\` for usage.\n`)
-      return 1
+      if (json) printError(io, { code: 'invalid_input', message: error.message, fix: 'Run `berth --help` for usage.' }, true)
+      else io.stderr(`berth: ${terminalSafe(error.message)}\nRun \`berth --help\` for usage.\n`)
+      return exitCodes.usage
     }
+    // The partial output and what failed were printed already.
+    if (error instanceof IncompleteResult) return exitCodes.incomplete
     const data = toErrorData(error)
     printError(io, data, json)
     return exitCodeFor(data.code)

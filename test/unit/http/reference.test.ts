@@ -62,6 +62,18 @@ describe('parseImageReference', () => {
     expect((caught as BerthError).message).toMatch(message)
   })
 
+  it('never echoes the password of an address with credentials', () => {
+    let caught: unknown
+    try {
+      parseRegistryAddress('https://ada:s3cr3t-pw@registry.example.com:5000')
+    } catch (error) {
+      caught = error
+    }
+    const data = (caught as BerthError).toData()
+    expect(JSON.stringify(data)).not.toContain('s3cr3t-pw')
+    expect(data.message).toContain('https://registry.example.com:5000')
+  })
+
   it('throws nothing but BerthError on arbitrary strings', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.stringMatching(/^[a-zA-Z0-9.:/@_-]{0,40}$/)), (input) => {
