@@ -30,10 +30,10 @@ const durationPattern = /^\s*(\d{1,5})\s*(h|hours?|d|days?|w|weeks?|months?|y|ye
 
 /** `7d`, `12h`, `2w`, `1month`, `1y` → milliseconds; null when not a duration (`m` is ambiguous: refused). */
 export function parseDuration(text: string): number | null {
-  const m = durationPattern.exec(text)
-  if (!m) return null
-  const amount = Number(m[1])
-  const unit = (m[2] ?? '').toLowerCase()
+  const match = durationPattern.exec(text)
+  if (!match) return null
+  const amount = Number(match[1])
+  const unit = (match[2] ?? '').toLowerCase()
   const key: keyof typeof durationUnits = unit.startsWith('month') ? 'month' : (unit[0] as 'h' | 'd' | 'w' | 'y')
   return amount > 0 ? amount * durationUnits[key] : null
 }
@@ -154,9 +154,10 @@ export function evaluateCleanup(
 
   const dated = tags.map((info) => ({ info, ...dateOf(info) }))
   // Newest first; unknown dates last; equal dates by name so the plan reads the same every time.
-  dated.sort((a, b) => {
-    if (a.time === null || b.time === null) return a.time === null ? (b.time === null ? cmp(a.info.tag, b.info.tag) : 1) : -1
-    return b.time - a.time || cmp(a.info.tag, b.info.tag)
+  dated.sort((left, right) => {
+    if (left.time === null || right.time === null)
+      return left.time === null ? (right.time === null ? compareText(left.info.tag, right.info.tag) : 1) : -1
+    return right.time - left.time || compareText(left.info.tag, right.info.tag)
   })
   // Keep-n: the N-th most recent known date is the cut-off; everything at or after it is kept.
   const knownTimes = dated.filter((d) => d.time !== null).map((d) => d.time as number)
@@ -226,10 +227,10 @@ function consequences(
   }
   const untaggedDigests: CleanupPlan['untaggedDigests'] = []
   const sharedWithKept: CleanupPlan['sharedWithKept'] = []
-  for (const [digest, g] of byDigest) {
-    if (g.removed.length === 0) continue
-    if (g.kept.length === 0) untaggedDigests.push({ digest, tags: g.removed })
-    else sharedWithKept.push({ digest, removed: g.removed, kept: g.kept })
+  for (const [digest, group] of byDigest) {
+    if (group.removed.length === 0) continue
+    if (group.kept.length === 0) untaggedDigests.push({ digest, tags: group.removed })
+    else sharedWithKept.push({ digest, removed: group.removed, kept: group.kept })
   }
   // A child used by a removed index and by a kept one (or tagged itself by a kept tag).
   const childUsers = new Map<string, { removed: Set<string>; kept: Set<string> }>()
@@ -250,7 +251,11 @@ function consequences(
   for (const child of removedIndexChildren) {
     const users = childUsers.get(child)
     if (users && users.kept.size > 0)
-      childrenStillUsed.push({ digest: child, removedIndexTags: [...users.removed].sort(cmp), keptIndexTags: [...users.kept].sort(cmp) })
+      childrenStillUsed.push({
+        digest: child,
+        removedIndexTags: [...users.removed].sort(compareText),
+        keptIndexTags: [...users.kept].sort(compareText),
+      })
   }
   const summary = summarize(items.length, remove.length, untaggedDigests.length, sharedWithKept.length, childrenStillUsed.length)
   return { remove, expectedDigests, untaggedDigests, sharedWithKept, childrenStillUsed, summary }
@@ -278,11 +283,11 @@ export function summarize(total: number, removing: number, untagged: number, sha
   return parts.join(' ')
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0
 }
 
-function ordinal(n: number): string {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')
-  return `${n}${s}`
+function ordinal(position: number): string {
+  const suffix = position % 100 >= 11 && position % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][position % 10] ?? 'th')
+  return `${position}${suffix}`
 }

@@ -43,6 +43,6 @@ export function formatRelativeDate(iso: string | null | undefined, now: Date = n
   return 'unknown'
 }
 
-export function formatPlatform(p: { os: string; architecture: string; variant?: string | undefined }): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/')
+export function formatPlatform(platform: { os: string; architecture: string; variant?: string | undefined }): string {
+  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/')
 }

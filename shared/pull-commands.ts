@@ -30,13 +30,13 @@ export function pullCommands(input: PullCommandInput): PullCommand[] {
   const byDigest = input.digest ? `${name}@${input.digest}` : null
   // A bare name means :latest to every client; prefer the tag the user is looking at.
   const preferred = byTag ?? byDigest ?? name
-  const q = shellQuote
+  const quote = shellQuote
 
-  const commands: PullCommand[] = [{ id: 'docker', label: 'Docker', command: `docker pull ${q(preferred)}` }]
-  if (byDigest) commands.push({ id: 'docker-digest', label: 'Docker (by digest)', command: `docker pull ${q(byDigest)}` })
+  const commands: PullCommand[] = [{ id: 'docker', label: 'Docker', command: `docker pull ${quote(preferred)}` }]
+  if (byDigest) commands.push({ id: 'docker-digest', label: 'Docker (by digest)', command: `docker pull ${quote(byDigest)}` })
   commands.push(
-    { id: 'podman', label: 'Podman', command: `podman pull ${q(preferred)}` },
-    { id: 'nerdctl', label: 'nerdctl', command: `nerdctl pull ${q(preferred)}` },
+    { id: 'podman', label: 'Podman', command: `podman pull ${quote(preferred)}` },
+    { id: 'nerdctl', label: 'nerdctl', command: `nerdctl pull ${quote(preferred)}` },
     { id: 'reference', label: 'Reference', command: preferred },
   )
   if (byDigest) commands.push({ id: 'digest-reference', label: 'Reference (by digest)', command: byDigest })
@@ -45,7 +45,9 @@ export function pullCommands(input: PullCommandInput): PullCommand[] {
   commands.push({
     id: 'kubectl-secret',
     label: 'Kubernetes pull secret',
-    command: `kubectl create secret docker-registry regcred --docker-server=${q(input.registryHost)} --docker-username=<username> --docker-password=<token>`,
+    command:
+      `kubectl create secret docker-registry regcred --docker-server=${quote(input.registryHost)} ` +
+      '--docker-username=<username> --docker-password=<token>',
   })
   return commands
 }

@@ -10,61 +10,62 @@ const semverPattern =
 
 /** `v1.2` → 1.2.0; null for tags that are not versions (latest, main, sha-abc). */
 export function parseSemver(tag: string): SemverParts | null {
-  const m = semverPattern.exec(tag)
-  if (!m) return null
+  const match = semverPattern.exec(tag)
+  if (!match) return null
   const strip = (s: string | undefined): string => (s ?? '0').replace(/^0+(?=\d)/, '')
-  return { core: [strip(m[1]), strip(m[2]), strip(m[3])], pre: m[4] ? m[4].split('.') : [] }
+  return { core: [strip(match[1]), strip(match[2]), strip(match[3])], pre: match[4] ? match[4].split('.') : [] }
 }
 
 /** Numeric strings of any length, without BigInt: longer is larger, then lexical. */
-function compareNumeric(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0
+function compareNumeric(left: string, right: string): number {
+  return left.length !== right.length ? left.length - right.length : left < right ? -1 : left > right ? 1 : 0
 }
 
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+function compareCodeUnits(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0
 }
 
 // semver 2.0 §11: numeric identifiers numerically, below alphanumeric ones (ASCII order); a
 // version with a pre-release ranks below the release; a longer set wins when the prefix ties.
-function comparePrerelease(a: string[], b: string[]): number {
-  if (a.length === 0 || b.length === 0) return b.length - a.length
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i] ?? ''
-    const y = b[i] ?? ''
-    const xn = /^\d+$/.test(x)
-    const yn = /^\d+$/.test(y)
-    let c: number
-    if (xn && yn) c = compareNumeric(x.replace(/^0+(?=\d)/, ''), y.replace(/^0+(?=\d)/, ''))
-    else if (xn !== yn) c = xn ? -1 : 1
-    else c = compareCodeUnits(x, y)
-    if (c !== 0) return c
+function comparePrerelease(left: string[], right: string[]): number {
+  if (left.length === 0 || right.length === 0) return right.length - left.length
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const leftIdentifier = left[index] ?? ''
+    const rightIdentifier = right[index] ?? ''
+    const leftNumeric = /^\d+$/.test(leftIdentifier)
+    const rightNumeric = /^\d+$/.test(rightIdentifier)
+    let order: number
+    if (leftNumeric && rightNumeric)
+      order = compareNumeric(leftIdentifier.replace(/^0+(?=\d)/, ''), rightIdentifier.replace(/^0+(?=\d)/, ''))
+    else if (leftNumeric !== rightNumeric) order = leftNumeric ? -1 : 1
+    else order = compareCodeUnits(leftIdentifier, rightIdentifier)
+    if (order !== 0) return order
   }
-  return a.length - b.length
+  return left.length - right.length
 }
 
 const nameCollator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' })
 
 /** Human order (`build-9` before `build-10`), exact ties broken by code units: a total order. */
-export function compareTagNames(a: string, b: string): number {
-  return nameCollator.compare(a, b) || compareCodeUnits(a, b)
+export function compareTagNames(left: string, right: string): number {
+  return nameCollator.compare(left, right) || compareCodeUnits(left, right)
 }
 
 /** semver order; `v` prefixes and missing parts tolerated; non-semver after semver, by name. */
-export function compareSemver(a: string, b: string): number {
-  const x = parseSemver(a)
-  const y = parseSemver(b)
-  if (!x || !y) {
-    if (x) return -1
-    if (y) return 1
-    return compareTagNames(a, b)
+export function compareSemver(left: string, right: string): number {
+  const leftVersion = parseSemver(left)
+  const rightVersion = parseSemver(right)
+  if (!leftVersion || !rightVersion) {
+    if (leftVersion) return -1
+    if (rightVersion) return 1
+    return compareTagNames(left, right)
   }
-  for (let i = 0; i < 3; i++) {
-    const c = compareNumeric(x.core[i as 0 | 1 | 2], y.core[i as 0 | 1 | 2])
-    if (c !== 0) return Math.sign(c)
+  for (let index = 0; index < 3; index++) {
+    const order = compareNumeric(leftVersion.core[index as 0 | 1 | 2], rightVersion.core[index as 0 | 1 | 2])
+    if (order !== 0) return Math.sign(order)
   }
-  const p = comparePrerelease(x.pre, y.pre)
-  return p !== 0 ? Math.sign(p) : compareTagNames(a, b)
+  const prereleaseOrder = comparePrerelease(leftVersion.pre, rightVersion.pre)
+  return prereleaseOrder !== 0 ? Math.sign(prereleaseOrder) : compareTagNames(left, right)
 }
 
 export type TagSortKey = 'name' | 'semver' | 'date' | 'size'
@@ -78,8 +79,8 @@ interface SortableTag {
 
 function dateValue(row: SortableTag): number | null {
   if (!row.created) return null
-  const t = Date.parse(row.created)
-  return Number.isNaN(t) ? null : t
+  const time = Date.parse(row.created)
+  return Number.isNaN(time) ? null : time
 }
 
 function sizeValue(row: SortableTag): number | null {
@@ -94,23 +95,23 @@ export function sortTags<T extends SortableTag>(rows: readonly T[], key: TagSort
   const sign = direction === 'desc' ? -1 : 1
   const byValue =
     (value: (row: T) => number | null) =>
-    (a: T, b: T): number => {
-      const x = value(a)
-      const y = value(b)
-      if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1
-      return sign * (x - y)
+    (left: T, right: T): number => {
+      const leftValue = value(left)
+      const rightValue = value(right)
+      if (leftValue === null || rightValue === null) return leftValue === null ? (rightValue === null ? 0 : 1) : -1
+      return sign * (leftValue - rightValue)
     }
-  let compare: (a: T, b: T) => number
+  let compare: (left: T, right: T) => number
   switch (key) {
     case 'name':
-      compare = (a, b) => sign * compareTagNames(a.tag, b.tag)
+      compare = (left, right) => sign * compareTagNames(left.tag, right.tag)
       break
     case 'semver':
-      compare = (a, b) => {
-        const x = parseSemver(a.tag) !== null
-        const y = parseSemver(b.tag) !== null
-        if (x !== y) return x ? -1 : 1
-        return sign * compareSemver(a.tag, b.tag)
+      compare = (left, right) => {
+        const leftIsSemver = parseSemver(left.tag) !== null
+        const rightIsSemver = parseSemver(right.tag) !== null
+        if (leftIsSemver !== rightIsSemver) return leftIsSemver ? -1 : 1
+        return sign * compareSemver(left.tag, right.tag)
       }
       break
     case 'date':

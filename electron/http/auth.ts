@@ -56,7 +56,9 @@ export function checkRealm(realm: URL, endpoint: RegistryEndpoint): void {
   if (registry.protocol === 'https:' && realm.protocol !== 'https:') {
     throw new BerthError({
       code: 'unsafe_realm',
-      message: `The registry ${endpoint.host} uses https but its token realm ${realm.origin} is plain http; Berth will not send credentials there.`,
+      message:
+        `The registry ${endpoint.host} uses https but its token realm ${realm.origin} is plain http; ` +
+        'Berth will not send credentials there.',
       fix: 'Configure the token server behind https.',
     })
   }
@@ -71,8 +73,12 @@ export function checkRealm(realm: URL, endpoint: RegistryEndpoint): void {
   if (refuse) {
     throw new BerthError({
       code: 'unsafe_realm',
-      message: `The registry ${endpoint.host} sent a token realm on a local or private address (${realm.host}); Berth will not send credentials there.`,
-      fix: 'If this is really your setup, address the registry by its local address too; otherwise the registry (or something in between) is misconfigured or hostile.',
+      message:
+        `The registry ${endpoint.host} sent a token realm on a local or private address (${realm.host}); ` +
+        'Berth will not send credentials there.',
+      fix:
+        'If this is really your setup, address the registry by its local address too; ' +
+        'otherwise the registry (or something in between) is misconfigured or hostile.',
     })
   }
 }

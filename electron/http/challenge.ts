@@ -40,18 +40,18 @@ class Cursor {
   /** Reads a quoted-string starting at `"`; null when unterminated. */
   readQuoted(): string | null {
     let out = ''
-    let i = this.pos + 1
-    while (i < this.text.length) {
-      const c = this.text.charAt(i)
-      if (c === '\\' && i + 1 < this.text.length) {
-        out += this.text.charAt(i + 1)
-        i += 2
-      } else if (c === '"') {
-        this.pos = i + 1
+    let position = this.pos + 1
+    while (position < this.text.length) {
+      const character = this.text.charAt(position)
+      if (character === '\\' && position + 1 < this.text.length) {
+        out += this.text.charAt(position + 1)
+        position += 2
+      } else if (character === '"') {
+        this.pos = position + 1
         return out
       } else {
-        out += c
-        i++
+        out += character
+        position++
       }
     }
     return null
@@ -60,90 +60,90 @@ class Cursor {
   skipToComma(): void {
     let quoted = false
     while (!this.done) {
-      const c = this.peek()
-      if (quoted && c === '\\') this.pos++
-      else if (c === '"') quoted = !quoted
-      else if (c === ',' && !quoted) return
+      const character = this.peek()
+      if (quoted && character === '\\') this.pos++
+      else if (character === '"') quoted = !quoted
+      else if (character === ',' && !quoted) return
       this.pos++
     }
   }
 }
 
 /** True when the cursor stands on `token BWS "="` (an auth-param), not on a token68 or a scheme. */
-function atAuthParam(c: Cursor): boolean {
-  let i = c.pos
-  const text = c.text
-  while (i < text.length && tchar.test(text.charAt(i))) i++
-  if (i === c.pos) return false
-  while (i < text.length && (text.charAt(i) === ' ' || text.charAt(i) === '\t')) i++
-  if (text.charAt(i) !== '=') return false
+function atAuthParam(cursor: Cursor): boolean {
+  let position = cursor.pos
+  const text = cursor.text
+  while (position < text.length && tchar.test(text.charAt(position))) position++
+  if (position === cursor.pos) return false
+  while (position < text.length && (text.charAt(position) === ' ' || text.charAt(position) === '\t')) position++
+  if (text.charAt(position) !== '=') return false
   // token68 may end in '=' padding: `abc==` or `abc=` followed by end/comma is a token68.
-  let j = i + 1
-  while (j < text.length && (text.charAt(j) === ' ' || text.charAt(j) === '\t')) j++
-  return j < text.length && text.charAt(j) !== ',' && text.charAt(j) !== '='
+  let afterEquals = position + 1
+  while (afterEquals < text.length && (text.charAt(afterEquals) === ' ' || text.charAt(afterEquals) === '\t')) afterEquals++
+  return afterEquals < text.length && text.charAt(afterEquals) !== ',' && text.charAt(afterEquals) !== '='
 }
 
 /** Reads a token68 when the rest of the challenge is one; else leaves the cursor alone. */
-function readToken68(c: Cursor): string | null {
-  let i = c.pos
-  const text = c.text
-  while (i < text.length && token68char.test(text.charAt(i))) i++
-  if (i === c.pos) return null
-  while (i < text.length && text.charAt(i) === '=') i++
-  let j = i
-  while (j < text.length && (text.charAt(j) === ' ' || text.charAt(j) === '\t')) j++
-  if (j < text.length && text.charAt(j) !== ',') return null
-  const value = text.slice(c.pos, i)
-  c.pos = j
+function readToken68(cursor: Cursor): string | null {
+  let end = cursor.pos
+  const text = cursor.text
+  while (end < text.length && token68char.test(text.charAt(end))) end++
+  if (end === cursor.pos) return null
+  while (end < text.length && text.charAt(end) === '=') end++
+  let next = end
+  while (next < text.length && (text.charAt(next) === ' ' || text.charAt(next) === '\t')) next++
+  if (next < text.length && text.charAt(next) !== ',') return null
+  const value = text.slice(cursor.pos, end)
+  cursor.pos = next
   return value
 }
 
 function parseOne(header: string): Challenge[] {
   const challenges: Challenge[] = []
-  const c = new Cursor(header)
-  while (!c.done) {
-    c.skipSpacesAndCommas()
-    if (c.done) break
-    const scheme = c.readToken()
+  const cursor = new Cursor(header)
+  while (!cursor.done) {
+    cursor.skipSpacesAndCommas()
+    if (cursor.done) break
+    const scheme = cursor.readToken()
     if (!scheme) {
       // Not a token: skip this element up to the next comma (quote-aware) and try again.
       // The cursor is not on a comma here, so this always advances.
-      c.skipToComma()
+      cursor.skipToComma()
       continue
     }
     // A scheme must be followed by whitespace, a comma or the end.
-    if (!c.done && !/[ \t,]/.test(c.peek())) {
-      c.skipToComma()
+    if (!cursor.done && !/[ \t,]/.test(cursor.peek())) {
+      cursor.skipToComma()
       continue
     }
     const params = new Map<string, string>()
-    c.skipSpaces()
-    const token68 = atAuthParam(c) ? null : readToken68(c)
+    cursor.skipSpaces()
+    const token68 = atAuthParam(cursor) ? null : readToken68(cursor)
     if (token68 !== null) {
       params.set(token68Param, token68)
     } else {
-      while (!c.done) {
-        c.skipSpacesAndCommas()
-        if (!atAuthParam(c)) break
-        const name = c.readToken().toLowerCase()
-        c.skipSpaces()
-        c.pos++ // '='
-        c.skipSpaces()
+      while (!cursor.done) {
+        cursor.skipSpacesAndCommas()
+        if (!atAuthParam(cursor)) break
+        const name = cursor.readToken().toLowerCase()
+        cursor.skipSpaces()
+        cursor.pos++ // '='
+        cursor.skipSpaces()
         let value: string | null
-        if (c.peek() === '"') {
-          value = c.readQuoted()
+        if (cursor.peek() === '"') {
+          value = cursor.readQuoted()
           if (value === null) {
             // Unterminated quote: nothing after it can be trusted.
-            c.pos = c.text.length
+            cursor.pos = cursor.text.length
           }
         } else {
-          value = c.readToken()
+          value = cursor.readToken()
         }
-        c.skipSpaces()
-        if (!c.done && c.peek() !== ',') {
+        cursor.skipSpaces()
+        if (!cursor.done && cursor.peek() !== ',') {
           // Junk after the value (`realm="a"x`): drop this parameter.
           value = null
-          c.skipToComma()
+          cursor.skipToComma()
         }
         // RFC 7235 §2.2: each name appears once; keep the first.
         if (value !== null && name && !params.has(name)) params.set(name, value)
@@ -230,7 +230,9 @@ export function assertRealmAllowed(realm: URL, registryUrl: string): void {
   if (isPrivateOrLinkLocalHost(realmHost)) {
     throw new BerthError({
       code: 'unsafe_realm',
-      message: `The registry ${registry.host} points its token realm at ${realm.host}, a loopback, private or link-local address; Berth will not send credentials there.`,
+      message:
+        `The registry ${registry.host} points its token realm at ${realm.host}, a loopback, private or link-local address; ` +
+        'Berth will not send credentials there.',
       fix: 'If this is intended, address the registry by that same host, or fix the token realm in the registry configuration.',
     })
   }

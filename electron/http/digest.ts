@@ -11,8 +11,8 @@ export function sha256Digest(bytes: Uint8Array): string {
 }
 
 /** Registered algorithms only, lower-case hex only (the spec forbids upper-case encodings). */
-export function isDigest(s: string): boolean {
-  return digestPattern.test(s)
+export function isDigest(text: string): boolean {
+  return digestPattern.test(text)
 }
 
 export function computeDigest(bytes: Uint8Array, algorithm: 'sha256' | 'sha512'): string {
@@ -38,8 +38,8 @@ export function verifyDigest(bytes: Uint8Array, expected: string): void {
   }
 }
 
-/** `sha256:0123456789ab…` → `0123456789ab` (the hex part, n characters), as `docker images` shows. */
-export function shortDigest(d: string, n = 12): string {
-  const colon = d.indexOf(':')
-  return d.slice(colon + 1, colon + 1 + Math.max(0, n))
+/** `sha256:0123456789ab…` → `0123456789ab` (the first `length` characters of the hex part), as `docker images` shows. */
+export function shortDigest(digest: string, length = 12): string {
+  const colon = digest.indexOf(':')
+  return digest.slice(colon + 1, colon + 1 + Math.max(0, length))
 }

@@ -5,14 +5,14 @@ import { isIPv4, isIPv6 } from 'node:net'
 
 /** `host`, `host:port`, `[v6]:port`, `[v6]` or a bare IPv6 → the bare host name / address. */
 export function hostnameOf(host: string): string {
-  const h = host.trim().toLowerCase()
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']')
-    return end > 0 ? h.slice(1, end) : h
+  const normalized = host.trim().toLowerCase()
+  if (normalized.startsWith('[')) {
+    const end = normalized.indexOf(']')
+    return end > 0 ? normalized.slice(1, end) : normalized
   }
-  const colons = h.split(':').length - 1
-  if (colons === 1) return h.slice(0, h.indexOf(':'))
-  return h.endsWith('.') && colons === 0 ? h.slice(0, -1) : h
+  const colons = normalized.split(':').length - 1
+  if (colons === 1) return normalized.slice(0, normalized.indexOf(':'))
+  return normalized.endsWith('.') && colons === 0 ? normalized.slice(0, -1) : normalized
 }
 
 /** WHATWG URL normalises IPv4 spellings (`127.1`, `0x7f.0.0.1`, `2130706433`) to dotted quads. */
@@ -39,8 +39,8 @@ export function ipv6Groups(address: string): number[] | null {
   const last = text.slice(lastColon + 1)
   if (isIPv4(last)) {
     // ::ffff:1.2.3.4 → ::ffff:102:304, so one parser handles both spellings.
-    const [a = 0, b = 0, c = 0, d = 0] = ipv4Octets(last)
-    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+    const [first = 0, second = 0, third = 0, fourth = 0] = ipv4Octets(last)
+    text = `${text.slice(0, lastColon + 1)}${((first << 8) | second).toString(16)}:${((third << 8) | fourth).toString(16)}`
   }
   const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)))
   const doubleColon = text.indexOf('::')
@@ -59,9 +59,9 @@ export function ipv6Groups(address: string): number[] | null {
 /** The IPv4 address embedded in an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
 function mappedIPv4(groups: number[]): string | null {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const hi = groups[6] ?? 0
-    const lo = groups[7] ?? 0
-    return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`
+    const high = groups[6] ?? 0
+    const low = groups[7] ?? 0
+    return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`
   }
   return null
 }
@@ -71,14 +71,14 @@ function isLoopbackIPv4(address: string): boolean {
 }
 
 function isPrivateIPv4(address: string): boolean {
-  const [a = -1, b = -1] = ipv4Octets(address)
+  const [first = -1, second = -1] = ipv4Octets(address)
   return (
-    a === 10 ||
-    a === 0 || // "this network": 0.0.0.0 reaches the local host
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 169 && b === 254) ||
-    a === 127
+    first === 10 ||
+    first === 0 || // "this network": 0.0.0.0 reaches the local host
+    (first === 172 && second >= 16 && second <= 31) ||
+    (first === 192 && second === 168) ||
+    (first === 169 && second === 254) ||
+    first === 127
   )
 }
 

@@ -56,7 +56,9 @@ export function createPageWalker(firstUrl: string): PageWalker {
       if (seen.has(next) || seen.size >= maxPages) {
         throw new BerthError({
           code: 'invalid_response',
-          message: `${new URL(response.url).host} sent a pagination Link back to a page already read (${seen.size} pages); Berth stopped listing to avoid an endless loop.`,
+          message:
+            `${new URL(response.url).host} sent a pagination Link back to a page already read (${seen.size} pages); ` +
+            'Berth stopped listing to avoid an endless loop.',
           fix: "The registry's pagination is broken; report it to the registry operator.",
         })
       }

@@ -69,9 +69,10 @@ export function parseTokenResponse(response: HttpResponse, now: number): Fetched
   }
   const parsed = tokenResponseSchema.safeParse(json)
   if (!parsed.success) {
+    const problems = sanitizeForMessage(parsed.error.issues.map((i) => i.message).join('; '), 200)
     throw new BerthError({
       code: 'invalid_response',
-      message: `The token server ${new URL(response.url).host} answered without a usable token (${sanitizeForMessage(parsed.error.issues.map((i) => i.message).join('; '), 200)}).`,
+      message: `The token server ${new URL(response.url).host} answered without a usable token (${problems}).`,
       fix: "Check the registry's token realm configuration.",
     })
   }

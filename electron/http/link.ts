@@ -25,10 +25,10 @@ export function parseLinkHeader(header: string | null | undefined): LinkValue[] 
   const skipElement = (): void => {
     let quoted = false
     while (pos < text.length) {
-      const c = text.charAt(pos)
-      if (quoted && c === '\\') pos++
-      else if (c === '"') quoted = !quoted
-      else if (c === ',' && !quoted) return
+      const character = text.charAt(pos)
+      if (quoted && character === '\\') pos++
+      else if (character === '"') quoted = !quoted
+      else if (character === ',' && !quoted) return
       pos++
     }
   }
@@ -71,16 +71,16 @@ export function parseLinkHeader(header: string | null | undefined): LinkValue[] 
           pos++
           let closed = false
           while (pos < text.length) {
-            const c = text.charAt(pos)
-            if (c === '\\' && pos + 1 < text.length) {
+            const character = text.charAt(pos)
+            if (character === '\\' && pos + 1 < text.length) {
               value += text.charAt(pos + 1)
               pos += 2
-            } else if (c === '"') {
+            } else if (character === '"') {
               pos++
               closed = true
               break
             } else {
-              value += c
+              value += character
               pos++
             }
           }
@@ -142,7 +142,9 @@ export function nextPageUrl(header: string | null | undefined, requestUrl: strin
   if (resolved.origin !== base.origin) {
     throw new BerthError({
       code: 'invalid_response',
-      message: `The registry tried to send us to another host for the next page (${sanitizeForMessage(resolved.origin)} instead of ${base.origin}); Berth stopped listing there.`,
+      message:
+        `The registry tried to send us to another host for the next page ` +
+        `(${sanitizeForMessage(resolved.origin)} instead of ${base.origin}); Berth stopped listing there.`,
       fix: "Check the registry's proxy configuration (X-Forwarded-Host / external URL settings).",
     })
   }

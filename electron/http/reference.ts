@@ -52,7 +52,8 @@ function checkRepository(input: string, repository: string): void {
       throw bad(input, `repository names must be lower-case ("${sanitizeForMessage(component, 80)}")`)
     throw bad(
       input,
-      `"${sanitizeForMessage(component, 80)}" is not a valid repository path component (lower-case letters, digits, and . _ __ - between them)`,
+      `"${sanitizeForMessage(component, 80)}" is not a valid repository path component ` +
+        '(lower-case letters, digits, and . _ __ - between them)',
     )
   }
 }
@@ -86,7 +87,8 @@ export function parseImageReference(input: string): ImageReference {
     throw bad(
       input,
       'the registry host is missing',
-      `Start with the registry host, e.g. registry.example.com/${sanitizeForMessage(rest, 80)} or docker.io/${sanitizeForMessage(rest, 80)} for Docker Hub.`,
+      `Start with the registry host, e.g. registry.example.com/${sanitizeForMessage(rest, 80)} ` +
+        `or docker.io/${sanitizeForMessage(rest, 80)} for Docker Hub.`,
     )
   }
   const domain = rest.slice(0, slash)
@@ -125,8 +127,10 @@ export function parseImageReference(input: string): ImageReference {
   return ref
 }
 
-export function formatReference(r: ImageReference): string {
-  return `${r.registry}/${r.repository}${r.tag !== undefined ? `:${r.tag}` : ''}${r.digest !== undefined ? `@${r.digest}` : ''}`
+export function formatReference(reference: ImageReference): string {
+  const tag = reference.tag !== undefined ? `:${reference.tag}` : ''
+  const digest = reference.digest !== undefined ? `@${reference.digest}` : ''
+  return `${reference.registry}/${reference.repository}${tag}${digest}`
 }
 
 function badAddress(input: string, problem: string, fix?: string): BerthError {

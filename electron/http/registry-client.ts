@@ -162,7 +162,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     return new BerthError({
       ...error.data,
       code: 'forbidden',
-      message: `${endpoint.host} refused to ${operation}: the token server did not grant these credentials the ${isDelete ? 'delete' : 'required'} permission (insufficient_scope).`,
+      message:
+        `${endpoint.host} refused to ${operation}: the token server did not grant these credentials ` +
+        `the ${isDelete ? 'delete' : 'required'} permission (insufficient_scope).`,
       fix: isDelete
         ? 'Use an account or token with delete rights on this repository (e.g. Maintainer in GitLab, a token with the delete scope).'
         : 'Use an account or token with access to this repository.',

@@ -47,12 +47,12 @@ export function parseErrorEnvelope(bodyText: string): RegistryErrorEntry[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return []
   const envelope = envelopeSchema.safeParse(body)
   if (envelope.success) {
-    return envelope.data.errors.map((e) => {
+    return envelope.data.errors.map((error) => {
       const entry: RegistryErrorEntry = {
-        code: typeof e.code === 'string' && e.code.length > 0 ? e.code.toUpperCase() : 'UNKNOWN',
-        message: textOf(e.message),
+        code: typeof error.code === 'string' && error.code.length > 0 ? error.code.toUpperCase() : 'UNKNOWN',
+        message: textOf(error.message),
       }
-      if (e.detail !== undefined) entry.detail = e.detail
+      if (error.detail !== undefined) entry.detail = error.detail
       return entry
     })
   }
@@ -126,26 +126,26 @@ export interface ResponseErrorInput {
 /** What a /v2/ URL addresses, to name it in not-found messages. */
 function describeTarget(url: URL): { repository?: string; what: string } {
   const path = decodeURIComponentSafe(url.pathname)
-  const m = /^\/v2\/(.+)\/(manifests|blobs|tags|referrers)\/(.*)$/.exec(path)
-  if (!m?.[1]) return { what: path }
-  const repository = m[1]
-  switch (m[2]) {
+  const match = /^\/v2\/(.+)\/(manifests|blobs|tags|referrers)\/(.*)$/.exec(path)
+  if (!match?.[1]) return { what: path }
+  const repository = match[1]
+  switch (match[2]) {
     case 'manifests':
-      return { repository, what: `manifest ${repository}:${m[3] ?? ''}`.replace(/:sha(256|512):/, '@sha$1:') }
+      return { repository, what: `manifest ${repository}:${match[3] ?? ''}`.replace(/:sha(256|512):/, '@sha$1:') }
     case 'blobs':
-      return { repository, what: `blob ${m[3] ?? ''} in ${repository}` }
+      return { repository, what: `blob ${match[3] ?? ''} in ${repository}` }
     case 'referrers':
-      return { repository, what: `referrers of ${m[3] ?? ''} in ${repository}` }
+      return { repository, what: `referrers of ${match[3] ?? ''} in ${repository}` }
     default:
       return { repository, what: `repository ${repository}` }
   }
 }
 
-function decodeURIComponentSafe(s: string): string {
+function decodeURIComponentSafe(text: string): string {
   try {
-    return decodeURIComponent(s)
+    return decodeURIComponent(text)
   } catch {
-    return s
+    return text
   }
 }
 
@@ -190,7 +190,9 @@ export function errorFromResponse(input: ResponseErrorInput): BerthError {
     return make(
       'delete_disabled',
       'deletion is disabled on this registry',
-      "Enable deletes in the registry configuration (distribution: `storage.delete.enabled: true`, or REGISTRY_STORAGE_DELETE_ENABLED=true) and restart it; or delete through the provider's own API.",
+      'Enable deletes in the registry configuration ' +
+        '(distribution: `storage.delete.enabled: true`, or REGISTRY_STORAGE_DELETE_ENABLED=true) ' +
+        "and restart it; or delete through the provider's own API.",
     )
   }
   if (status === 401) {

@@ -17,14 +17,14 @@ export function repositoryScope(repository: string, actions: string[]): string {
 
 const typePattern = /^([a-z0-9]+)(?:\(([a-z0-9]+)\))?$/i
 
-export function parseScope(s: string): ParsedScope | null {
-  const first = s.indexOf(':')
-  const last = s.lastIndexOf(':')
+export function parseScope(text: string): ParsedScope | null {
+  const first = text.indexOf(':')
+  const last = text.lastIndexOf(':')
   if (first <= 0 || last === first) return null
-  const typeMatch = typePattern.exec(s.slice(0, first))
-  const name = s.slice(first + 1, last)
-  if (!typeMatch || !name || /\s/.test(s)) return null
-  const actions = s
+  const typeMatch = typePattern.exec(text.slice(0, first))
+  const name = text.slice(first + 1, last)
+  if (!typeMatch || !name || /\s/.test(text)) return null
+  const actions = text
     .slice(last + 1)
     .split(',')
     .filter((a) => a.length > 0)

@@ -153,7 +153,9 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
           callback,
           new BerthError({
             code: 'tls_untrusted',
-            message: `The certificate of ${authority} is not trusted (${String(tlsSocket.authorizationError)}) and is not the one you accepted for ${pinnedHostname ?? ''}.`,
+            message:
+              `The certificate of ${authority} is not trusted (${String(tlsSocket.authorizationError)}) ` +
+              `and is not the one you accepted for ${pinnedHostname ?? ''}.`,
             fix: 'Review the certificate of this server and trust its CA for this registry.',
             ...(certificate ? { certificate } : {}),
           }),
@@ -167,7 +169,9 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
         new BerthError({
           code: 'tls_changed',
           message: `The certificate of ${authority} changed: it presented ${presented}, but you accepted ${pin ?? ''}.`,
-          fix: 'If the registry operator replaced the certificate, review the new one and accept it again; otherwise do not connect — someone may be intercepting the connection.',
+          fix:
+            'If the registry operator replaced the certificate, review the new one and accept it again; ' +
+            'otherwise do not connect — someone may be intercepting the connection.',
           expectedFingerprint: pin ?? '',
           ...(certificate ? { certificate } : {}),
         }),

@@ -278,7 +278,9 @@ export function createTransport(options: TransportOptions): Transport {
         if (url.protocol === 'https:' && target.protocol !== 'https:') {
           throw new BerthError({
             code: 'unsafe_redirect',
-            message: `${url.host} redirected from https to ${sanitizeForMessage(`${target.protocol}//${target.host}`, 200)} (${req.operation}); Berth does not downgrade a secure connection.`,
+            message:
+              `${url.host} redirected from https to ${sanitizeForMessage(`${target.protocol}//${target.host}`, 200)} ` +
+              `(${req.operation}); Berth does not downgrade a secure connection.`,
             fix: 'Fix the registry or storage configuration so redirects stay on https.',
           })
         }

@@ -67,16 +67,16 @@ async function imageShape(
     if (!chosen) return { layers: [], config: null }
     image = await loader.manifest(repository, chosen.digest, chosen.mediaType)
   }
-  const m = image.parsed
-  if (m.kind !== 'image') return { layers: [], config: null }
-  const layers = m.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType }))
-  if (artifactTypeOf(m) !== null) return { layers, config: null }
-  const { created: _created, ...config } = parseImageConfig(await loader.configBlob(repository, m.config.digest))
+  const manifest = image.parsed
+  if (manifest.kind !== 'image') return { layers: [], config: null }
+  const layers = manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType }))
+  if (artifactTypeOf(manifest) !== null) return { layers, config: null }
+  const { created: _created, ...config } = parseImageConfig(await loader.configBlob(repository, manifest.config.digest))
   return { layers, config }
 }
 
-function isLinuxAmd64(d: Descriptor): boolean {
-  return d.platform?.os === 'linux' && d.platform.architecture === 'amd64'
+function isLinuxAmd64(descriptor: Descriptor): boolean {
+  return descriptor.platform?.os === 'linux' && descriptor.platform.architecture === 'amd64'
 }
 
 async function sharingTags(

@@ -148,15 +148,15 @@ function decodeJsonObject(bytes: Uint8Array, max: number, what: string): Record<
   return value as Record<string, unknown>
 }
 
-function toDescriptor(d: z.infer<typeof descriptorSchema>): Descriptor {
-  const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size }
-  if (d.annotations) out.annotations = { ...d.annotations }
-  if (d.artifactType !== undefined) out.artifactType = d.artifactType
-  if (d.platform) {
-    const p: DescriptorPlatform = { os: d.platform.os, architecture: d.platform.architecture }
-    if (d.platform.variant !== undefined) p.variant = d.platform.variant
-    if (d.platform['os.version'] !== undefined) p['os.version'] = d.platform['os.version']
-    out.platform = p
+function toDescriptor(descriptor: z.infer<typeof descriptorSchema>): Descriptor {
+  const out: Descriptor = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size }
+  if (descriptor.annotations) out.annotations = { ...descriptor.annotations }
+  if (descriptor.artifactType !== undefined) out.artifactType = descriptor.artifactType
+  if (descriptor.platform) {
+    const platform: DescriptorPlatform = { os: descriptor.platform.os, architecture: descriptor.platform.architecture }
+    if (descriptor.platform.variant !== undefined) platform.variant = descriptor.platform.variant
+    if (descriptor.platform['os.version'] !== undefined) platform['os.version'] = descriptor.platform['os.version']
+    out.platform = platform
   }
   return out
 }
@@ -205,41 +205,41 @@ export function parseManifest(bytes: Uint8Array, contentType?: string | null): P
   if (shape === 'index') {
     const result = indexSchema.safeParse(body)
     if (!result.success) throw invalid('image index', describeIssues(result.error))
-    const m = result.data
+    const index = result.data
     return {
       kind: 'index',
       mediaType: bodyType ?? headerType ?? ociIndex,
-      manifests: m.manifests.map(toDescriptor),
-      annotations: { ...(m.annotations ?? {}) },
-      artifactType: m.artifactType ?? null,
-      subject: m.subject ? toDescriptor(m.subject) : null,
+      manifests: index.manifests.map(toDescriptor),
+      annotations: { ...(index.annotations ?? {}) },
+      artifactType: index.artifactType ?? null,
+      subject: index.subject ? toDescriptor(index.subject) : null,
     }
   }
   const result = imageManifestSchema.safeParse(body)
   if (!result.success) throw invalid('image manifest', describeIssues(result.error))
-  const m = result.data
+  const manifest = result.data
   return {
     kind: 'image',
     mediaType: bodyType ?? headerType ?? ociManifest,
-    config: toDescriptor(m.config),
-    layers: m.layers.map(toDescriptor),
-    annotations: { ...(m.annotations ?? {}) },
-    artifactType: m.artifactType ?? null,
-    subject: m.subject ? toDescriptor(m.subject) : null,
+    config: toDescriptor(manifest.config),
+    layers: manifest.layers.map(toDescriptor),
+    annotations: { ...(manifest.annotations ?? {}) },
+    artifactType: manifest.artifactType ?? null,
+    subject: manifest.subject ? toDescriptor(manifest.subject) : null,
   }
 }
 
 /** Buildx attestation manifests live in the index but are not a platform (docs/registry-notes.md). */
-export function isAttestationDescriptor(d: Descriptor): boolean {
-  if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return true
-  return d.platform?.os === 'unknown' && d.platform.architecture === 'unknown'
+export function isAttestationDescriptor(descriptor: Descriptor): boolean {
+  if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return true
+  return descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown'
 }
 
 /** OCI 1.1: `artifactType`, else a config media type that is not an image config (Helm). */
-export function artifactTypeOf(m: ParsedManifest): string | null {
-  if (m.kind === 'schema1') return null
-  if (m.artifactType) return m.artifactType
-  if (m.kind === 'image' && !isImageConfigMediaType(m.config.mediaType)) return m.config.mediaType
+export function artifactTypeOf(manifest: ParsedManifest): string | null {
+  if (manifest.kind === 'schema1') return null
+  if (manifest.artifactType) return manifest.artifactType
+  if (manifest.kind === 'image' && !isImageConfigMediaType(manifest.config.mediaType)) return manifest.config.mediaType
   return null
 }
 
@@ -290,29 +290,29 @@ export function parseImageConfig(bytes: Uint8Array): ImageConfigInfo & { created
   const body = decodeJsonObject(bytes, maxConfigBytes, 'image config')
   const result = imageConfigSchema.safeParse(body)
   if (!result.success) throw invalid('image config', describeIssues(result.error))
-  const c = result.data
-  const cc = c.config ?? {}
+  const image = result.data
+  const container = image.config ?? {}
   const info: ImageConfigInfo & { created: string | null } = {
-    created: normalizeCreated(c.created),
-    env: cc.Env ?? [],
-    entrypoint: cc.Entrypoint ?? null,
-    cmd: cc.Cmd ?? null,
-    exposedPorts: Object.keys(cc.ExposedPorts ?? {}),
-    labels: { ...(cc.Labels ?? {}) },
-    history: (c.history ?? []).map((h) => {
+    created: normalizeCreated(image.created),
+    env: container.Env ?? [],
+    entrypoint: container.Entrypoint ?? null,
+    cmd: container.Cmd ?? null,
+    exposedPorts: Object.keys(container.ExposedPorts ?? {}),
+    labels: { ...(container.Labels ?? {}) },
+    history: (image.history ?? []).map((step) => {
       const entry: ImageConfigInfo['history'][number] = {}
-      const created = normalizeCreated(h.created)
+      const created = normalizeCreated(step.created)
       if (created) entry.created = created
-      if (h.created_by !== undefined) entry.createdBy = h.created_by
-      if (h.comment !== undefined) entry.comment = h.comment
-      if (h.empty_layer !== undefined) entry.emptyLayer = h.empty_layer
+      if (step.created_by !== undefined) entry.createdBy = step.created_by
+      if (step.comment !== undefined) entry.comment = step.comment
+      if (step.empty_layer !== undefined) entry.emptyLayer = step.empty_layer
       return entry
     }),
   }
-  if (c.os !== undefined) info.os = c.os
-  if (c.architecture !== undefined) info.architecture = c.architecture
-  if (c.variant !== undefined) info.variant = c.variant
-  if (cc.WorkingDir) info.workingDir = cc.WorkingDir
-  if (cc.User) info.user = cc.User
+  if (image.os !== undefined) info.os = image.os
+  if (image.architecture !== undefined) info.architecture = image.architecture
+  if (image.variant !== undefined) info.variant = image.variant
+  if (container.WorkingDir) info.workingDir = container.WorkingDir
+  if (container.User) info.user = container.User
   return info
 }

@@ -30,20 +30,20 @@ export async function listReferrers(
   if (!isDigest(digest)) throw new BerthError({ code: 'invalid_input', message: 'Referrers are listed for a digest, not a tag.' })
   const loader = options.loader ?? createContentLoader(client, options.cache, options.signal)
   const found = new Map<string, Referrer>()
-  const add = (r: Referrer): void => {
-    if (!found.has(r.digest)) found.set(r.digest, r)
+  const add = (referrer: Referrer): void => {
+    if (!found.has(referrer.digest)) found.set(referrer.digest, referrer)
   }
 
   const apiBytes = await client.getReferrers(repository, digest, options.signal ? { signal: options.signal } : {})
   if (apiBytes) {
     // The API answers only referrers of this subject. OCI-Filters-Applied concerns the optional
     // artifactType filter, which Berth never asks for, so there is nothing left to filter here.
-    for (const d of indexEntries(apiBytes)) add(fromDescriptor(d, 'api'))
+    for (const descriptor of indexEntries(apiBytes)) add(fromDescriptor(descriptor, 'api'))
   } else {
-    for (const r of await fromTagSchema(loader, repository, digest, options.tags)) add(r)
+    for (const referrer of await fromTagSchema(loader, repository, digest, options.tags)) add(referrer)
   }
   if (options.tags) {
-    for (const r of await fromCosignTags(loader, repository, digest, options.tags)) add(r)
+    for (const referrer of await fromCosignTags(loader, repository, digest, options.tags)) add(referrer)
   }
   return [...found.values()]
 }
@@ -69,10 +69,12 @@ async function fromTagSchema(loader: ContentLoader, repository: string, digest: 
   // The tag is maintained by pushing clients, not the registry: an entry may outlive its
   // manifest or name another subject after a bad update. Keep only entries that really refer here.
   const checked = await Promise.all(
-    entries.map(async (d) => {
+    entries.map(async (descriptor) => {
       try {
-        const m = await loader.manifest(repository, d.digest, d.mediaType)
-        return m.parsed.kind !== 'schema1' && m.parsed.subject?.digest === digest ? fromDescriptor(d, 'tag-schema') : null
+        const manifest = await loader.manifest(repository, descriptor.digest, descriptor.mediaType)
+        return manifest.parsed.kind !== 'schema1' && manifest.parsed.subject?.digest === digest
+          ? fromDescriptor(descriptor, 'tag-schema')
+          : null
       } catch (error) {
         if (error instanceof BerthError && error.code === 'cancelled') throw error
         return null
@@ -91,15 +93,15 @@ async function fromCosignTags(loader: ContentLoader, repository: string, digest:
     if (!kind) continue
     try {
       const resolved = await loader.resolve(repository, tag)
-      const m = await loader.manifest(repository, resolved.digest, resolved.mediaType)
-      const parsed = m.parsed
+      const loaded = await loader.manifest(repository, resolved.digest, resolved.mediaType)
+      const parsed = loaded.parsed
       const annotations = parsed.kind === 'schema1' ? {} : parsed.annotations
       const artifactType = artifactTypeOf(parsed) ?? (parsed.kind === 'image' ? (parsed.layers[0]?.mediaType ?? null) : null)
       out.push({
-        digest: m.digest,
+        digest: loaded.digest,
         mediaType: parsed.mediaType,
         artifactType,
-        size: m.bytes.byteLength,
+        size: loaded.bytes.byteLength,
         annotations,
         kind,
         source: 'cosign-tag',
@@ -120,15 +122,15 @@ function indexEntries(bytes: Uint8Array): Descriptor[] {
   return parsed.manifests
 }
 
-function fromDescriptor(d: Descriptor, source: Referrer['source']): Referrer {
-  const annotations = d.annotations ?? {}
+function fromDescriptor(descriptor: Descriptor, source: Referrer['source']): Referrer {
+  const annotations = descriptor.annotations ?? {}
   return {
-    digest: d.digest,
-    mediaType: d.mediaType,
-    artifactType: d.artifactType ?? null,
-    size: d.size,
+    digest: descriptor.digest,
+    mediaType: descriptor.mediaType,
+    artifactType: descriptor.artifactType ?? null,
+    size: descriptor.size,
     annotations,
-    kind: classifyReferrer(d.artifactType ?? d.mediaType, annotations),
+    kind: classifyReferrer(descriptor.artifactType ?? descriptor.mediaType, annotations),
     source,
   }
 }
@@ -138,20 +140,26 @@ function fromDescriptor(d: Descriptor, source: Referrer['source']): Referrer {
  * whose predicate is an SBOM is an SBOM: that is how `docker buildx --sbom` and cosign attach them.
  */
 export function classifyReferrer(type: string | null, annotations: Record<string, string> = {}): ReferrerKind {
-  const t = (type ?? '').toLowerCase()
+  const lowerType = (type ?? '').toLowerCase()
   const predicate = (annotations['in-toto.io/predicate-type'] ?? '').toLowerCase()
   const isSbom = (s: string): boolean => s.includes('spdx') || s.includes('cyclonedx') || s.includes('syft')
-  if (isSbom(t) || isSbom(predicate)) return 'sbom'
+  if (isSbom(lowerType) || isSbom(predicate)) return 'sbom'
   if (
-    t.includes('notary') ||
-    t.includes('notation') ||
-    t.includes('cosign.artifact.sig') ||
-    t.includes('cosign.simplesigning') ||
-    t.includes('sigstore.bundle')
+    lowerType.includes('notary') ||
+    lowerType.includes('notation') ||
+    lowerType.includes('cosign.artifact.sig') ||
+    lowerType.includes('cosign.simplesigning') ||
+    lowerType.includes('sigstore.bundle')
   ) {
     return 'signature'
   }
-  if (t.includes('in-toto') || t.includes('intoto') || t.includes('dsse') || t.includes('cosign.attestation') || predicate !== '')
+  if (
+    lowerType.includes('in-toto') ||
+    lowerType.includes('intoto') ||
+    lowerType.includes('dsse') ||
+    lowerType.includes('cosign.attestation') ||
+    predicate !== ''
+  )
     return 'attestation'
   return 'other'
 }

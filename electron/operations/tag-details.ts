@@ -122,23 +122,23 @@ export async function describeManifest(
   repository: string,
   tag: string,
   digest: string,
-  m: ParsedManifest,
+  manifest: ParsedManifest,
 ): Promise<TagDetails> {
-  if (m.kind === 'schema1') {
+  if (manifest.kind === 'schema1') {
     return {
-      ...base(tag, digest, m.mediaType, 'schema1'),
+      ...base(tag, digest, manifest.mediaType, 'schema1'),
       sizeNote: 'Docker schema 1 manifest (deprecated): it records no layer sizes, so the size is unknown',
     }
   }
-  if (m.kind === 'index') return describeIndex(loader, repository, tag, digest, m)
+  if (manifest.kind === 'index') return describeIndex(loader, repository, tag, digest, manifest)
 
-  const size = sumBlobs([m.config, ...m.layers])
-  const artifactType = artifactTypeOf(m)
+  const size = sumBlobs([manifest.config, ...manifest.layers])
+  const artifactType = artifactTypeOf(manifest)
   if (artifactType !== null) {
-    const created = normalizeCreated(m.annotations[createdAnnotation])
+    const created = normalizeCreated(manifest.annotations[createdAnnotation])
     return {
-      ...base(tag, digest, m.mediaType, 'artifact'),
-      configDigest: m.config.digest,
+      ...base(tag, digest, manifest.mediaType, 'artifact'),
+      configDigest: manifest.config.digest,
       size,
       sizeNote: 'artifact: config + layers',
       created,
@@ -146,11 +146,11 @@ export async function describeManifest(
       artifactType,
     }
   }
-  const config = parseImageConfig(await loader.configBlob(repository, m.config.digest))
-  const dated = dateOf(config.created, m.annotations)
+  const config = parseImageConfig(await loader.configBlob(repository, manifest.config.digest))
+  const dated = dateOf(config.created, manifest.annotations)
   return {
-    ...base(tag, digest, m.mediaType, 'image'),
-    configDigest: m.config.digest,
+    ...base(tag, digest, manifest.mediaType, 'image'),
+    configDigest: manifest.config.digest,
     size,
     sizeNote: 'compressed layers + config',
     ...dated,
@@ -165,10 +165,10 @@ async function describeIndex(
   repository: string,
   tag: string,
   digest: string,
-  m: Extract<ParsedManifest, { kind: 'index' }>,
+  index: Extract<ParsedManifest, { kind: 'index' }>,
 ): Promise<TagDetails> {
-  const children = m.manifests.filter((d) => !isAttestationDescriptor(d))
-  const attestations = m.manifests.length - children.length
+  const children = index.manifests.filter((d) => !isAttestationDescriptor(d))
+  const attestations = index.manifests.length - children.length
   const described = await Promise.all(children.map((child) => describeChild(loader, repository, child)))
 
   const union = new Map<string, number>()
@@ -190,15 +190,15 @@ async function describeIndex(
   ]
   if (attestations > 0) parts.push(`${attestations} attestation${attestations === 1 ? '' : 's'} excluded`)
   if (missing > 0) parts.push(`${missing} platform${missing === 1 ? '' : 's'} could not be read, so no total`)
-  const dated = newest ? { created: newest, createdSource: 'config' as const } : dateOf(null, m.annotations)
+  const dated = newest ? { created: newest, createdSource: 'config' as const } : dateOf(null, index.annotations)
   return {
-    ...base(tag, digest, m.mediaType, 'index'),
+    ...base(tag, digest, index.mediaType, 'index'),
     size: total,
     sizeNote: parts.join(', '),
     ...dated,
     platforms: described.map((c) => c.platform),
     attestations,
-    artifactType: m.artifactType,
+    artifactType: index.artifactType,
   }
 }
 
@@ -209,17 +209,17 @@ interface DescribedChild {
   created: string | null
 }
 
-async function describeChild(loader: ContentSource, repository: string, d: Descriptor): Promise<DescribedChild> {
+async function describeChild(loader: ContentSource, repository: string, descriptor: Descriptor): Promise<DescribedChild> {
   const platform: Platform = {
-    os: d.platform?.os ?? 'unknown',
-    architecture: d.platform?.architecture ?? 'unknown',
-    ...(d.platform?.variant !== undefined ? { variant: d.platform.variant } : {}),
-    digest: d.digest,
-    mediaType: d.mediaType,
+    os: descriptor.platform?.os ?? 'unknown',
+    architecture: descriptor.platform?.architecture ?? 'unknown',
+    ...(descriptor.platform?.variant !== undefined ? { variant: descriptor.platform.variant } : {}),
+    digest: descriptor.digest,
+    mediaType: descriptor.mediaType,
     size: null,
   }
   try {
-    const child = await loader.manifest(repository, d.digest, d.mediaType)
+    const child = await loader.manifest(repository, descriptor.digest, descriptor.mediaType)
     if (child.parsed.kind !== 'image') return { platform, blobs: null, created: null }
     const blobs = distinct([child.parsed.config, ...child.parsed.layers])
     platform.size = sumBlobs(blobs)
@@ -228,7 +228,7 @@ async function describeChild(loader: ContentSource, repository: string, d: Descr
       const config = parseImageConfig(await loader.configBlob(repository, child.parsed.config.digest))
       created = config.created
       // Descriptors without a platform (allowed by the spec) borrow it from the config.
-      if (!d.platform) {
+      if (!descriptor.platform) {
         platform.os = config.os ?? 'unknown'
         platform.architecture = config.architecture ?? 'unknown'
         if (config.variant !== undefined) platform.variant = config.variant
@@ -268,7 +268,7 @@ function dateOf(configCreated: string | null, annotations: Record<string, string
 
 function distinct(blobs: Descriptor[]): Descriptor[] {
   const seen = new Map<string, Descriptor>()
-  for (const b of blobs) if (!seen.has(b.digest)) seen.set(b.digest, b)
+  for (const blob of blobs) if (!seen.has(blob.digest)) seen.set(blob.digest, blob)
   return [...seen.values()]
 }
 

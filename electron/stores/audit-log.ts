@@ -83,8 +83,8 @@ export function createAuditLog(file: string): AuditLog {
         // A crash mid-write leaves a truncated last line; a hand-edited file may hold junk: skip both.
         if (parsed) entries.push(parsed)
       }
-      const n = Math.max(0, Math.floor(limit))
-      return n === 0 ? [] : entries.slice(-n)
+      const count = Math.max(0, Math.floor(limit))
+      return count === 0 ? [] : entries.slice(-count)
     },
   }
 }

@@ -23,6 +23,6 @@ export function normalizeFingerprint(input: string): string {
 }
 
 /** Compares two fingerprints in any accepted notation. */
-export function sameFingerprint(a: string, b: string): boolean {
-  return normalizeFingerprint(a) === normalizeFingerprint(b)
+export function sameFingerprint(first: string, second: string): boolean {
+  return normalizeFingerprint(first) === normalizeFingerprint(second)
 }

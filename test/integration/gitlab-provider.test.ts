@@ -52,7 +52,7 @@ describe('GitLab through its recording', () => {
     expect(rest.some((r) => r.path === '/api/v4/groups/9/registry/repositories')).toBe(false)
   })
 
-  it('derives the GitLab instance from the registry token realm when the profile names none, and uses the given one otherwise', async () => {
+  it('derives the GitLab instance from the token realm when the profile names none, and uses the given one otherwise', async () => {
     const derived = await setup()
     await derived.core.api.listRepositories({ registryId: derived.registryId })
     expect(derived.gitlab.requests.some((r) => r.server === 'gitlab' && r.path === '/api/v4/groups')).toBe(true)

@@ -88,7 +88,9 @@ export function addAttestation(builder: LayoutBuilder, subject: Descriptor, crea
 
 /** A Helm chart as `helm push` stores it: helm config JSON + one chart tarball layer, no image config. */
 export function addHelmChart(builder: LayoutBuilder, name: string, version: string): Descriptor {
-  const chartYaml = `apiVersion: v2\nname: ${name}\nversion: ${version}\ndescription: A demo chart for Berth's lab\ntype: application\nappVersion: "1.0.0"\n`
+  const chartYaml =
+    `apiVersion: v2\nname: ${name}\nversion: ${version}\n` +
+    `description: A demo chart for Berth's lab\ntype: application\nappVersion: "1.0.0"\n`
   const chart = createLayer([
     { path: `${name}/Chart.yaml`, content: chartYaml },
     { path: `${name}/values.yaml`, content: 'replicaCount: 1\nimage:\n  repository: acme/web\n  tag: latest\n' },

@@ -1,6 +1,7 @@
-// A registry session over a bare client, for tests of the session's policies. Deleting as a user of the app or the CLI does: preview, then confirm exactly what the preview
-// showed, through the session's delete safety (electron/session/delete-safety.ts) over the generic
-// provider. `expectedDigests` overrides the confirmation, to test what a stale one does.
+// A registry session over a bare client, for tests of the session's policies. Deleting as a user
+// of the app or the CLI does: preview, then confirm exactly what the preview showed, through the
+// session's delete safety (electron/session/delete-safety.ts) over the generic provider.
+// `expectedDigests` overrides the confirmation, to test what a stale one does.
 import type { RegistryClient } from '../../electron/http/client-types'
 import { createGenericProvider } from '../../electron/providers/generic-provider'
 import { deleteConfirmed, previewDelete as previewWithProvider, type DeleteRunOptions } from '../../electron/session/delete-safety'

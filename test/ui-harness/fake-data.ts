@@ -214,7 +214,8 @@ export function makeImage(repo: string, tag: string, key: string, index: number)
     configDigest: isIndex ? null : fakeDigest(`${key}-config`),
     size: isIndex ? platforms.reduce((s, p) => s + (p.size ?? 0), 0) - layers[0]!.size * (platforms.length - 1) : perPlatform,
     sizeNote: isIndex
-      ? `${platforms.length} platforms: config + compressed layers, shared layers counted once${attestations ? ', attestations excluded' : ''}`
+      ? `${platforms.length} platforms: config + compressed layers, shared layers counted once` +
+        `${attestations ? ', attestations excluded' : ''}`
       : 'config + compressed layers',
     created: reproducible ? null : created,
     createdSource: reproducible ? 'unknown' : rand() > 0.9 ? 'annotation' : 'config',

@@ -9,15 +9,15 @@ import { shortDigest } from '../../http/digest'
 import type { CliContext } from './cli-context'
 import { endProgress, IncompleteResult, printJson, printTable, progress, terminalSafe, UsageError } from './cli-output'
 
-export async function reposCommand(ctx: CliContext, registry: string): Promise<void> {
-  const session = await ctx.session(registry)
+export async function reposCommand(context: CliContext, registry: string): Promise<void> {
+  const session = await context.session(registry)
   const listing = await session.listRepositories()
-  if (ctx.json) return printJson(ctx.io, listing)
+  if (context.json) return printJson(context.io, listing)
   if (listing.catalog === 'unavailable') {
-    ctx.io.stderr(`berth: ${terminalSafe(listing.reason ?? 'this registry offers no catalog')}\n`)
-    ctx.io.stderr('  Add repositories by name in the app, or name one directly: berth tags <registry>/<repository>\n')
+    context.io.stderr(`berth: ${terminalSafe(listing.reason ?? 'this registry offers no catalog')}\n`)
+    context.io.stderr('  Add repositories by name in the app, or name one directly: berth tags <registry>/<repository>\n')
   }
-  for (const name of listing.repositories) ctx.io.stdout(`${terminalSafe(name)}\n`)
+  for (const name of listing.repositories) context.io.stdout(`${terminalSafe(name)}\n`)
 }
 
 /** The documented `tags --details --json` row: stable, consumed by scripts. */
@@ -34,40 +34,40 @@ export interface TagRowJson {
   artifactType: string | null
 }
 
-export function tagRowJson(d: TagDetails): TagRowJson {
+export function tagRowJson(details: TagDetails): TagRowJson {
   return {
-    tag: d.tag,
-    digest: d.digest,
-    mediaType: d.mediaType,
-    configDigest: d.configDigest,
-    size: d.size,
-    created: d.created,
-    pushedAt: d.pushed ?? null,
-    platforms: d.platforms.map((p) => ({
-      os: p.os,
-      architecture: p.architecture,
-      variant: p.variant ?? null,
-      digest: p.digest,
-      size: p.size,
+    tag: details.tag,
+    digest: details.digest,
+    mediaType: details.mediaType,
+    configDigest: details.configDigest,
+    size: details.size,
+    created: details.created,
+    pushedAt: details.pushed ?? null,
+    platforms: details.platforms.map((platform) => ({
+      os: platform.os,
+      architecture: platform.architecture,
+      variant: platform.variant ?? null,
+      digest: platform.digest,
+      size: platform.size,
     })),
-    artifactType: d.artifactType,
+    artifactType: details.artifactType,
   }
 }
 
-export async function tagsCommand(ctx: CliContext, target: string): Promise<void> {
+export async function tagsCommand(context: CliContext, target: string): Promise<void> {
   const ref = parseImageReference(target)
   if (ref.tag || ref.digest) throw new UsageError('tags takes <registry>/<repository> without a tag or digest')
-  const sort = ctx.string('sort') ?? 'name'
+  const sort = context.string('sort') ?? 'name'
   if (!['name', 'semver', 'date', 'size'].includes(sort)) throw new UsageError('--sort must be one of name, semver, date, size')
-  const filterText = ctx.string('filter')
+  const filterText = context.string('filter')
   const filter = filterText ? compileTagFilter(filterText, 'regex') : null
   if (filter && !filter.ok) throw new UsageError(`--filter: ${filter.error}`)
-  const details = ctx.flag('details') || sort === 'date' || sort === 'size'
+  const details = context.flag('details') || sort === 'date' || sort === 'size'
 
-  const session = await ctx.session(ref.registry)
+  const session = await context.session(ref.registry)
   const all = (await session.listTags(ref.repository)).tags
   const tags = filter && filter.ok ? all.filter((t) => filter.test(t)) : all
-  const direction = ctx.flag('desc') ? 'desc' : 'asc'
+  const direction = context.flag('desc') ? 'desc' : 'asc'
 
   if (!details) {
     const sorted = sortTags(
@@ -75,21 +75,21 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
       sort as 'name' | 'semver',
       direction,
     )
-    if (ctx.json)
+    if (context.json)
       return printJson(
-        ctx.io,
+        context.io,
         sorted.map((r) => r.tag),
       )
-    for (const r of sorted) ctx.io.stdout(`${terminalSafe(r.tag)}\n`)
+    for (const row of sorted) context.io.stdout(`${terminalSafe(row.tag)}\n`)
     return
   }
 
   let done = 0
   const results = await session.getTagDetails(ref.repository, tags, {
     persist: 'await',
-    onResult: () => progress(ctx.io, `details ${++done}/${tags.length}`),
+    onResult: () => progress(context.io, `details ${++done}/${tags.length}`),
   })
-  endProgress(ctx.io)
+  endProgress(context.io)
   const failed = results.filter((r): r is Extract<TagDetailsResult, { ok: false }> => !r.ok)
   const rows = sortTags(
     results.filter((r): r is Extract<TagDetailsResult, { ok: true }> => r.ok).map((r) => ({ ...r.details })),
@@ -101,68 +101,70 @@ export async function tagsCommand(ctx: CliContext, target: string): Promise<void
   if (firstFailure && rows.length === 0) {
     throw new BerthError({ ...firstFailure.error, message: `No tag of ${tags.length} could be read: ${firstFailure.error.message}` })
   }
-  if (ctx.json) {
+  if (context.json) {
     // Complete: the documented array. Some rows failed: an object that says so, so no script takes a
     // short list for the whole repository (README "berth tags --details --json").
-    if (failed.length === 0) printJson(ctx.io, rows.map(tagRowJson))
-    else printJson(ctx.io, { complete: false, rows: rows.map(tagRowJson), errors: failed.map((f) => ({ tag: f.tag, ...f.error })) })
+    if (failed.length === 0) printJson(context.io, rows.map(tagRowJson))
+    else printJson(context.io, { complete: false, rows: rows.map(tagRowJson), errors: failed.map((f) => ({ tag: f.tag, ...f.error })) })
   } else {
     printTable(
-      ctx.io,
+      context.io,
       ['TAG', 'DIGEST', 'SIZE', 'CREATED', 'PLATFORMS', 'TYPE'],
-      rows.map((d) => [
-        terminalSafe(d.tag),
-        shortDigest(d.digest),
-        formatBytes(d.size),
-        d.created ?? 'unknown',
-        d.platforms.length > 0 ? d.platforms.map(formatPlatform).join(',') : d.platform ? formatPlatform(d.platform) : '-',
-        d.kind === 'artifact' ? `artifact ${d.artifactType ?? ''}`.trim() : d.kind,
+      rows.map((row) => [
+        terminalSafe(row.tag),
+        shortDigest(row.digest),
+        formatBytes(row.size),
+        row.created ?? 'unknown',
+        row.platforms.length > 0 ? row.platforms.map(formatPlatform).join(',') : row.platform ? formatPlatform(row.platform) : '-',
+        row.kind === 'artifact' ? `artifact ${row.artifactType ?? ''}`.trim() : row.kind,
       ]),
     )
   }
   if (failed.length === 0) return
-  for (const f of failed) ctx.io.stderr(`berth: ${terminalSafe(f.tag)}: ${terminalSafe(f.error.message)}\n`)
-  ctx.io.stderr(`berth: incomplete: ${failed.length} of ${tags.length} tags could not be read (listed above).\n`)
+  for (const failure of failed) context.io.stderr(`berth: ${terminalSafe(failure.tag)}: ${terminalSafe(failure.error.message)}\n`)
+  context.io.stderr(`berth: incomplete: ${failed.length} of ${tags.length} tags could not be read (listed above).\n`)
   throw new IncompleteResult(`${failed.length} of ${tags.length} tags could not be read`)
 }
 
-export async function inspectCommand(ctx: CliContext, target: string): Promise<void> {
+export async function inspectCommand(context: CliContext, target: string): Promise<void> {
   const ref = parseImageReference(target)
   const reference = ref.digest ?? ref.tag
   if (!reference) throw new UsageError('inspect takes <registry>/<repository>:<tag> or @<digest>')
-  const session = await ctx.session(ref.registry)
+  const session = await context.session(ref.registry)
   const inspection = await session.inspect(ref.repository, reference)
-  if (ctx.json) return printJson(ctx.io, inspection)
-  const d = inspection.details
+  if (context.json) return printJson(context.io, inspection)
+  const details = inspection.details
   const out: string[] = [
     `Reference:     ${terminalSafe(target)}`,
-    `Digest:        ${d.digest}`,
-    `Media type:    ${terminalSafe(d.mediaType)}`,
-    `Kind:          ${d.kind}${d.artifactType ? ` (${terminalSafe(d.artifactType)})` : ''}`,
-    `Config digest: ${d.configDigest ?? '-'}`,
-    `Size:          ${formatBytes(d.size)} (${terminalSafe(d.sizeNote)})`,
-    `Created:       ${d.created ?? 'unknown'} (${d.createdSource})`,
+    `Digest:        ${details.digest}`,
+    `Media type:    ${terminalSafe(details.mediaType)}`,
+    `Kind:          ${details.kind}${details.artifactType ? ` (${terminalSafe(details.artifactType)})` : ''}`,
+    `Config digest: ${details.configDigest ?? '-'}`,
+    `Size:          ${formatBytes(details.size)} (${terminalSafe(details.sizeNote)})`,
+    `Created:       ${details.created ?? 'unknown'} (${details.createdSource})`,
   ]
-  if (d.platforms.length > 0) {
+  if (details.platforms.length > 0) {
     out.push('Platforms:')
-    for (const p of d.platforms) out.push(`  ${terminalSafe(formatPlatform(p)).padEnd(20)} ${p.digest}  ${formatBytes(p.size)}`)
-    if (d.attestations > 0) out.push(`  (+${d.attestations} attestation manifest${d.attestations > 1 ? 's' : ''}, not counted)`)
+    for (const platform of details.platforms)
+      out.push(`  ${terminalSafe(formatPlatform(platform)).padEnd(20)} ${platform.digest}  ${formatBytes(platform.size)}`)
+    if (details.attestations > 0)
+      out.push(`  (+${details.attestations} attestation manifest${details.attestations > 1 ? 's' : ''}, not counted)`)
   }
   if (inspection.layers.length > 0) {
     out.push('Layers:')
-    for (const l of inspection.layers) out.push(`  ${l.digest}  ${formatBytes(l.size)}`)
+    for (const layer of inspection.layers) out.push(`  ${layer.digest}  ${formatBytes(layer.size)}`)
   }
-  const c = inspection.config
-  if (c) {
-    if (c.entrypoint) out.push(`Entrypoint:    ${terminalSafe(JSON.stringify(c.entrypoint))}`)
-    if (c.cmd) out.push(`Cmd:           ${terminalSafe(JSON.stringify(c.cmd))}`)
-    if (c.workingDir) out.push(`Workdir:       ${terminalSafe(c.workingDir)}`)
-    if (c.user) out.push(`User:          ${terminalSafe(c.user)}`)
-    if (c.env.length > 0) {
+  const config = inspection.config
+  if (config) {
+    if (config.entrypoint) out.push(`Entrypoint:    ${terminalSafe(JSON.stringify(config.entrypoint))}`)
+    if (config.cmd) out.push(`Cmd:           ${terminalSafe(JSON.stringify(config.cmd))}`)
+    if (config.workingDir) out.push(`Workdir:       ${terminalSafe(config.workingDir)}`)
+    if (config.user) out.push(`User:          ${terminalSafe(config.user)}`)
+    if (config.env.length > 0) {
       out.push('Env:')
-      for (const variable of c.env) out.push(`  ${terminalSafe(variable)}`)
+      for (const variable of config.env) out.push(`  ${terminalSafe(variable)}`)
     }
-    const labels = Object.entries(c.labels)
+    const labels = Object.entries(config.labels)
     if (labels.length > 0) {
       out.push('Labels:')
       for (const [key, value] of labels) out.push(`  ${terminalSafe(key)}=${terminalSafe(value)}`)
@@ -175,7 +177,7 @@ export async function inspectCommand(ctx: CliContext, target: string): Promise<v
     }
   }
   if (inspection.tagsSharingDigest.length > 0) out.push(`Tags on this digest: ${inspection.tagsSharingDigest.map(terminalSafe).join(', ')}`)
-  ctx.io.stdout(`${out.join('\n')}\n`)
+  context.io.stdout(`${out.join('\n')}\n`)
 }
 
 const pullFormats: Record<string, string> = {
@@ -189,15 +191,15 @@ const pullFormats: Record<string, string> = {
   'kubectl-secret': 'kubectl-secret',
 }
 
-export async function pullCmdCommand(ctx: CliContext, target: string): Promise<void> {
+export async function pullCmdCommand(context: CliContext, target: string): Promise<void> {
   const ref = parseImageReference(target)
-  const format = ctx.string('format') ?? 'docker'
+  const format = context.string('format') ?? 'docker'
   const id = pullFormats[format]
   if (!id) throw new UsageError(`--format must be one of ${Object.keys(pullFormats).join(', ')}`)
   let digest = ref.digest
   // By-digest forms need the digest the tag points at right now.
   if (!digest && ['docker-digest', 'digest-reference', 'from'].includes(id)) {
-    const session = await ctx.session(ref.registry)
+    const session = await context.session(ref.registry)
     digest = await session.resolveTag(ref.repository, ref.tag ?? 'latest')
   }
   const commands = pullCommands({
@@ -206,8 +208,8 @@ export async function pullCmdCommand(ctx: CliContext, target: string): Promise<v
     tag: ref.tag ?? (digest ? undefined : 'latest'),
     digest,
   })
-  if (ctx.json) return printJson(ctx.io, commands)
+  if (context.json) return printJson(context.io, commands)
   const chosen = commands.find((c) => c.id === id)
   if (!chosen) throw new UsageError(`no ${format} command for ${target}`)
-  ctx.io.stdout(`${chosen.command}\n`)
+  context.io.stdout(`${chosen.command}\n`)
 }

@@ -10,59 +10,68 @@ import { parseImageReference } from '../../http/reference'
 import type { CliContext } from './cli-context'
 import { endProgress, printJson, printTable, progress, terminalSafe, UsageError } from './cli-output'
 
-export async function cleanupCommand(ctx: CliContext, target: string): Promise<void> {
+export async function cleanupCommand(context: CliContext, target: string): Promise<void> {
   const ref = parseImageReference(target)
   if (ref.tag || ref.digest) throw new UsageError('cleanup takes <registry>/<repository> without a tag or digest')
-  if (ctx.flag('dry-run') && ctx.flag('yes')) throw new UsageError('--dry-run and --yes contradict each other')
-  const session = await ctx.session(ref.registry)
-  const store = ctx.core().cleanupRules
+  if (context.flag('dry-run') && context.flag('yes')) throw new UsageError('--dry-run and --yes contradict each other')
+  const session = await context.session(ref.registry)
+  const store = context.core().cleanupRules
   // The same key the app uses (the profile id), so rules saved in one are re-run by the other.
   const registryKey = session.profile?.id ?? ref.registry
-  const rules = ctx.flag('saved-rules') ? await savedRules(store, registryKey, ref.repository) : rulesFromFlags(ctx)
-  if (ctx.flag('save-rules')) await store.save(registryKey, ref.repository, rules)
+  const rules = context.flag('saved-rules') ? await savedRules(store, registryKey, ref.repository) : rulesFromFlags(context)
+  if (context.flag('save-rules')) await store.save(registryKey, ref.repository, rules)
 
   const plan = await session.planCleanup(ref.repository, rules, {
-    onProgress: (done, total) => progress(ctx.io, `Reading tag details ${done}/${total}`),
+    onProgress: (done, total) => progress(context.io, `Reading tag details ${done}/${total}`),
   })
-  endProgress(ctx.io)
-  if (!ctx.flag('yes')) {
-    if (ctx.json) return printJson(ctx.io, { dryRun: true, plan })
-    printPlan(ctx, plan)
+  endProgress(context.io)
+  if (!context.flag('yes')) {
+    if (context.json) return printJson(context.io, { dryRun: true, plan })
+    printPlan(context, plan)
     if (plan.remove.length > 0)
-      ctx.io.stdout(`\nDry run: nothing was deleted. Run again with --yes to remove these ${plan.remove.length} tags.\n`)
+      context.io.stdout(`\nDry run: nothing was deleted. Run again with --yes to remove these ${plan.remove.length} tags.\n`)
     return
   }
   if (plan.remove.length === 0) {
-    if (ctx.json) return printJson(ctx.io, { dryRun: false, plan, results: [], removed: [], failed: [], note: garbageCollectionNote })
-    printPlan(ctx, plan)
+    if (context.json)
+      return printJson(context.io, { dryRun: false, plan, results: [], removed: [], failed: [], note: garbageCollectionNote })
+    printPlan(context, plan)
     return
   }
   const run = await session.runCleanup(ref.repository, plan.remove, plan.expectedDigests, {
-    onProgress: (done, total) => progress(ctx.io, `Removing tags ${done}/${total}`),
+    onProgress: (done, total) => progress(context.io, `Removing tags ${done}/${total}`),
   })
-  endProgress(ctx.io)
-  if (ctx.json)
-    printJson(ctx.io, { dryRun: false, plan, results: run.results, removed: run.removed, failed: run.failed, note: garbageCollectionNote })
-  else printRun(ctx, plan, run)
+  endProgress(context.io)
+  if (context.json)
+    printJson(context.io, {
+      dryRun: false,
+      plan,
+      results: run.results,
+      removed: run.removed,
+      failed: run.failed,
+      note: garbageCollectionNote,
+    })
+  else printRun(context, plan, run)
   const firstFailure = run.results.find((r) => !r.ok)?.error
   if (firstFailure) {
+    const firstFailedTags = run.failed.slice(0, 5).map(terminalSafe).join(', ')
     throw new BerthError({
       ...firstFailure,
-      message: `${run.failed.length} of ${run.results.length} tags could not be removed (${run.failed.slice(0, 5).map(terminalSafe).join(', ')}): ${firstFailure.message}`,
+      message: `${run.failed.length} of ${run.results.length} tags could not be removed (${firstFailedTags}): ${firstFailure.message}`,
       fix: 'Run the same command again to retry: the removed tags are gone, so only the failed ones are planned again.',
     })
   }
 }
 
-function rulesFromFlags(ctx: CliContext): CleanupRules {
-  const keepN = ctx.string('keep-n')
+function rulesFromFlags(context: CliContext): CleanupRules {
+  const keepN = context.string('keep-n')
   if (keepN !== undefined && !/^\d+$/.test(keepN)) throw new UsageError('--keep-n must be a whole number (0 = no keep-n rule)')
   const parsed = cleanupRulesSchema.safeParse({
     keepN: keepN === undefined ? 0 : Number(keepN),
-    keepRegex: ctx.string('keep-regex') ?? '',
-    removeRegex: ctx.string('delete-regex') ?? '',
-    olderThan: ctx.string('older-than') ?? '',
-    unlockLatest: ctx.flag('unlock-latest'),
+    keepRegex: context.string('keep-regex') ?? '',
+    removeRegex: context.string('delete-regex') ?? '',
+    olderThan: context.string('older-than') ?? '',
+    unlockLatest: context.flag('unlock-latest'),
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -87,45 +96,50 @@ async function savedRules(store: CleanupRulesStore, registryKey: string, reposit
   return saved.rules
 }
 
-function printPlan(ctx: CliContext, plan: CleanupPlan): void {
-  const r = plan.rules
-  const rules = [
-    `remove ${r.removeRegex ? `/${r.removeRegex}/` : '(nothing)'}`,
-    r.keepRegex ? `keep /${r.keepRegex}/` : null,
-    r.keepN > 0 ? `keep ${r.keepN} most recent` : null,
-    r.olderThan ? `older than ${r.olderThan}` : null,
-    r.unlockLatest ? 'latest UNLOCKED' : 'latest protected',
+function printPlan(context: CliContext, plan: CleanupPlan): void {
+  const rules = plan.rules
+  const ruleSummaries = [
+    `remove ${rules.removeRegex ? `/${rules.removeRegex}/` : '(nothing)'}`,
+    rules.keepRegex ? `keep /${rules.keepRegex}/` : null,
+    rules.keepN > 0 ? `keep ${rules.keepN} most recent` : null,
+    rules.olderThan ? `older than ${rules.olderThan}` : null,
+    rules.unlockLatest ? 'latest UNLOCKED' : 'latest protected',
   ].filter(Boolean)
-  ctx.io.stdout(`Cleanup plan for ${terminalSafe(plan.repository)}: ${rules.map((s) => terminalSafe(String(s))).join('; ')}\n\n`)
+  context.io.stdout(
+    `Cleanup plan for ${terminalSafe(plan.repository)}: ${ruleSummaries.map((s) => terminalSafe(String(s))).join('; ')}\n\n`,
+  )
   printTable(
-    ctx.io,
+    context.io,
     ['ACTION', 'TAG', 'DIGEST', 'DATE', 'WHY'],
-    plan.items.map((i) => [
-      i.action === 'remove' ? 'REMOVE' : 'keep',
-      terminalSafe(i.tag),
-      i.digest ? shortDigest(i.digest) : '-',
-      i.date ? `${i.date.slice(0, 10)} (${i.dateSource})` : 'unknown',
-      i.why,
+    plan.items.map((item) => [
+      item.action === 'remove' ? 'REMOVE' : 'keep',
+      terminalSafe(item.tag),
+      item.digest ? shortDigest(item.digest) : '-',
+      item.date ? `${item.date.slice(0, 10)} (${item.dateSource})` : 'unknown',
+      item.why,
     ]),
   )
-  ctx.io.stdout(`\n${plan.summary}\n`)
-  for (const s of plan.sharedWithKept)
-    ctx.io.stdout(
-      `  ${shortDigest(s.digest)} stays tagged as ${s.kept.map(terminalSafe).join(', ')}; only ${s.removed.map(terminalSafe).join(', ')} go.\n`,
-    )
-  for (const c of plan.childrenStillUsed) {
-    ctx.io.stdout(
-      `  platform image ${shortDigest(c.digest)} of ${c.removedIndexTags.map(terminalSafe).join(', ')} is still used by ${c.keptIndexTags.map(terminalSafe).join(', ')}: untouched (nothing is deleted by digest).\n`,
+  context.io.stdout(`\n${plan.summary}\n`)
+  for (const shared of plan.sharedWithKept) {
+    const kept = shared.kept.map(terminalSafe).join(', ')
+    const removed = shared.removed.map(terminalSafe).join(', ')
+    context.io.stdout(`  ${shortDigest(shared.digest)} stays tagged as ${kept}; only ${removed} go.\n`)
+  }
+  for (const child of plan.childrenStillUsed) {
+    const removedIndexes = child.removedIndexTags.map(terminalSafe).join(', ')
+    const keptIndexes = child.keptIndexTags.map(terminalSafe).join(', ')
+    context.io.stdout(
+      `  platform image ${shortDigest(child.digest)} of ${removedIndexes} is still used by ${keptIndexes}: ` +
+        'untouched (nothing is deleted by digest).\n',
     )
   }
 }
 
-function printRun(ctx: CliContext, plan: CleanupPlan, run: CleanupRunResult): void {
-  printPlan(ctx, plan)
-  ctx.io.stdout(
-    `\nRemoved ${run.removed.length} of ${run.results.length} tags.${run.cancelled.length > 0 ? ` ${run.cancelled.length} not attempted (cancelled).` : ''} ${garbageCollectionNote}\n`,
-  )
-  for (const r of run.results) {
-    if (!r.ok) ctx.io.stdout(`  FAILED ${terminalSafe(r.tag)}: ${terminalSafe(r.error?.message ?? 'unknown error')}\n`)
+function printRun(context: CliContext, plan: CleanupPlan, run: CleanupRunResult): void {
+  printPlan(context, plan)
+  const cancelled = run.cancelled.length > 0 ? ` ${run.cancelled.length} not attempted (cancelled).` : ''
+  context.io.stdout(`\nRemoved ${run.removed.length} of ${run.results.length} tags.${cancelled} ${garbageCollectionNote}\n`)
+  for (const result of run.results) {
+    if (!result.ok) context.io.stdout(`  FAILED ${terminalSafe(result.tag)}: ${terminalSafe(result.error?.message ?? 'unknown error')}\n`)
   }
 }

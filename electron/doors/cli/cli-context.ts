@@ -27,21 +27,21 @@ export function createCliContext(io: CliIo, values: OptionValues, makeCore: () =
   let core: Engine | null = null
   let secret: Promise<string | null> | null = null
   const string = (name: string) => {
-    const v = values[name]
-    return typeof v === 'string' ? v : undefined
+    const value = values[name]
+    return typeof value === 'string' ? value : undefined
   }
-  const ctx: CliContext = {
+  const context: CliContext = {
     io,
     json: values.json === true,
     core: () => (core ??= makeCore()),
     flag: (name) => values[name] === true,
     string,
     number(name) {
-      const v = string(name)
-      if (v === undefined) return undefined
-      const n = Number(v)
-      if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--${name} must be a whole number from 1 to 256`)
-      return n
+      const value = string(name)
+      if (value === undefined) return undefined
+      const parsed = Number(value)
+      if (!Number.isInteger(parsed) || parsed < 1 || parsed > 256) throw new UsageError(`--${name} must be a whole number from 1 to 256`)
+      return parsed
     },
     stdinSecret() {
       if (values['password-stdin'] !== true) return Promise.resolve(null)
@@ -54,18 +54,18 @@ export function createCliContext(io: CliIo, values: OptionValues, makeCore: () =
       return secret
     },
     async session(registry) {
-      const overrides: SessionOverrides = { insecure: ctx.flag('insecure') }
+      const overrides: SessionOverrides = { insecure: context.flag('insecure') }
       const caFile = string('ca')
       if (caFile) overrides.caPems = [readCaFile(caFile)]
-      const password = await ctx.stdinSecret()
+      const password = await context.stdinSecret()
       const username = string('username')
       if (password !== null) overrides.credentials = perCallCredential(username, password)
       else if (username)
         throw new UsageError('--username needs --password-stdin (the secret is read from standard input, never from the command line)')
-      return ctx.core().sessionForAddress(registry, overrides)
+      return context.core().sessionForAddress(registry, overrides)
     },
   }
-  return ctx
+  return context
 }
 
 function perCallCredential(username: string | undefined, secret: string): RegistryCredential {

@@ -129,7 +129,7 @@ async function webCommand(context: CliContext): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535')
   const { startWebServer } = await import('../web/web-server')
   const core = context.core()
-  const server = await startWebServer({ api: core.api, staticDir, port })
+  const server = await startWebServer({ api: core.api, staticDir, port, subscribe: core.subscribe })
   context.io.stdout(
     `Berth is running at ${server.url}\nOpen that URL in your browser (it carries a one-time access token). Ctrl+C stops it.\n`,
   )
@@ -159,11 +159,11 @@ export function nodeIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8')
     },
     async confirm(question) {
-      const rl = createInterface({ input: process.stdin, output: process.stderr })
+      const lineReader = createInterface({ input: process.stdin, output: process.stderr })
       try {
-        return /^y(es)?$/i.test((await rl.question(question)).trim())
+        return /^y(es)?$/i.test((await lineReader.question(question)).trim())
       } finally {
-        rl.close()
+        lineReader.close()
       }
     },
   }

@@ -10,113 +10,115 @@ import { normalizeFingerprint, trustCa } from '../../stores/profiles/profile-tru
 import type { CliContext } from './cli-context'
 import { printJson, printTable, terminalSafe, UsageError } from './cli-output'
 
-export async function rmCommand(ctx: CliContext, target: string): Promise<void> {
+export async function rmCommand(context: CliContext, target: string): Promise<void> {
   const ref = parseImageReference(target)
   if (!ref.tag || ref.digest) throw new UsageError('rm takes <registry>/<repository>:<tag> (add --digest to delete the whole digest)')
-  const mode = ctx.flag('digest') ? 'digest' : 'tag'
-  const session = await ctx.session(ref.registry)
+  const mode = context.flag('digest') ? 'digest' : 'tag'
+  const session = await context.session(ref.registry)
   const preview = await session.previewDelete(ref.repository, [ref.tag], mode)
   const item = preview.items[0]
   if (!item) throw new BerthError({ code: 'internal', message: 'The delete preview came back empty.' })
   const going = mode === 'digest' ? item.alsoRemoved : [item.tag]
 
-  if (ctx.flag('dry-run')) {
-    if (ctx.json) return printJson(ctx.io, { dryRun: true, ...preview })
+  if (context.flag('dry-run')) {
+    if (context.json) return printJson(context.io, { dryRun: true, ...preview })
     const what = mode === 'digest' ? `digest ${item.digest}, removing tags` : 'only the tag'
-    ctx.io.stdout(`Would delete ${what}: ${going.map(terminalSafe).join(', ')}\n`)
+    context.io.stdout(`Would delete ${what}: ${going.map(terminalSafe).join(', ')}\n`)
     return
   }
-  if (!ctx.flag('yes')) {
-    if (!ctx.io.isTty) throw new UsageError('rm deletes from the registry: pass --yes to confirm (or --dry-run to see what would go)')
+  if (!context.flag('yes')) {
+    if (!context.io.isTty) throw new UsageError('rm deletes from the registry: pass --yes to confirm (or --dry-run to see what would go)')
     const question =
       mode === 'digest'
-        ? `Delete ${item.digest} from ${terminalSafe(ref.repository)}? These tags all disappear: ${going.map(terminalSafe).join(', ')} [y/N] `
-        : `Delete tag ${terminalSafe(ref.tag)} from ${terminalSafe(ref.repository)} (other tags on ${item.digest.slice(0, 19)} stay)? [y/N] `
-    if (!(await ctx.io.confirm(question))) throw new BerthError({ code: 'cancelled', message: 'Nothing was deleted.' })
+        ? `Delete ${item.digest} from ${terminalSafe(ref.repository)}? ` +
+          `These tags all disappear: ${going.map(terminalSafe).join(', ')} [y/N] `
+        : `Delete tag ${terminalSafe(ref.tag)} from ${terminalSafe(ref.repository)} ` +
+          `(other tags on ${item.digest.slice(0, 19)} stay)? [y/N] `
+    if (!(await context.io.confirm(question))) throw new BerthError({ code: 'cancelled', message: 'Nothing was deleted.' })
   }
   // Exactly what the preview showed, and no more: a tag pushed onto the digest meanwhile is a conflict.
   const results = await session.deleteTags(ref.repository, { tags: [ref.tag], mode, expectedDigests: confirmationFor(preview) })
-  if (ctx.json) printJson(ctx.io, { results, note: garbageCollectionNote })
+  if (context.json) printJson(context.io, { results, note: garbageCollectionNote })
   for (const result of results) {
     if (!result.ok && result.error) throw new BerthError(result.error)
-    if (!ctx.json) {
-      ctx.io.stdout(`Deleted ${result.removedTags.map(terminalSafe).join(', ')} (${result.method ?? mode}). ${garbageCollectionNote}\n`)
+    if (!context.json) {
+      context.io.stdout(`Deleted ${result.removedTags.map(terminalSafe).join(', ')} (${result.method ?? mode}). ${garbageCollectionNote}\n`)
     }
   }
 }
 
 /** The saved profile for `registry`, and whether this run created it (so a failed login can take it back). */
-async function profileForLogin(ctx: CliContext, registry: string): Promise<{ profile: RegistryProfile; created: boolean }> {
-  const core = ctx.core()
-  const endpoint = parseRegistryAddress(registry, { insecure: ctx.flag('insecure') })
+async function profileForLogin(context: CliContext, registry: string): Promise<{ profile: RegistryProfile; created: boolean }> {
+  const core = context.core()
+  const endpoint = parseRegistryAddress(registry, { insecure: context.flag('insecure') })
   const existing = core.profiles.findByHost(endpoint.host)
   if (existing) return { profile: existing, created: false }
-  const view = await core.api.saveRegistry({ profile: { name: endpoint.host, url: endpoint.url, insecure: ctx.flag('insecure') } })
+  const view = await core.api.saveRegistry({ profile: { name: endpoint.host, url: endpoint.url, insecure: context.flag('insecure') } })
   return { profile: view, created: true }
 }
 
-export async function loginCommand(ctx: CliContext, registry: string): Promise<void> {
-  const username = ctx.string('username')
+export async function loginCommand(context: CliContext, registry: string): Promise<void> {
+  const username = context.string('username')
   if (!username) throw new UsageError('login needs --username (and the secret on standard input with --password-stdin)')
-  const secret = await ctx.stdinSecret()
+  const secret = await context.stdinSecret()
   if (secret === null)
     throw new UsageError('login reads the secret from standard input: pass --password-stdin (never put it on the command line)')
-  const { profile, created } = await profileForLogin(ctx, registry)
+  const { profile, created } = await profileForLogin(context, registry)
   let view: RegistryView
   try {
-    view = await ctx.core().api.login({ registryId: profile.id, username, secret })
+    view = await context.core().api.login({ registryId: profile.id, username, secret })
   } catch (error) {
     // A login that could not store its secret leaves no profile behind.
-    if (created) ctx.core().profiles.remove(profile.id)
+    if (created) context.core().profiles.remove(profile.id)
     throw error
   }
-  if (ctx.json) return printJson(ctx.io, view)
-  ctx.io.stdout(`Stored the credentials for ${terminalSafe(username)}@${new URL(view.url).host} in the system keychain.\n`)
+  if (context.json) return printJson(context.io, view)
+  context.io.stdout(`Stored the credentials for ${terminalSafe(username)}@${new URL(view.url).host} in the system keychain.\n`)
 }
 
-export async function logoutCommand(ctx: CliContext, registry: string): Promise<void> {
-  const core = ctx.core()
+export async function logoutCommand(context: CliContext, registry: string): Promise<void> {
+  const core = context.core()
   const endpoint = parseRegistryAddress(registry, { insecure: true })
   const profile = core.profiles.findByHost(endpoint.host)
   if (!profile)
     throw new BerthError({ code: 'not_found', message: `No saved registry for ${endpoint.host}.`, fix: 'List them with: berth registries' })
   const view = await core.api.logout({ registryId: profile.id })
-  if (ctx.json) return printJson(ctx.io, view)
-  ctx.io.stdout(`Removed the stored credentials for ${endpoint.host} from the keychain.\n`)
+  if (context.json) return printJson(context.io, view)
+  context.io.stdout(`Removed the stored credentials for ${endpoint.host} from the keychain.\n`)
 }
 
-export async function registriesCommand(ctx: CliContext): Promise<void> {
-  const views = await ctx.core().api.listRegistries({})
-  if (ctx.json) return printJson(ctx.io, views)
+export async function registriesCommand(context: CliContext): Promise<void> {
+  const views = await context.core().api.listRegistries({})
+  if (context.json) return printJson(context.io, views)
   if (views.length === 0) {
-    ctx.io.stdout('No registries yet. Add one with: berth login <registry> --username U --password-stdin\n')
+    context.io.stdout('No registries yet. Add one with: berth login <registry> --username U --password-stdin\n')
     return
   }
   printTable(
-    ctx.io,
+    context.io,
     ['ID', 'URL', 'KIND', 'USER', 'CREDENTIAL', 'TRUST'],
-    views.map((v) => [
-      v.id,
-      v.url,
-      v.kind,
-      v.username ?? '-',
-      v.hasCredential ? 'keychain' : 'none',
-      v.pinnedFingerprint ? 'pinned' : v.caPem ? 'custom CA' : 'system',
+    views.map((view) => [
+      view.id,
+      view.url,
+      view.kind,
+      view.username ?? '-',
+      view.hasCredential ? 'keychain' : 'none',
+      view.pinnedFingerprint ? 'pinned' : view.caPem ? 'custom CA' : 'system',
     ]),
   )
 }
 
-export async function trustCommand(ctx: CliContext, registry: string): Promise<void> {
-  const core = ctx.core()
+export async function trustCommand(context: CliContext, registry: string): Promise<void> {
+  const core = context.core()
   const endpoint = parseRegistryAddress(registry, { insecure: false })
   const url = new URL(endpoint.url)
   const port = Number(url.port || 443)
   const presented = await fetchServerCertificate(url.hostname, port)
-  const caFile = ctx.string('ca')
-  const fingerprint = ctx.string('fingerprint')
-  if (ctx.flag('show') || (!caFile && !fingerprint)) {
-    if (ctx.json) return printJson(ctx.io, { ...presented, pem: undefined })
-    ctx.io.stdout(
+  const caFile = context.string('ca')
+  const fingerprint = context.string('fingerprint')
+  if (context.flag('show') || (!caFile && !fingerprint)) {
+    if (context.json) return printJson(context.io, { ...presented, pem: undefined })
+    context.io.stdout(
       [
         `Subject:             ${terminalSafe(presented.subject)}`,
         `Issuer:              ${terminalSafe(presented.issuer)}`,
@@ -144,33 +146,32 @@ export async function trustCommand(ctx: CliContext, registry: string): Promise<v
       })
     }
     await core.api.trustCertificate({ registryId: profile.id, fingerprint: wanted })
-    ctx.io.stdout(`Pinned ${wanted} for ${endpoint.host}.\n`)
+    context.io.stdout(`Pinned ${wanted} for ${endpoint.host}.\n`)
   } else if (caFile) {
     trustCa(core.profiles, profile.id, readFileSync(caFile, 'utf8'))
-    ctx.io.stdout(`Trusting the CA in ${caFile} for ${endpoint.host} only.\n`)
+    context.io.stdout(`Trusting the CA in ${caFile} for ${endpoint.host} only.\n`)
   }
 }
 
-export async function importDockerLoginsCommand(ctx: CliContext): Promise<void> {
-  const core = ctx.core()
+export async function importDockerLoginsCommand(context: CliContext): Promise<void> {
+  const core = context.core()
   const candidates = await core.api.scanDockerLogins({})
-  if (ctx.flag('dry-run') || candidates.length === 0) {
-    if (ctx.json) return printJson(ctx.io, candidates)
-    if (candidates.length === 0) ctx.io.stdout('No docker or podman logins found.\n')
+  if (context.flag('dry-run') || candidates.length === 0) {
+    if (context.json) return printJson(context.io, candidates)
+    if (candidates.length === 0) context.io.stdout('No docker or podman logins found.\n')
     else
       printTable(
-        ctx.io,
+        context.io,
         ['KEY', 'REGISTRY', 'USER', 'SOURCE'],
         candidates.map((c) => [c.key, c.registryUrl, c.username ?? '-', c.source]),
       )
     return
   }
-  const only = ctx.string('only')?.split(',')
+  const only = context.string('only')?.split(',')
   const keys = candidates.map((c) => c.key).filter((k) => !only || only.includes(k))
   if (keys.length === 0) throw new UsageError('--only matched none of the logins found (see --dry-run)')
   const imported = await core.api.importDockerLogins({ keys })
-  if (ctx.json) return printJson(ctx.io, imported)
-  ctx.io.stdout(
-    `Imported ${imported.length} login${imported.length === 1 ? '' : 's'} into the keychain: ${imported.map((v) => new URL(v.url).host).join(', ')}\n`,
-  )
+  if (context.json) return printJson(context.io, imported)
+  const hosts = imported.map((view) => new URL(view.url).host).join(', ')
+  context.io.stdout(`Imported ${imported.length} login${imported.length === 1 ? '' : 's'} into the keychain: ${hosts}\n`)
 }

@@ -214,11 +214,11 @@ export function createHubApi(
     },
     async listTags(repository) {
       const rows = await pages(`${repoPath(repository)}/tags?page_size=100`, tagRow, `list the tags of ${repository} on Docker Hub`)
-      return rows.map((r) => ({
-        name: r.name,
-        digest: r.digest ?? null,
-        pushed: r.tag_last_pushed ?? r.last_updated ?? null,
-        fullSize: r.full_size ?? null,
+      return rows.map((row) => ({
+        name: row.name,
+        digest: row.digest ?? null,
+        pushed: row.tag_last_pushed ?? row.last_updated ?? null,
+        fullSize: row.full_size ?? null,
       }))
     },
     async deleteTag(repository, tag) {

@@ -44,7 +44,9 @@ export function gitlabError(response: HttpResponse, operation: string): BerthErr
     return make({
       code: 'unauthorized',
       message: expired ? 'the access token has expired or was revoked' : 'GitLab did not accept the access token',
-      fix: 'Create a personal access token in GitLab (User settings → Access tokens) with the read_api and read_registry scopes (api to delete tags), and sign in again with it.',
+      fix:
+        'Create a personal access token in GitLab (User settings → Access tokens) ' +
+        'with the read_api and read_registry scopes (api to delete tags), and sign in again with it.',
     })
   }
   if (response.status === 403) {
@@ -63,7 +65,8 @@ export function gitlabError(response: HttpResponse, operation: string): BerthErr
           : 'your role in this project or group does not allow this',
       fix:
         response.method === 'DELETE'
-          ? 'Deleting tags needs at least the Developer role (Maintainer or Owner for protected tags: Settings → Packages and registries → Protected container tags).'
+          ? 'Deleting tags needs at least the Developer role ' +
+            '(Maintainer or Owner for protected tags: Settings → Packages and registries → Protected container tags).'
           : 'Ask a project Owner or Maintainer for at least the Reporter role.',
     })
   }

@@ -156,7 +156,7 @@ export function createGitlabRest(
 
   async function all<T>(path: string, query: Record<string, string>, schema: z.ZodType<T>, operation: string): Promise<T[]> {
     const first = new URL(`${api}${path}`)
-    for (const [k, v] of Object.entries({ per_page: String(options.pageSize ?? 100), ...query })) first.searchParams.set(k, v)
+    for (const [name, value] of Object.entries({ per_page: String(options.pageSize ?? 100), ...query })) first.searchParams.set(name, value)
     const items: T[] = []
     const guard = startListingGuard({ what: `GitLab's answer to "${operation}"`, entry: ['entry', 'entries'], limits: listingLimits })
     try {
@@ -196,9 +196,13 @@ export function createGitlabRest(
     return url.href
   }
 
-  const toRepository = (r: z.infer<typeof repositorySchema>): GitlabRepository => ({ id: r.id, projectId: r.project_id, path: r.path })
+  const toRepository = (row: z.infer<typeof repositorySchema>): GitlabRepository => ({
+    id: row.id,
+    projectId: row.project_id,
+    path: row.path,
+  })
   const id = (value: number | string): string => encodeURIComponent(String(value))
-  const tagsPath = (r: GitlabRepository): string => `/projects/${r.projectId}/registry/repositories/${r.id}/tags`
+  const tagsPath = (repository: GitlabRepository): string => `/projects/${repository.projectId}/registry/repositories/${repository.id}/tags`
 
   return {
     instanceUrl: options.endpoint.url,

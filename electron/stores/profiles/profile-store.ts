@@ -68,8 +68,8 @@ export function slugForHost(host: string): string {
 
 function uniqueId(base: string, taken: ReadonlySet<string>): string {
   if (!taken.has(base)) return base
-  for (let n = 2; ; n += 1) {
-    const candidate = `${base}-${n}`
+  for (let suffix = 2; ; suffix += 1) {
+    const candidate = `${base}-${suffix}`
     if (!taken.has(candidate)) return candidate
   }
 }
@@ -95,7 +95,8 @@ export function createProfileStore(file: string): ProfileStore {
     const aside = `${file}.bak-${new Date().toISOString().replace(/[:.]/g, '-')}`
     renameSync(file, aside)
     warnings.push(
-      `${basename(file)} could not be read (${reason}); it was moved to ${aside} and Berth started with no registries. Nothing was deleted.`,
+      `${basename(file)} could not be read (${reason}); it was moved to ${aside} ` +
+        'and Berth started with no registries. Nothing was deleted.',
     )
   }
 

@@ -66,7 +66,9 @@ export function validateCaPem(caPem: string): string {
     if (!certificate.ca && !isSelfIssued(certificate)) {
       throw new BerthError({
         code: 'invalid_input',
-        message: `${certificate.subject.replace(/\n/g, ', ')} is not a CA certificate (issued by ${certificate.issuer.replace(/\n/g, ', ')}).`,
+        message:
+          `${certificate.subject.replace(/\n/g, ', ')} is not a CA certificate ` +
+          `(issued by ${certificate.issuer.replace(/\n/g, ', ')}).`,
         fix: "Trust the CA that issued it, or pin this server certificate's SHA-256 fingerprint instead.",
       })
     }

@@ -12,7 +12,7 @@ export interface PingSignals {
 
 interface Rule {
   kind: RegistryKind
-  matches(s: { headers: Record<string, string>; realm: URL | null; service: string; host: string }): boolean
+  matches(signals: { headers: Record<string, string>; realm: URL | null; service: string; host: string }): boolean
 }
 
 const hostIs = (host: string, ...names: string[]): boolean => names.some((name) => host === name || host.endsWith(`.${name}`))
@@ -24,32 +24,38 @@ const rules: Rule[] = [
   // `container_registry` (GitLab's default registry.auth_token service name).
   {
     kind: 'gitlab',
-    matches: (s) =>
-      s.realm?.pathname === '/jwt/auth' || s.service === 'container_registry' || 'gitlab-container-registry-version' in s.headers,
+    matches: (signals) =>
+      signals.realm?.pathname === '/jwt/auth' ||
+      signals.service === 'container_registry' ||
+      'gitlab-container-registry-version' in signals.headers,
   },
   {
     kind: 'dockerhub',
-    matches: (s) => hostIs(s.host, 'docker.io') || s.realm?.hostname === 'auth.docker.io' || s.service === 'registry.docker.io',
+    matches: (signals) =>
+      hostIs(signals.host, 'docker.io') || signals.realm?.hostname === 'auth.docker.io' || signals.service === 'registry.docker.io',
   },
-  { kind: 'ghcr', matches: (s) => hostIs(s.host, 'ghcr.io') || s.realm?.hostname === 'ghcr.io' },
+  { kind: 'ghcr', matches: (signals) => hostIs(signals.host, 'ghcr.io') || signals.realm?.hostname === 'ghcr.io' },
   {
     kind: 'quay',
-    matches: (s) => hostIs(s.host, 'quay.io') || Object.keys(s.headers).some((name) => name.startsWith('quay')) || s.service === 'quay.io',
+    matches: (signals) =>
+      hostIs(signals.host, 'quay.io') ||
+      Object.keys(signals.headers).some((name) => name.startsWith('quay')) ||
+      signals.service === 'quay.io',
   },
   // Harbor's core serves tokens at /service/token for service `harbor-registry`.
-  { kind: 'harbor', matches: (s) => s.realm?.pathname === '/service/token' || s.service === 'harbor-registry' },
+  { kind: 'harbor', matches: (signals) => signals.realm?.pathname === '/service/token' || signals.service === 'harbor-registry' },
   // ECR challenges with Basic only, realm `https://<account>.dkr.ecr.<region>.amazonaws.com/`.
   {
     kind: 'ecr',
-    matches: (s) =>
-      /\.amazonaws\.com(?:\.cn)?$/.test(s.realm?.hostname ?? '') || /\.dkr\.ecr\.[^.]+\.amazonaws\.com(?:\.cn)?$/.test(s.host),
+    matches: (signals) =>
+      /\.amazonaws\.com(?:\.cn)?$/.test(signals.realm?.hostname ?? '') || /\.dkr\.ecr\.[^.]+\.amazonaws\.com(?:\.cn)?$/.test(signals.host),
   },
   {
     kind: 'zot',
-    matches: (s) =>
-      Object.entries(s.headers).some(([name, value]) => name.startsWith('x-zot') || (name === 'server' && /\bzot\b/i.test(value))),
+    matches: (signals) =>
+      Object.entries(signals.headers).some(([name, value]) => name.startsWith('x-zot') || (name === 'server' && /\bzot\b/i.test(value))),
   },
-  { kind: 'distribution', matches: (s) => 'docker-distribution-api-version' in s.headers },
+  { kind: 'distribution', matches: (signals) => 'docker-distribution-api-version' in signals.headers },
 ]
 
 function parseRealm(realm: string | undefined, url: string): URL | null {

@@ -24,7 +24,8 @@ const cases: { name: string; header: string | string[] | null | undefined; expec
   {
     name: 'GitLab insufficient_scope keeps the comma inside the quoted scope',
     header:
-      'Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry",scope="repository:group/project:pull,push",error="insufficient_scope"',
+      'Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry",' +
+      'scope="repository:group/project:pull,push",error="insufficient_scope"',
     expected: [
       {
         scheme: 'bearer',

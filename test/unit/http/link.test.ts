@@ -13,7 +13,8 @@ describe('parseLinkHeader', () => {
     {
       name: 'GitLab absolute next and previous links',
       header:
-        '<https://registry.example.com/v2/_catalog?last=b&n=2>; rel="next", <https://registry.example.com/v2/_catalog?before=a&n=2>; rel="previous"',
+        '<https://registry.example.com/v2/_catalog?last=b&n=2>; rel="next", ' +
+        '<https://registry.example.com/v2/_catalog?before=a&n=2>; rel="previous"',
       expected: [
         { url: 'https://registry.example.com/v2/_catalog?last=b&n=2', rel: ['next'] },
         { url: 'https://registry.example.com/v2/_catalog?before=a&n=2', rel: ['previous'] },

@@ -135,7 +135,8 @@ describe('cleanup rule evaluation', () => {
     )
     expect(plan.expectedDigests).toEqual({ '1.2.0': digest('a'), 'old-b': digest('b'), 'dev-2': digest('f') })
     expect(plan.summary).toBe(
-      'Remove 3 of 10 tags (tag by tag; no image is deleted by digest). 1 image loses its last tag and becomes untagged. 2 images keep other tags: only the listed tags go.',
+      'Remove 3 of 10 tags (tag by tag; no image is deleted by digest). 1 image loses its last tag and becomes untagged. ' +
+        '2 images keep other tags: only the listed tags go.',
     )
   })
 

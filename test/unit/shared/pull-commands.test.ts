@@ -20,7 +20,8 @@ describe('pullCommands', () => {
       'digest-reference': `registry.example.com:5050/team/app@${digest}`,
       from: `FROM registry.example.com:5050/team/app@${digest}`,
       'kubectl-secret':
-        'kubectl create secret docker-registry regcred --docker-server=registry.example.com:5050 --docker-username=<username> --docker-password=<token>',
+        'kubectl create secret docker-registry regcred --docker-server=registry.example.com:5050 ' +
+        '--docker-username=<username> --docker-password=<token>',
     })
   })
 

@@ -38,7 +38,8 @@ export function makeHelperDir(): HelperDir {
       const cases = Object.entries(logins)
         .map(
           ([url, login]) =>
-            `    ${quote(url)}) printf '%s' ${quote(JSON.stringify({ ServerURL: url, Username: login.username, Secret: login.secret }))} ;;`,
+            `    ${quote(url)}) printf '%s' ` +
+            `${quote(JSON.stringify({ ServerURL: url, Username: login.username, Secret: login.secret }))} ;;`,
         )
         .join('\n')
       const list = JSON.stringify(Object.fromEntries(Object.entries(logins).map(([url, login]) => [url, login.username])))

@@ -44,7 +44,8 @@ export function makeTestCertificates(): TestCertificates {
   openssl('req', ...ec, '-keyout', path('server.key'), '-out', path('server.csr'), '-subj', '/CN=127.0.0.1')
   writeFileSync(
     path('ext.cnf'),
-    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n',
+    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n' +
+      'extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n',
   )
   openssl(
     'x509',
