@@ -81,6 +81,10 @@ function registerIpc(appCore: Engine): void {
       return dispatch(method, request)
     })
   }
+  // The engine's pushes (details rows as they load) go to the app's window, wherever it is.
+  appCore.subscribe((event, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) sendEvent(mainWindow.webContents, event, payload)
+  })
 }
 
 async function openWindow(): Promise<void> {

@@ -62,7 +62,12 @@ async function main(): Promise<void> {
     // The writer may not read the catalog (registry:catalog:* is admin-only, as on GitLab): list the
     // seeded repositories in the sidebar so the demo opens on something to click, not on a notice.
     for (const repository of lab.tls.repositories) await core.api.addFavorite({ registryId: view.id, repository })
-    server = await startWebServer({ api: core.api, staticDir, port: Number(process.env.BERTH_DEMO_PORT ?? 0) })
+    server = await startWebServer({
+      api: core.api,
+      staticDir,
+      port: Number(process.env.BERTH_DEMO_PORT ?? 0),
+      subscribe: core.subscribe,
+    })
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     // The hash opens the demo registry straight away (renderer/src/model/view-hash.ts).
     console.log(`\nBerth demo is ready (${seconds} s): ${server.url}#/r/${encodeURIComponent(view.id)}\n`)

@@ -13,6 +13,8 @@ export type CallFn = (method: ApiMethod, request: unknown) => Promise<IpcResult<
 export type BerthBridge = Api & {
   /** Returns the unsubscribe function. */
   on<K extends ApiEventName>(event: K, listener: (payload: ApiEvents[K]) => void): () => void
+  /** Resolves once pushes can arrive: at once over IPC; once the event stream is connected in web mode. */
+  eventsReady?: () => Promise<void>
 }
 
 /** The Error a bridged call rejects with: its message is the JSON of `data`. */

@@ -17,6 +17,9 @@ export const apiMethodNames = [
   'listRepositories',
   'listTags',
   'getTagDetails',
+  'startTagDetails',
+  'prioritizeTagDetails',
+  'stopTagDetails',
   'getCachedTagDetails',
   'inspect',
   'previewDelete',
@@ -31,7 +34,7 @@ export const apiMethodNames = [
   'submitGitlabBulkDelete',
 ] as const satisfies readonly ApiMethod[]
 
-export const apiEventNames = ['navigate', 'certificateChanged'] as const satisfies readonly (keyof ApiEvents)[]
+export const apiEventNames = ['navigate', 'certificateChanged', 'tagDetails'] as const satisfies readonly (keyof ApiEvents)[]
 
 // A method added to the contract but not here fails to compile (and vice versa via `satisfies`).
 type MissingMethod = Exclude<ApiMethod, (typeof apiMethodNames)[number]>

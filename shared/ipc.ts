@@ -29,6 +29,7 @@ const repository = z
 const tag = z.string().regex(tagNamePattern, 'not a valid tag')
 /** A tag name as the registry listed it: checked row by row (shared/tag-name.ts), so one bad name fails only its row. */
 const listedTag = z.string().min(1).max(1_000)
+const jobId = z.string().regex(/^job-[0-9]{1,12}$/, 'not a details job id')
 const reference = z.string().min(1).max(200)
 const registryUrl = z.string().url().max(300)
 
@@ -62,6 +63,27 @@ export const requestSchemas = {
   listRepositories: z.object({ registryId: id }),
   listTags: z.object({ registryId: id, repository }),
   getTagDetails: z.object({ registryId: id, repository, tags: z.array(listedTag).min(1).max(500) }),
+  /**
+   * Starts loading details for the tags listTags last answered, the app's way: rows arrive one by one as
+   * `tagDetails` events, in the order `prioritizeTagDetails` asks for (the rows on screen first).
+   */
+  startTagDetails: z.object({
+    registryId: id,
+    repository,
+    visible: z.array(listedTag).max(2_000).default([]),
+    order: z.array(listedTag).max(20_000).optional(),
+  }),
+  /** What the user sees now: `visible` first, then `margin`, then every tag in `order` (sent when it changes). */
+  prioritizeTagDetails: z.object({
+    jobId: jobId,
+    visible: z.array(listedTag).max(2_000),
+    margin: z.array(listedTag).max(5_000).default([]),
+    // The table's order, when it changed; past 20,000 tags the listing's order serves (a request stays small).
+    order: z.array(listedTag).max(20_000).optional(),
+    requeue: z.array(listedTag).max(10_000).optional(),
+  }),
+  /** The user left the repository: its requests are aborted and no further row is sent. */
+  stopTagDetails: z.object({ jobId: jobId }),
   /** What Berth last verified for this repository's tags, from its own caches: no registry request. */
   getCachedTagDetails: z.object({ registryId: id, repository }),
   inspect: z.object({ registryId: id, repository, reference }),
@@ -141,6 +163,9 @@ export interface ApiResponses {
   /** `rateLimit`: Docker Hub's pull quota as last reported by its `ratelimit-*` headers. */
   listTags: TagList & { rateLimit?: { limit?: number; remaining?: number; windowSeconds?: number } | null }
   getTagDetails: TagDetailsResult[]
+  startTagDetails: { jobId: string }
+  prioritizeTagDetails: null
+  stopTagDetails: null
   getCachedTagDetails: CachedTagDetails
   inspect: Inspection
   previewDelete: DeletePreview
@@ -171,6 +196,8 @@ export interface ApiEvents {
   /** A berth:// link or second-instance launch asked to show this view (a location hash). */
   navigate: { hash: string }
   certificateChanged: { registryId: string; certificate: CertificateInfo; expectedFingerprint: string }
+  /** Rows of a details job (startTagDetails), a few at a time as they complete. */
+  tagDetails: { jobId: string; results: TagDetailsResult[]; answered: number }
 }
 
 export const apiMethods = Object.keys(requestSchemas) as ApiMethod[]

@@ -10,6 +10,8 @@ import { createContentLoader, resolveTagDigests } from '../operations/content-lo
 import { createTagDeleter } from '../operations/delete-tags'
 import { inspectReference } from '../operations/inspect'
 import { defaultTagDetailsConcurrency, loadTagDetails } from '../operations/tag-details'
+import { streamTagDetails } from '../operations/tag-details-stream'
+import { tagIndexForCache } from '../stores/cache/tag-index'
 import type { DigestCache } from '../stores/cache/digest-cache'
 import { DeleteStepError, type RegistryProvider } from './provider'
 
@@ -53,6 +55,26 @@ export function createGenericProvider(options: GenericProviderOptions): Registry
         ...(request.onResult ? { onResult: request.onResult } : {}),
         ...(request.persist ? { persist: request.persist } : {}),
       })
+    },
+    streamTagDetails(repository, source, request) {
+      return streamTagDetails(client, repository, source, {
+        concurrency,
+        signal: request.signal,
+        onResult: request.onResult,
+        ...(options.cache ? { cache: options.cache } : {}),
+      })
+    },
+    async syncTagHints(repository, listed) {
+      if (!options.cache) return
+      const hints = await tagIndexForCache(options.cache).open(client.endpoint.host, repository)
+      hints.keepOnly(new Set(listed))
+      hints.saveSoon()
+    },
+    async forgetTagHints(repository, tags) {
+      if (!options.cache) return
+      const hints = await tagIndexForCache(options.cache).open(client.endpoint.host, repository)
+      for (const tag of tags) hints.forget(tag)
+      hints.saveSoon()
     },
     async cachedTagDetails(repository) {
       if (!options.cache) return { repository, tags: {}, details: [] }
@@ -101,7 +123,10 @@ export function createGenericProvider(options: GenericProviderOptions): Registry
 export function noCatalogReason(kind: RegistryKind): string | null {
   switch (kind) {
     case 'ghcr':
-      return 'GitHub Container Registry has no catalog: add packages by name (owner/image), e.g. from the Packages tab of a GitHub user or organization.'
+      return (
+        'GitHub Container Registry has no catalog: add packages by name (owner/image), ' +
+        'e.g. from the Packages tab of a GitHub user or organization.'
+      )
     case 'quay':
       return 'Quay lists only repositories your account owns in its catalog: add others by name (namespace/repository).'
     case 'ecr':

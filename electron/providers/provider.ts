@@ -15,6 +15,7 @@ import type {
   TagList,
 } from '../../shared/types'
 import type { RateLimitInfo, RegistryClient } from '../http/client-types'
+import type { TagDetailsStream, TagSource } from '../operations/tag-details-stream'
 
 export interface ProviderTagList extends TagList {
   /** Docker Hub's pull quota as last reported (`ratelimit-*` headers), when the registry sends one. */
@@ -30,6 +31,11 @@ export interface TagDetailsRequest extends SignalOption {
   onResult?: (result: TagDetailsResult) => void
   /** 'await': caches on disk before resolving (a CLI about to exit); 'background': on their timers (the app). */
   persist?: 'await' | 'background'
+}
+
+export interface TagDetailsStreamRequest {
+  signal: AbortSignal
+  onResult: (result: TagDetailsResult) => void
 }
 
 /** GitLab's bulk tag cleanup, in its own vocabulary (docs/registry-notes.md "Deletion"). */
@@ -54,6 +60,16 @@ export interface RegistryProvider {
   listRepositories(options?: SignalOption): Promise<RepositoryListing>
   listTags(repository: string, options?: SignalOption): Promise<ProviderTagList>
   getTagDetails(repository: string, tags: string[], options?: TagDetailsRequest): Promise<TagDetailsResult[]>
+  /**
+   * Details pulled tag by tag from `source` as request slots free up (the app's visible rows first).
+   * Absent where the provider has no cheaper way than getTagDetails per tag: the session then pulls
+   * tags one at a time through getTagDetails.
+   */
+  streamTagDetails?(repository: string, source: TagSource, options: TagDetailsStreamRequest): TagDetailsStream
+  /** The registry listed these tags, all of them: local hints of any other tag are dropped. */
+  syncTagHints(repository: string, listed: readonly string[]): Promise<void>
+  /** These tags were just deleted: their local hints go at once. */
+  forgetTagHints(repository: string, tags: readonly string[]): Promise<void>
   /** What the local caches hold for the repository's tags, without a registry request. */
   cachedTagDetails(repository: string): Promise<CachedTagDetails>
   inspect(repository: string, reference: string, options?: SignalOption): Promise<Inspection>

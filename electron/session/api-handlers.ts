@@ -12,10 +12,18 @@ import { importLogins, scanLogins } from '../stores/docker-logins/docker-config'
 import { detectRegistryKind, type ProfileStore } from '../stores/profiles/profile-store'
 import { normalizeFingerprint, resolveTrust, trustCa } from '../stores/profiles/profile-trust'
 import type { EngineCore } from './engine'
+import { createDetailsJobs } from './details-jobs'
 
-export function createApiHandlers(engine: EngineCore): Api {
+export interface ApiHandlers {
+  api: Api
+  /** Stops every details job. */
+  close(): Promise<void>
+}
+
+export function createApiHandlers(engine: EngineCore): ApiHandlers {
   const { profiles, secrets, audit, cleanupRules } = engine
   const env = engine.options.env ?? process.env
+  const detailsJobs = createDetailsJobs(engine)
 
   async function probe(request: ApiRequests['probeRegistry']): Promise<ProbeResult> {
     const saved = request.registryId ? profiles.get(request.registryId) : undefined
@@ -122,6 +130,16 @@ export function createApiHandlers(engine: EngineCore): Api {
     getTagDetails: ({ registryId, repository, tags }) =>
       engine.session(registryId).getTagDetails(repository, tags, { persist: 'background' }),
     getCachedTagDetails: ({ registryId, repository }) => engine.session(registryId).cachedTagDetails(repository),
+    startTagDetails: ({ registryId, repository, visible, order }) =>
+      detailsJobs.start(registryId, repository, { visible: visible ?? [], margin: [], ...(order ? { order } : {}) }),
+    prioritizeTagDetails({ jobId, visible, margin, order, requeue }) {
+      detailsJobs.prioritize(jobId, { visible, margin: margin ?? [], ...(order ? { order } : {}), ...(requeue ? { requeue } : {}) })
+      return Promise.resolve(null)
+    },
+    stopTagDetails({ jobId }) {
+      detailsJobs.stop(jobId)
+      return Promise.resolve(null)
+    },
     inspect: ({ registryId, repository, reference }) => engine.session(registryId).inspect(repository, reference),
     previewDelete: ({ registryId, repository, tags, mode }) => engine.session(registryId).previewDelete(repository, tags, mode),
     async deleteTags({ registryId, repository, tags, mode, expectedDigests }) {
@@ -155,7 +173,7 @@ export function createApiHandlers(engine: EngineCore): Api {
         ...(olderThan !== undefined ? { olderThan } : {}),
       }),
   } satisfies { [K in keyof ApiResponses]: (request: ApiRequests[K]) => Promise<ApiResponses[K]> }
-  return api
+  return { api, close: () => detailsJobs.close() }
 }
 
 function mustGet(profiles: ProfileStore, registryId: string): RegistryProfile {

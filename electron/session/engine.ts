@@ -5,7 +5,7 @@
 // sessions: the Api handler table (api-handlers.ts) for IPC and web mode, `session*` for the CLI.
 import { join } from 'node:path'
 import { BerthError } from '../../shared/errors'
-import type { Api } from '../../shared/ipc'
+import type { Api, ApiEvents } from '../../shared/ipc'
 import type { RegistryProfile, RegistryView } from '../../shared/types'
 import type { CredentialSource, RegistryClient, RegistryCredential, TlsTrust } from '../http/client-types'
 import { hostnameOf } from '../http/host-address'
@@ -65,8 +65,13 @@ export interface EngineCore {
   forget(registryId: string): Promise<void>
   /** What the renderer may know of a profile: never a secret. */
   view(profile: RegistryProfile): Promise<RegistryView>
+  /** Pushes to the doors (Electron IPC events, the web mode's event stream). Returns the unsubscribe function. */
+  subscribe: (listener: EngineEventListener) => () => void
+  emit: <K extends keyof ApiEvents>(event: K, payload: ApiEvents[K]) => void
   close(): Promise<void>
 }
+
+export type EngineEventListener = <K extends keyof ApiEvents>(event: K, payload: ApiEvents[K]) => void
 
 export interface Engine extends EngineCore {
   /** The handler table every door's requests go through (validated by the doors first). */
@@ -117,7 +122,7 @@ export function createEngine(options: EngineOptions): Engine {
       concurrency,
       ...(options.dockerHubApiUrl !== undefined ? { dockerHubApiUrl: options.dockerHubApiUrl } : {}),
     })
-    return createRegistrySession({ provider, profile, audit })
+    return createRegistrySession({ provider, profile, audit, concurrency: Math.min(concurrency, 8) })
   }
 
   function session(registryId: string): RegistrySession {
@@ -192,6 +197,9 @@ export function createEngine(options: EngineOptions): Engine {
     return { ...profile, hasCredential, capabilities: capabilitiesFor(profile.kind) }
   }
 
+  const listeners = new Set<EngineEventListener>()
+  const closers: (() => Promise<void>)[] = []
+
   const core: EngineCore = {
     profiles,
     secrets,
@@ -203,7 +211,21 @@ export function createEngine(options: EngineOptions): Engine {
     sessionForAddress,
     forget,
     view,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    emit(event, payload) {
+      for (const listener of listeners) {
+        try {
+          listener(event, payload)
+        } catch {
+          // One door's failure to deliver must not stop the others.
+        }
+      }
+    },
     async close() {
+      await Promise.all(closers.splice(0).map((closeOne) => closeOne()))
       const all = [...saved.values(), ...adHoc]
       saved.clear()
       adHoc.clear()
@@ -211,5 +233,7 @@ export function createEngine(options: EngineOptions): Engine {
       await Promise.all([cache.flush(), tagIndexForCache(cache).flush()])
     },
   }
-  return { ...core, api: createApiHandlers(core) }
+  const handlers = createApiHandlers(core)
+  closers.push(() => handlers.close())
+  return { ...core, api: handlers.api }
 }

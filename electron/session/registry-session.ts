@@ -22,6 +22,7 @@ import type { ProviderTagList, RegistryProvider, ServerCleanupRequest, ServerCle
 import type { AuditLog } from '../stores/audit-log'
 import { whyNotATagName } from '../../shared/tag-name'
 import { deleteConfirmed, previewDelete, type DeleteRequest } from './delete-safety'
+import { createDetailsJob, type DetailsJob, type DetailsPriority } from './details-job'
 
 export interface RegistrySession {
   /** host[:port], as in image references and the audit log. */
@@ -47,6 +48,11 @@ export interface RegistrySession {
     options?: CleanupRunOptions,
   ): Promise<CleanupRunResult>
   submitServerCleanup(repository: string, request: ServerCleanupRequest): Promise<ServerCleanupResult>
+  /**
+   * The app's way to load details: a job over the tags this session last listed for the repository
+   * (listing them now if it has not), following the table's priorities (details-job.ts).
+   */
+  openDetailsJob(repository: string, options: DetailsJobRequest): Promise<DetailsJob>
   rateLimit(): RateLimitInfo | null
   close(): Promise<void>
 }
@@ -81,6 +87,13 @@ export interface RegistrySessionOptions {
   provider: RegistryProvider
   profile: RegistryProfile | null
   audit?: AuditLog
+  /** Request slots of a details job where the provider has no stream of its own. Default 8. */
+  concurrency?: number
+}
+
+export interface DetailsJobRequest {
+  priority?: DetailsPriority
+  onResult: (result: TagDetailsResult) => void
 }
 
 export function createRegistrySession(options: RegistrySessionOptions): RegistrySession {
@@ -92,6 +105,15 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
     ...(signal ? { signal } : {}),
   })
 
+  /** Tags a delete removed lose their local hints at once (not only at the next listing). */
+  async function forgetRemoved(repository: string, results: readonly DeleteResult[]): Promise<void> {
+    const removed = results.flatMap((result) => (result.ok ? result.removedTags : []))
+    if (removed.length > 0) await provider.forgetTagHints(repository, removed).catch(() => undefined)
+  }
+
+  /** The last tag list of each repository, for details jobs. */
+  const lastListed = new Map<string, string[]>()
+
   const session: RegistrySession = {
     registry,
     profile: options.profile,
@@ -100,7 +122,11 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
     async listTags(repository, request) {
       const list = await provider.listTags(repository, request)
       // A registry that lists a tag twice must not make two rows (nor a progress that never ends).
-      return { ...list, tags: uniqueInOrder(list.tags) }
+      const tags = uniqueInOrder(list.tags)
+      lastListed.set(repository, tags)
+      // The whole list is in: cached rows of tags deleted or renamed since must not come back.
+      await provider.syncTagHints(repository, tags).catch(() => undefined)
+      return { ...list, tags }
     },
     getTagDetails: (repository, tags, request) => detailsRowByRow(provider, repository, tags, request),
     cachedTagDetails: (repository) => provider.cachedTagDetails(repository),
@@ -111,7 +137,11 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
       return digest
     },
     previewDelete: (repository, tags, mode, request = {}) => previewDelete(provider, repository, tags, mode, request),
-    deleteTags: (repository, request, runOptions = {}) => deleteConfirmed(provider, repository, request, deleteOptions(runOptions.signal)),
+    async deleteTags(repository, request, runOptions = {}) {
+      const results = await deleteConfirmed(provider, repository, request, deleteOptions(runOptions.signal))
+      await forgetRemoved(repository, results)
+      return results
+    },
 
     async planCleanup(repository, rules, planOptions = {}) {
       const signal = planOptions.signal ? { signal: planOptions.signal } : {}
@@ -157,12 +187,7 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
           pool
             .run(async () => {
               const expected = { [tag]: expectedDigests[tag] ?? '' }
-              const [result] = await deleteConfirmed(
-                provider,
-                repository,
-                { tags: [tag], mode: 'tag', expectedDigests: expected },
-                deleteOptions(undefined),
-              )
+              const [result] = await session.deleteTags(repository, { tags: [tag], mode: 'tag', expectedDigests: expected })
               return (
                 result ??
                 notAttempted(tag, expectedDigests[tag] ?? '', new BerthError({ code: 'internal', message: `No result for ${tag}.` }))
@@ -191,6 +216,25 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
     },
 
     submitServerCleanup: (repository, request) => provider.submitServerCleanup(repository, request),
+    async openDetailsJob(repository, request) {
+      // The tags the table shows are the ones listed last: a 200,000-tag list is not sent back.
+      const tags = lastListed.get(repository) ?? (await session.listTags(repository)).tags
+      // Names that are no valid tag fail their own rows at once; the job loads the others.
+      const valid: string[] = []
+      for (const tag of tags) {
+        const invalidRow = invalidTagRow(tag)
+        if (invalidRow === null) valid.push(tag)
+        else request.onResult(invalidRow)
+      }
+      return createDetailsJob({
+        provider,
+        repository,
+        tags: valid,
+        concurrency: options.concurrency ?? 8,
+        onResult: request.onResult,
+        ...(request.priority ? { priority: request.priority } : {}),
+      })
+    },
     rateLimit: () => provider.rateLimit(),
     close: () => provider.close(),
   }
@@ -210,19 +254,10 @@ async function detailsRowByRow(
   const valid: string[] = []
   const invalid = new Map<string, TagDetailsResult>()
   for (const tag of uniqueInOrder(tags)) {
-    const why = whyNotATagName(tag)
-    if (why === null) {
+    const row = invalidTagRow(tag)
+    if (row === null) {
       valid.push(tag)
       continue
-    }
-    const row: TagDetailsResult = {
-      tag,
-      ok: false,
-      error: {
-        code: 'invalid_response',
-        message: `The registry lists a tag that is not a valid tag name: ${why}.`,
-        fix: 'No client can pull it by this name; ask the registry administrator to remove it.',
-      },
     }
     invalid.set(tag, row)
     request.onResult?.(row)
@@ -233,6 +268,21 @@ async function detailsRowByRow(
     const row = invalid.get(tag) ?? byTag.get(tag)
     return row ? [row] : []
   })
+}
+
+/** The error row of a listed name that is no valid tag, or null for a valid one. */
+function invalidTagRow(tag: string): TagDetailsResult | null {
+  const why = whyNotATagName(tag)
+  if (why === null) return null
+  return {
+    tag,
+    ok: false,
+    error: {
+      code: 'invalid_response',
+      message: `The registry lists a tag that is not a valid tag name: ${why}.`,
+      fix: 'No client can pull it by this name; ask the registry administrator to remove it.',
+    },
+  }
 }
 
 function uniqueInOrder(items: readonly string[]): string[] {

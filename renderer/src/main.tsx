@@ -2,9 +2,12 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './components/app'
 import { getApi, installApi } from './api/get-api'
+import { subscribeToDetails } from './stores/tags'
 import './styles.css'
 
 installApi(getApi())
+// Open the event stream now, so no detail row sent while a repository opens can be missed.
+subscribeToDetails()
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')

@@ -101,10 +101,10 @@ describe('cached rows in web mode', () => {
     // Someone pushes while the user is away; the cache still says the old digest.
     expect(await moveTag(moved, target)).toBe(expected)
 
-    // Hold the registry's answers back so the cached state can be seen (and photographed).
+    // Hold the details job back (the registry's answers) so the cached state can be seen (and photographed).
     const held: Route[] = []
     let releasing = false
-    await page.route('**/api/getTagDetails', async (route) => {
+    await page.route('**/api/startTagDetails', async (route) => {
       if (releasing) await route.continue()
       else held.push(route)
     })
@@ -130,7 +130,7 @@ describe('cached rows in web mode', () => {
     await expect.poll(() => stale.locator('.digest').innerText()).toBe(shortHex(expected))
     expect(await stale.locator('.col-digest').getAttribute('title')).toBeNull()
     await screenshot(page, 'e2e-cached-rows-verified.png')
-    await page.unroute('**/api/getTagDetails')
+    await page.unroute('**/api/startTagDetails')
     expect(pageErrors).toEqual([])
   })
 })

@@ -81,7 +81,7 @@ export async function startBerthWeb(): Promise<BerthWeb> {
   const core = createEngine({ dataDirectory, secrets: createMemorySecretStore() })
   let server: WebServer
   try {
-    server = await startWebServer({ api: core.api, staticDir })
+    server = await startWebServer({ api: core.api, staticDir, subscribe: core.subscribe })
   } catch (error) {
     await core.close()
     rmSync(dataDirectory, { recursive: true, force: true })

@@ -36,7 +36,7 @@ async function openDoors(engineOptions: Omit<EngineOptions, 'dataDirectory'> = {
   mkdirSync(staticDir)
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Berth</title>')
   const engine = createEngine({ dataDirectory, secrets: createMemorySecretStore(), ...engineOptions })
-  const server: WebServer = await startWebServer({ api: engine.api, staticDir })
+  const server: WebServer = await startWebServer({ api: engine.api, staticDir, subscribe: engine.subscribe })
   cleanups.push(async () => {
     await server.close()
     await engine.close()

@@ -87,7 +87,7 @@ beforeAll(async () => {
   }
   await reseed('token', deletedRepository)
   core = createEngine({ dataDirectory, secrets: createMemorySecretStore() })
-  server = await startWebServer({ api: core.api, staticDir })
+  server = await startWebServer({ api: core.api, staticDir, subscribe: core.subscribe })
   // The event stream carries tag-detail rows as they load: capture it for the whole session.
   const controller = new AbortController()
   closeEvents = () => controller.abort()

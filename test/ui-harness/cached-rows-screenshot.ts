@@ -4,7 +4,6 @@
 // mode. Saves test-results/screens/harness-cached-*.png and harness-wide-*.png.
 // Run: npx tsx test/ui-harness/cached-rows-screenshot.ts
 import type { Browser, Page } from 'playwright-core'
-import { detailsBatchSize, detailsConcurrency } from '../../renderer/src/model/details-plan'
 import { shot, withHarness } from './harness-session'
 
 const wide = '#/r/acme/ci/builds'
@@ -35,8 +34,8 @@ async function shots(browser: Browser, base: string): Promise<void> {
   await listedAndCached(page)
   await shot(page, 'cached-wide-checking')
 
-  // The first round of calls checks the first rows in table order; scrolled to where it ends.
-  const firstRound = detailsBatchSize * detailsConcurrency
+  // The rows on screen and a margin are checked first; scrolled to where the checked rows end.
+  const firstRound = 150
   await until('the first round of checks', async () => (await page.locator('.row[data-tag]:not([data-checking])').count()) >= 20)
   const rowHeight = (await page.locator('.row[data-tag]').first().boundingBox())?.height ?? 30
   await page.locator('.table-body').hover()

@@ -14,8 +14,9 @@ import {
   type TagDetailsResult,
 } from '../../shared/types'
 import { evaluateCleanup, type CleanupTagInfo } from '../../shared/cleanup-rules'
-import type { SavedCleanupRules } from '../../shared/ipc'
+import type { ApiEvents, SavedCleanupRules } from '../../shared/ipc'
 import { capabilitiesFor } from '../../shared/registry-capabilities'
+import type { ApiWithEvents } from '../../renderer/src/api/call'
 import {
   bigRepository,
   bigRepositoryTags,
@@ -106,7 +107,7 @@ function fail(data: BerthErrorData): never {
   throw errorFromData(data)
 }
 
-export function createFakeApi(options: FakeApiOptions = {}): Api {
+export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNullable<ApiWithEvents['on']> } {
   const latency = options.latencyMs ?? 120
   const registries: RegistryView[] = options.empty ? [] : initialRegistries()
   const tagsByRepo = new Map<string, string[]>()
@@ -207,7 +208,21 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
     return view
   }
 
-  const api: Api = {
+  /** What the core answers for one tag: its details, or the error the registry would cause. */
+  const detailsRow = (registryId: string, repository: string, tag: string): TagDetailsResult => {
+    const remembered = rememberedFor(registryId, repository)
+    try {
+      const details = image(registryId, repository, tag).details
+      remembered.set(tag, details)
+      return { tag, ok: true as const, details }
+    } catch (error) {
+      // The core keeps no hint for a tag it could not verify.
+      remembered.delete(tag)
+      return { tag, ok: false as const, error: JSON.parse((error as Error).message) as BerthErrorData }
+    }
+  }
+
+  const api: Omit<Api, 'startTagDetails' | 'prioritizeTagDetails' | 'stopTagDetails'> = {
     listRegistries: () => wait(registries.map((r) => ({ ...r }))),
     saveRegistry: ({ profile }: ApiRequests['saveRegistry']) => {
       const existing = profile.id ? registries.find((r) => r.id === profile.id) : undefined
@@ -286,18 +301,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
       return wait({ repository, tags: tagsOf(registryId, repository) }, latency * 2)
     },
     getTagDetails: ({ registryId, repository, tags }) => {
-      const remembered = rememberedFor(registryId, repository)
-      const results: TagDetailsResult[] = tags.map((tag) => {
-        try {
-          const details = image(registryId, repository, tag).details
-          remembered.set(tag, details)
-          return { tag, ok: true as const, details }
-        } catch (error) {
-          // The core keeps no hint for a tag it could not verify.
-          remembered.delete(tag)
-          return { tag, ok: false as const, error: JSON.parse((error as Error).message) as BerthErrorData }
-        }
-      })
+      const results = tags.map((tag) => detailsRow(registryId, repository, tag))
       return wait(results, latency * (1 + tags.length / 25))
     },
     getCachedTagDetails: ({ registryId, repository }) => {
@@ -461,5 +465,102 @@ export function createFakeApi(options: FakeApiOptions = {}): Api {
         note: 'GitLab accepted the cleanup; it runs in the background and can be submitted once an hour.',
       }),
   }
-  return api
+  return Object.assign(api, fakeDetailsJobs(api, { latencyMs: latency }))
+}
+
+interface FakeDetailsJob {
+  priority: { visible: readonly string[]; margin: readonly string[]; order: readonly string[] }
+  /** Tags taken (answered or in flight). */
+  done: Set<string>
+  wake(): void
+  stop(): void
+}
+
+export type FakeJobsApi = Pick<Api, 'startTagDetails' | 'prioritizeTagDetails' | 'stopTagDetails'> & {
+  on: NonNullable<ApiWithEvents['on']>
+}
+
+/**
+ * The core's details job (electron/session/details-job.ts) in miniature, over `source`'s listTags and
+ * getTagDetails (one tag a call, so a test can gate, record or change the answers): a few slots,
+ * each taking the most wanted tag when it frees up (visible, margin, then the order), every answer
+ * sent as a `tagDetails` event.
+ */
+export function fakeDetailsJobs(
+  source: Pick<Api, 'listTags' | 'getTagDetails'>,
+  options: { latencyMs?: number; slots?: number } = {},
+): FakeJobsApi {
+  const latency = options.latencyMs ?? 120
+  const jobs = new Map<string, FakeDetailsJob>()
+  const listeners = new Set<(payload: ApiEvents['tagDetails']) => void>()
+  let lastJob = 0
+  return {
+    async startTagDetails({ registryId, repository, visible, order }) {
+      const all = (await source.listTags({ registryId, repository })).tags
+      const jobId = `job-${++lastJob}`
+      let stopped = false
+      let answered = 0
+      let wakeIdle: (() => void) | null = null
+      const job: FakeDetailsJob = {
+        priority: { visible: visible ?? [], margin: [], order: order ?? all },
+        done: new Set(),
+        wake: () => wakeIdle?.(),
+        stop: () => {
+          stopped = true
+          wakeIdle?.()
+        },
+      }
+      const take = (): string | null => {
+        for (const list of [job.priority.visible, job.priority.margin, job.priority.order, all]) {
+          for (const tag of list) {
+            if (!job.done.has(tag)) {
+              job.done.add(tag)
+              return tag
+            }
+          }
+        }
+        return null
+      }
+      const slot = async (): Promise<void> => {
+        while (!stopped) {
+          const tag = take()
+          if (tag === null) {
+            await new Promise<void>((resolve) => (wakeIdle = resolve))
+            continue
+          }
+          const [result] = await source.getTagDetails({ registryId, repository, tags: [tag] })
+          if (stopped) return
+          if (!result) continue
+          answered++
+          for (const listener of listeners) listener({ jobId, results: [result], answered })
+        }
+      }
+      jobs.set(jobId, job)
+      // The first rows take a moment, like the registry's first answers.
+      setTimeout(() => {
+        for (let slots = 0; slots < (options.slots ?? 4); slots++) void slot()
+      }, latency / 4)
+      return { jobId }
+    },
+    prioritizeTagDetails({ jobId, visible, margin, order, requeue }) {
+      const job = jobs.get(jobId)
+      if (job) {
+        job.priority = { visible, margin: margin ?? [], order: order ?? job.priority.order }
+        for (const tag of requeue ?? []) job.done.delete(tag)
+        job.wake()
+      }
+      return Promise.resolve(null)
+    },
+    stopTagDetails({ jobId }) {
+      jobs.get(jobId)?.stop()
+      jobs.delete(jobId)
+      return Promise.resolve(null)
+    },
+    on(event, listener) {
+      if (event !== 'tagDetails') return () => undefined
+      const wrapped = listener as (payload: ApiEvents['tagDetails']) => void
+      listeners.add(wrapped)
+      return () => listeners.delete(wrapped)
+    },
+  }
 }

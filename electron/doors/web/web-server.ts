@@ -29,6 +29,8 @@ export interface WebServerOptions {
   port?: number
   host?: '127.0.0.1'
   onError?: DispatcherOptions['onError']
+  /** The engine's pushes (details rows as they load…), forwarded to every event stream until close(). */
+  subscribe?: (listener: <K extends keyof ApiEvents>(event: K, payload: ApiEvents[K]) => void) => () => void
 }
 
 export interface WebServerEvents {
@@ -204,18 +206,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   })
   port = (server.address() as AddressInfo).port
 
+  const events: WebServerEvents = {
+    emit(event, payload) {
+      const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
+      for (const stream of streams) stream.write(frame)
+    },
+  }
+  const unsubscribe = options.subscribe?.((event, payload) => events.emit(event, payload))
   return {
     url: `http://${host}:${port}/?token=${token}`,
     port,
     token,
-    events: {
-      emit(event, payload) {
-        const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
-        for (const stream of streams) stream.write(frame)
-      },
-    },
+    events,
     close: () =>
       new Promise<void>((resolveClose, rejectClose) => {
+        unsubscribe?.()
         for (const stream of streams) stream.end()
         streams.clear()
         server.close((error) => (error === undefined ? resolveClose() : rejectClose(error)))

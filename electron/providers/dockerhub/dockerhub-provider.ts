@@ -25,7 +25,8 @@ export interface DockerHubProviderOptions {
 }
 
 export const dockerHubNoCatalogReason =
-  'Docker Hub has no catalog. Berth shows your namespace (from the Hub API) and your favourites; add public images by name, e.g. library/alpine.'
+  'Docker Hub has no catalog. Berth shows your namespace (from the Hub API) and your favourites; ' +
+  'add public images by name, e.g. library/alpine.'
 
 /** Docker Hub names official images `library/<name>`; users type `alpine`. */
 export function normalizeHubRepository(repository: string): string {
@@ -120,6 +121,8 @@ export function createDockerHubProvider(base: RegistryProvider, options: DockerH
         return row
       })
     },
+    // Not the generic stream: rows come from this provider's getTagDetails, tag by tag.
+    streamTagDetails: undefined,
     // Hub rows come from HEADs and the Hub API; the local row cache is not consulted (a GET counts as a pull).
     cachedTagDetails: (repository) => Promise.resolve({ repository, tags: {}, details: [] }),
     inspect: (repository, reference, request) => base.inspect(normalizeHubRepository(repository), reference, request),

@@ -251,6 +251,8 @@ export function createGitlabProvider(base: RegistryProvider, options: GitlabProv
         ),
       )
     },
+    // Not the generic stream: rows come from this provider's getTagDetails, tag by tag.
+    streamTagDetails: undefined,
     // GitLab rows come from its own API, which the local row cache does not hold.
     cachedTagDetails: (repository) => Promise.resolve({ repository, tags: {}, details: [] }),
     async tagDigests(repository, request = {}) {

@@ -22,6 +22,12 @@ export interface RepositoryTagHints {
   forget(tag: string): void
   /** Every tag with a hint and its digest. */
   entries(): IterableIterator<[string, string]>
+  /**
+   * The registry's whole tag list just came in: hints of tags it no longer lists go, and so do the
+   * details of digests no remaining hint names (tags deleted or moved elsewhere must not come back
+   * as cached rows, nor make the file grow forever).
+   */
+  keepOnly(listed: ReadonlySet<string>): void
   /** The details last derived for `digest` in this repository, if kept. */
   details(digest: string): DigestDetails | undefined
   /** Keeps the details derived (from verified content) for the digest of `details`. */
@@ -163,6 +169,15 @@ async function openRepository(directory: string | undefined, host: string, repos
       if (tags.delete(tag)) dirty = true
     },
     entries: () => tags.entries(),
+    keepOnly(listed) {
+      for (const tag of [...tags.keys()]) {
+        if (!listed.has(tag) && tags.delete(tag)) dirty = true
+      }
+      const named = new Set(tags.values())
+      for (const digest of [...details.keys()]) {
+        if (!named.has(digest) && details.delete(digest)) dirty = true
+      }
+    },
     details: (digest) => details.get(digest),
     setDetails(derived) {
       if (!isDigest(derived.digest)) return
@@ -199,10 +214,10 @@ async function openRepository(directory: string | undefined, host: string, repos
 
 /** JSON with object keys sorted: details read back from the file list their keys in schema order. */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
+  return JSON.stringify(value, (_key, fieldValue: unknown) =>
+    fieldValue !== null && typeof fieldValue === 'object' && !Array.isArray(fieldValue)
+      ? Object.fromEntries(Object.entries(fieldValue).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : fieldValue,
   )
 }
 

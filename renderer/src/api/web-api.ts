@@ -72,7 +72,7 @@ function isIpcResult(value: unknown): value is IpcResult<unknown> {
 
 /** The Api for web mode; also `on` for pushes, like `window.berth`. */
 export function createWebApi(): BerthBridge {
-  return { ...createBridgedApi(call), on: onWebEvent }
+  return { ...createBridgedApi(call), on: onWebEvent, eventsReady: webEventsReady }
 }
 
 type Listener = (payload: unknown) => void
@@ -110,10 +110,23 @@ export function onWebEvent<K extends ApiEventName>(event: K, listener: (payload:
   }
 }
 
+let opened: Promise<void> | null = null
+
 function openStream(): EventSource {
   if (source === null) {
     // EventSource cannot send headers: the stream is the one place the token is a query parameter.
-    source = new EventSource(`/api/events?token=${encodeURIComponent(currentToken() ?? '')}`)
+    const created = new EventSource(`/api/events?token=${encodeURIComponent(currentToken() ?? '')}`)
+    source = created
+    opened = new Promise((resolve) => created.addEventListener('open', () => resolve(), { once: true }))
   }
   return source
+}
+
+/**
+ * Resolves once the event stream is connected (or after 3 s, whatever happened): what the server
+ * pushes before the connection exists is not replayed, so a details job starts after it.
+ */
+export function webEventsReady(): Promise<void> {
+  openStream()
+  return Promise.race([opened ?? Promise.resolve(), new Promise<void>((resolve) => setTimeout(resolve, 3_000))])
 }

@@ -1,6 +1,8 @@
-// The open repository's tags and their details. Details load lazily in batches (≤ 50 tags a call,
-// a few calls in flight): the rows on screen first, then every other tag in the background, so
-// sorting by date or size works over all tags and not just a page.
+// The open repository's tags and their details. Details come from a job in the core
+// (startTagDetails, electron/session/details-job.ts) that loads the rows on screen first, then a
+// margin around them, then every other tag in the table's order, so sorting by date or size works
+// over all tags and not just a page. Rows arrive one by one as `tagDetails` events; the table reports
+// what it shows as the user scrolls, sorts or filters, and leaving the repository stops the job.
 //
 // Stale-while-revalidate, honestly: on opening, Berth's cached details (what each tag pointed at
 // when last verified, read from local caches without a registry request) are shown at once, marked
@@ -12,8 +14,7 @@ import { create } from 'zustand'
 import type { BerthErrorData } from '../../../shared/errors'
 import type { CachedTagDetails, TagDetails, TagDetailsResult } from '../../../shared/types'
 import { compareTagNames } from '../../../shared/tag-sort'
-import { call } from '../api/call'
-import { detailsConcurrency, nextDetailsBatch } from '../model/details-plan'
+import { call, eventsReady, onApiEvent } from '../api/call'
 import { relativeDate } from '../model/relative-date'
 import type { TagRow } from '../model/tag-rows'
 
@@ -43,20 +44,29 @@ interface TagsStore {
 
 const noRows: ReadonlyMap<string, TagRow> = new Map()
 
-// Loader state outside the store: it changes on every batch and nothing renders from it directly.
+// Loader state outside the store: it changes on every answer and nothing renders from it directly.
 let generation = 0
+/** The core's details job for the open repository, once it started. */
+let jobId: string | null = null
 let order: readonly string[] = []
 let visible: readonly string[] = []
-const pending = new Set<string>()
+/** The order last sent to the job: sent again only when the table's order is another array. */
+let sentOrder: readonly string[] | null = null
+/** Tags to load again (a retry), sent with the next priorities. */
+let requeue: string[] = []
+let priorityScheduled = false
 /** Tags answered during the current load (a refresh starts over; old answers stay on screen). */
 const fresh = new Set<string>()
-let running = 0
 /**
  * Answers not in the store yet. They are applied together once per frame: with 10,000 rows each
- * store update copies the row map and may re-sort, and three calls in flight answer often.
+ * store update copies the row map and may re-sort, and answers arrive many a frame.
  */
 let unapplied: TagDetailsResult[] = []
 let applyScheduled = false
+/** Rows above and below the screen that load next, before the rest. */
+const marginRows = 100
+/** Past this many tags the job keeps the registry's order (a request stays small); visible rows still go first. */
+const maxOrderSent = 20_000
 
 export const useTags = create<TagsStore>()((set, get) => ({
   registryId: null,
@@ -80,6 +90,7 @@ export const useTags = create<TagsStore>()((set, get) => ({
   },
   close: () => {
     generation++
+    stopJob()
     resetLoader()
     set({
       registryId: null,
@@ -101,8 +112,9 @@ export const useTags = create<TagsStore>()((set, get) => ({
     }
     set({ rows, loaded: fresh.size })
     // Retried tags jump the queue.
+    requeue = [...requeue, ...tags]
     visible = [...tags, ...visible]
-    pump()
+    schedulePriority()
   },
 }))
 
@@ -116,10 +128,15 @@ function resetLoader(keepPriority = false): void {
     order = []
     visible = []
   }
-  pending.clear()
+  sentOrder = null
+  requeue = []
   fresh.clear()
-  running = 0
   unapplied = []
+}
+
+function stopJob(): void {
+  if (jobId !== null) void call('stopTagDetails', { jobId })
+  jobId = null
 }
 
 /** The previous load's rows, kept on screen during a refresh but no longer taken as current. */
@@ -135,6 +152,8 @@ function asEarlier(rows: ReadonlyMap<string, TagRow>): Map<string, TagRow> {
  */
 async function load(registryId: string, repository: string): Promise<void> {
   const gen = ++generation
+  stopJob()
+  subscribeToDetails()
   const before = useTags.getState()
   const sameRepo = before.registryId === registryId && before.repository === repository
   resetLoader(sameRepo)
@@ -182,7 +201,74 @@ async function load(registryId: string, repository: string): Promise<void> {
   // The table reported its order for the cached rows: check in that order (minus tags gone) until
   // it reports the order with the registry's list, rather than in the registry's order.
   order = order.length > 0 ? order.filter((t) => present.has(t)) : tags
-  pump()
+  await startJob(gen, registryId, repository)
+}
+
+/** Starts the core's job for the tags just listed, with the rows on screen first. */
+async function startJob(gen: number, registryId: string, repository: string): Promise<void> {
+  await eventsReady()
+  if (gen !== generation) return
+  const started = await call('startTagDetails', {
+    registryId,
+    repository,
+    visible: visible.slice(0, 2_000),
+    ...(order.length <= maxOrderSent ? { order: [...order] } : {}),
+  })
+  sentOrder = order.length <= maxOrderSent ? order : null
+  if (gen !== generation) {
+    // The user left before the job started: stop it at once.
+    if (started.ok) void call('stopTagDetails', { jobId: started.value.jobId })
+    return
+  }
+  if (!started.ok) {
+    useTags.setState({ status: 'error', error: started.error })
+    return
+  }
+  jobId = started.value.jobId
+  useTags.setState({ inflight: useTags.getState().tags.length - fresh.size })
+  schedulePriority()
+  watchForLostRows(gen)
+}
+
+/** With no row for this long while some are missing, the rows not received are asked for again. */
+const quietMs = 4_000
+let lastRowAt = 0
+
+/**
+ * A push can be lost (the web mode's event stream reconnected, say). A job that has gone quiet with
+ * rows still missing gets those tags again; rows it is still loading are merely asked for twice.
+ */
+function watchForLostRows(gen: number): void {
+  lastRowAt = Date.now()
+  const check = (): void => {
+    if (gen !== generation || jobId === null) return
+    const { tags } = useTags.getState()
+    if (fresh.size >= tags.length) return
+    if (Date.now() - lastRowAt >= quietMs) {
+      const missing = tags.filter((tag) => !fresh.has(tag)).slice(0, 10_000)
+      requeue = [...requeue, ...missing]
+      lastRowAt = Date.now()
+      schedulePriority()
+    }
+    setTimeout(check, 1_000)
+  }
+  setTimeout(check, 1_000)
+}
+
+let subscribed = false
+/** Once per page, before any job starts: the web mode's event stream must be open when rows come. */
+export function subscribeToDetails(): void {
+  if (subscribed) return
+  subscribed = true
+  onApiEvent('tagDetails', (payload) => {
+    if (payload.jobId !== jobId) return
+    lastRowAt = Date.now()
+    for (const result of payload.results) {
+      fresh.add(result.tag)
+      unapplied.push(result)
+    }
+    scheduleApply()
+  })
 }
 
 /**
@@ -236,46 +322,39 @@ function sameTags(shown: readonly string[], listed: readonly string[], listedSet
   return shown.every((t) => listedSet.has(t))
 }
 
-/** The table reports what is on screen and the order it shows; the loader follows. */
+/** The table reports what is on screen and the order it shows; the job follows, once per frame. */
 export function setDetailsPriority(visibleTags: readonly string[], displayOrder: readonly string[]): void {
   visible = visibleTags
   order = displayOrder
-  pump()
+  schedulePriority()
 }
 
-function pump(): void {
-  const { registryId, repository, status } = useTags.getState()
-  if (registryId === null || repository === null || status !== 'ready') return
-  const gen = generation
-  let started = false
-  while (running < detailsConcurrency) {
-    const batch = nextDetailsBatch({ order, visible, skip: (t) => pending.has(t) || fresh.has(t) })
-    if (batch.length === 0) break
-    running++
-    started = true
-    for (const t of batch) pending.add(t)
-    void fetchBatch(gen, registryId, repository, batch)
-  }
-  if (started) useTags.setState({ inflight: pending.size })
+function schedulePriority(): void {
+  if (priorityScheduled) return
+  priorityScheduled = true
+  nextFrame(() => {
+    priorityScheduled = false
+    sendPriority()
+  })
 }
 
-async function fetchBatch(gen: number, registryId: string, repository: string, batch: string[]): Promise<void> {
-  const result = await call('getTagDetails', { registryId, repository, tags: batch })
-  if (gen !== generation) return
-  running--
-  const answers = new Map<string, TagDetailsResult>()
-  if (result.ok) for (const r of result.value) answers.set(r.tag, r)
-  for (const t of batch) {
-    pending.delete(t)
-    fresh.add(t)
-    // A tag the core did not answer for is an error too, not an eternal spinner.
-    const fallback: TagDetailsResult = result.ok
-      ? { tag: t, ok: false, error: { code: 'invalid_response', message: 'No details were returned for this tag.' } }
-      : { tag: t, ok: false, error: result.error }
-    unapplied.push(answers.get(t) ?? fallback)
-  }
-  scheduleApply()
-  pump()
+function sendPriority(): void {
+  if (jobId === null) return
+  const onScreen = visible.slice(0, 2_000)
+  const firstShown = onScreen.length > 0 ? order.indexOf(onScreen[0] ?? '') : -1
+  const margin =
+    firstShown < 0 ? [] : order.slice(Math.max(0, firstShown - marginRows), firstShown + onScreen.length + marginRows).slice(0, 5_000)
+  const orderChanged = order !== sentOrder && order.length <= maxOrderSent
+  const retried = requeue
+  requeue = []
+  void call('prioritizeTagDetails', {
+    jobId,
+    visible: onScreen,
+    margin,
+    ...(orderChanged ? { order: [...order] } : {}),
+    ...(retried.length > 0 ? { requeue: retried.slice(0, 10_000) } : {}),
+  })
+  if (orderChanged) sentOrder = order
 }
 
 /** Where the browser paints, once per frame; elsewhere (Node tests) on the next turn. */
@@ -300,5 +379,6 @@ function applyAnswers(): void {
   const rows = new Map(useTags.getState().rows)
   for (const answer of unapplied) rows.set(answer.tag, { tag: answer.tag, result: answer, checking: null })
   unapplied = []
-  useTags.setState({ rows, loaded: fresh.size, inflight: pending.size })
+  const { tags } = useTags.getState()
+  useTags.setState({ rows, loaded: fresh.size, inflight: Math.max(0, tags.length - fresh.size) })
 }

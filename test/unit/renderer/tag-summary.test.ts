@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { displayDate, platformSummary, registryHost, shortDigest } from '../../../renderer/src/model/tag-summary'
-import { nextDetailsBatch } from '../../../renderer/src/model/details-plan'
 import { normalizeRegistryUrl } from '../../../renderer/src/model/registry-url'
 
 const platform = (architecture: string, variant?: string) => ({
@@ -39,25 +38,6 @@ describe('tag summaries', () => {
   it('takes the host and port of a registry URL for pull commands', () => {
     expect(registryHost('https://registry.example.com:5050')).toBe('registry.example.com:5050')
     expect(registryHost('http://127.0.0.1:5000')).toBe('127.0.0.1:5000')
-  })
-})
-
-describe('details batches', () => {
-  const order = Array.from({ length: 200 }, (_, i) => `t${i}`)
-
-  it('asks for the visible rows first, then the rest in table order', () => {
-    const batch = nextDetailsBatch({ order, visible: ['t150', 't151'], skip: () => false, size: 5 })
-    expect(batch).toEqual(['t150', 't151', 't0', 't1', 't2'])
-  })
-
-  it('never asks for more than 50 tags in one call', () => {
-    expect(nextDetailsBatch({ order, visible: order, skip: () => false })).toHaveLength(50)
-  })
-
-  it('skips tags that are loaded or in flight, and is empty when all are', () => {
-    const done = new Set(order.slice(0, 199))
-    expect(nextDetailsBatch({ order, visible: [], skip: (t) => done.has(t) })).toEqual(['t199'])
-    expect(nextDetailsBatch({ order, visible: [], skip: () => true })).toEqual([])
   })
 })
 

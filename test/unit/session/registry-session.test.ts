@@ -42,3 +42,35 @@ describe('a registry session', () => {
     expect(rows.map((row) => row.tag)).toEqual(['1.0', '2.0'])
   })
 })
+
+describe('the local tag hints of a session', () => {
+  it('drop tags the registry no longer lists, and tags a delete removed, so they never come back as cached rows', async () => {
+    const { createDigestCache } = await import('../../../electron/stores/cache/digest-cache')
+    const { createGenericProvider } = await import('../../../electron/providers/generic-provider')
+    const { createRegistrySession } = await import('../../../electron/session/registry-session')
+    const { confirmationFor } = await import('../../../shared/delete-confirmation')
+    const fake = new FakeRegistryClient({ tagDelete: 'supported' })
+    const layer = fake.addLayer(repo, 100)
+    for (const [index, tag] of ['a', 'b', 'c', 'd'].entries()) {
+      fake.addImage(repo, tag, { created: `2025-01-0${index + 1}T00:00:00Z`, layers: [layer] })
+    }
+    const session = createRegistrySession({
+      provider: createGenericProvider({ client: fake, cache: createDigestCache({}) }),
+      profile: null,
+    })
+    await session.getTagDetails(repo, (await session.listTags(repo)).tags)
+    expect(Object.keys((await session.cachedTagDetails(repo)).tags).sort()).toEqual(['a', 'b', 'c', 'd'])
+
+    // Deleted through Berth: gone from the hints at once.
+    const preview = await session.previewDelete(repo, ['a'], 'tag')
+    await session.deleteTags(repo, { tags: ['a'], mode: 'tag', expectedDigests: confirmationFor(preview) })
+    expect(Object.keys((await session.cachedTagDetails(repo)).tags).sort()).toEqual(['b', 'c', 'd'])
+
+    // Deleted by someone else: gone once the registry's list says so.
+    fake.repo(repo).tags.delete('b')
+    await session.listTags(repo)
+    const cached = await session.cachedTagDetails(repo)
+    expect(Object.keys(cached.tags).sort()).toEqual(['c', 'd'])
+    expect(cached.details.map((details) => details.digest).sort()).toEqual([...new Set(Object.values(cached.tags))].sort())
+  })
+})
