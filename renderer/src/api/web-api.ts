@@ -46,6 +46,8 @@ async function call(method: ApiMethod, request: unknown): Promise<IpcResult<unkn
       body: JSON.stringify(request),
       credentials: 'same-origin',
       cache: 'no-store',
+      // Stopping a details job is sent as the page goes away: it must outlive the page.
+      keepalive: method === 'stopTagDetails',
     })
   } catch (error) {
     throw errorFromData({

@@ -260,6 +260,8 @@ let subscribed = false
 export function subscribeToDetails(): void {
   if (subscribed) return
   subscribed = true
+  // A closed or reloaded tab stops its job: the core would otherwise keep loading for nobody.
+  ;(globalThis as { addEventListener?: (event: string, listener: () => void) => void }).addEventListener?.('pagehide', () => stopJob())
   onApiEvent('tagDetails', (payload) => {
     if (payload.jobId !== jobId) return
     lastRowAt = Date.now()
