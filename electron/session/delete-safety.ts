@@ -182,7 +182,9 @@ async function deleteOneDigest(run: DeleteRun, digest: string, group: readonly s
   if (changes.length > 0) {
     const error = new BerthError({
       code: 'conflict',
-      message: `The tags on ${run.repository}@${shortDigest(digest)} changed since you confirmed (${changes.join('; ')}): nothing was deleted.`,
+      message:
+        `The tags on ${run.repository}@${shortDigest(digest)} changed since you confirmed ` +
+        `(${changes.join('; ')}): nothing was deleted.`,
       fix: 'Preview the delete again: it lists every tag that would go now.',
     })
     for (const tag of group) await audit(run, tag, digest, method, error.data)

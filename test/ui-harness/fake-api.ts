@@ -293,7 +293,8 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
         repositories: [],
         catalog: 'unavailable' as const,
         reason:
-          'The registry answered 401 to /v2/_catalog: it does not list repositories (Docker Hub, GHCR and GitLab without admin rights behave the same).',
+          'The registry answered 401 to /v2/_catalog: it does not list repositories ' +
+          '(Docker Hub, GHCR and GitLab without admin rights behave the same).',
       })
     },
     listTags: ({ registryId, repository }) => {

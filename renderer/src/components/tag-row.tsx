@@ -176,7 +176,10 @@ function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
       <div
         role="gridcell"
         className="cell col-date"
-        title={`${date.iso ? `${date.iso} — ${dateSourceLabel(date.source)}` : dateSourceLabel(date.source)}${pushedToo ? `; pushed ${d.pushed ?? ''} (registry API)` : ''}`}
+        title={
+          (date.iso ? `${date.iso} — ${dateSourceLabel(date.source)}` : dateSourceLabel(date.source)) +
+          (pushedToo ? `; pushed ${d.pushed ?? ''} (registry API)` : '')
+        }
       >
         <span className={date.iso ? '' : 'muted'}>{pushedToo ? compactAgo(relativeDate(date.iso)) : relativeDate(date.iso)}</span>
         {date.iso && date.source !== 'config' ? <span className="date-source">{dateSourceShort(date.source)}</span> : null}

@@ -80,6 +80,12 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
               <span className="progress-text">
                 {checking ? 'Checked' : 'Details'} {loaded.toLocaleString('en')} / {total.toLocaleString('en')}
               </span>
+              {sort === 'date' || sort === 'size' ? (
+                // The order covers every tag, but only those read so far can be placed: say how far it is.
+                <span className="progress-sort muted" role="status">
+                  sorting by {sort}: {loaded.toLocaleString('en')} of {total.toLocaleString('en')} known
+                </span>
+              ) : null}
             </span>
           ) : null}
           <button
