@@ -46,7 +46,8 @@ async function addPerfRepository(lab: Lab): Promise<void> {
   const to = repositoryStoragePath(storage, benchRepository)
   if (!existsSync(storage) || !existsSync(from))
     throw new Error(
-      `cannot add ${benchRepository} to the lab's tls registry: ${existsSync(storage) ? from : storage} is missing (did test/lab change its layout?)`,
+      `cannot add ${benchRepository} to the lab's tls registry: ${existsSync(storage) ? from : storage} is missing ` +
+        '(did test/lab change its layout?)',
     )
   if (existsSync(to)) return
   const hexes = new Set([

@@ -363,7 +363,8 @@ export async function runBrowserScenario(
     ] as const) {
       if (scroll !== null)
         log(
-          `  scroll ${what}: ${scroll.steps} screens in ${Math.round(scroll.totalMs)} ms, longest frame ${Math.round(scroll.longestFrameMs)} ms, ${scroll.longFrames} frames > ${longFrameMs} ms`,
+          `  scroll ${what}: ${scroll.steps} screens in ${Math.round(scroll.totalMs)} ms, ` +
+            `longest frame ${Math.round(scroll.longestFrameMs)} ms, ${scroll.longFrames} frames > ${longFrameMs} ms`,
         )
     }
     return result

@@ -3,7 +3,8 @@
 // with `node -e 0` and `skopeo --help`. 8: `berth tags … --details --json` with a fresh data
 // directory (no cache), wall time from the parent and CPU time from the child itself: it is
 // started with bench/child-cpu-report.mjs preloaded, which writes process.cpuUsage() (every thread
-// of the process, exact to the microsecond) to file descriptor 3 as it exits.
+// of the process, exact to the microsecond) and its peak RSS to file descriptor 3 as it exits.
+// Scenario 9 times `berth tags` (names, and --json) of one 200,000-name page the same way.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -172,4 +173,40 @@ export async function timeCliListing(
   const wallMs = elapsedMs(start)
   if (result.code !== 0) throw new Error(`berth tags exited with ${result.signal ?? result.code}: ${result.stderr.trim().slice(-600)}`)
   return { wallMs, ...parseCpuReport(result.report), ...tallyListing(result.stdout) }
+}
+
+export interface CliNamesTiming extends ChildCpu {
+  /** Spawn → exit, seen from the bench. */
+  wallMs: number
+  /** Names printed, and the first and last of them (the CLI sorts by name). */
+  names: number
+  first: string
+  last: string
+}
+
+/** What `berth tags <address>` printed: one name a line, or with `--json` an array of names. */
+export function parseTagNames(stdout: string, json: boolean): string[] {
+  if (json) return z.array(z.string()).parse(JSON.parse(stdout))
+  const lines = stdout.split('\n')
+  if (lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+/**
+ * One `berth tags <address>` (names only, no details: the tag list request and printing it) in a
+ * fresh process with `dataDirectory`, with `--json` or as the one-name-a-line text; CPU and peak RSS
+ * from the child itself (bench/child-cpu-report.mjs).
+ */
+export async function timeCliTagNames(address: string, options: { dataDirectory: string; json: boolean }): Promise<CliNamesTiming> {
+  const args = ['--import', cpuReporter, berthBin, 'tags', address, ...(options.json ? ['--json'] : [])]
+  const start = performance.now()
+  const result = await runChild(process.execPath, args, {
+    env: childEnvironment({ BERTH_DATA_DIR: options.dataDirectory }),
+    reportChannel: true,
+    timeoutMs: 120_000,
+  })
+  const wallMs = elapsedMs(start)
+  if (result.code !== 0) throw new Error(`berth tags exited with ${result.signal ?? result.code}: ${result.stderr.trim().slice(-600)}`)
+  const names = parseTagNames(result.stdout, options.json)
+  return { wallMs, ...parseCpuReport(result.report), names: names.length, first: names[0] ?? '', last: names[names.length - 1] ?? '' }
 }

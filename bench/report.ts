@@ -18,7 +18,10 @@ export interface Target {
 export interface MeasurementRow {
   id: string
   label: string
+  /** Milliseconds unless `unit` says otherwise. */
   summary: Summary
+  /** 'MiB' for memory (peak RSS, JS heap); default 'ms'. */
+  unit?: 'ms' | 'MiB'
   target?: Target
   /** Extra figures worth keeping (request counts, the list request, …). */
   details?: Record<string, unknown>
@@ -58,6 +61,11 @@ export function machineInfo(): Record<string, unknown> {
   }
 }
 
+/** A figure of a row in its unit: "1,234 ms" / "12.3 s", or "161.5 MiB". */
+export function formatValue(value: number, unit: MeasurementRow['unit'] = 'ms'): string {
+  return unit === 'MiB' ? `${value.toFixed(1)} MiB` : formatMs(value)
+}
+
 function pad(cells: string[], widths: number[]): string {
   return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')
 }
@@ -68,9 +76,9 @@ export function formatTable(rows: MeasurementRow[], ratios: RatioRow[]): string 
   const body = rows.map((row) => [
     row.label,
     String(row.summary.n),
-    formatMs(row.summary.median),
-    `${formatMs(row.summary.min)} – ${formatMs(row.summary.max)}`,
-    `${formatMs(row.summary.q1)} – ${formatMs(row.summary.q3)}`,
+    formatValue(row.summary.median, row.unit),
+    `${formatValue(row.summary.min, row.unit)} – ${formatValue(row.summary.max, row.unit)}`,
+    `${formatValue(row.summary.q1, row.unit)} – ${formatValue(row.summary.q3, row.unit)}`,
     row.target?.text ?? '',
     verdictOf(row.summary.median, row.target),
   ])
@@ -87,7 +95,9 @@ export function formatMarkdown(rows: MeasurementRow[], ratios: RatioRow[]): stri
   const lines = ['| measurement | median | min–max | target | result |', '|---|---:|---:|---|---|']
   for (const row of rows) {
     lines.push(
-      `| ${row.label} | ${formatMs(row.summary.median)} | ${formatMs(row.summary.min)} – ${formatMs(row.summary.max)} | ${row.target?.text ?? ''} | ${verdictOf(row.summary.median, row.target)} |`,
+      `| ${row.label} | ${formatValue(row.summary.median, row.unit)} ` +
+        `| ${formatValue(row.summary.min, row.unit)} – ${formatValue(row.summary.max, row.unit)} ` +
+        `| ${row.target?.text ?? ''} | ${verdictOf(row.summary.median, row.target)} |`,
     )
   }
   for (const ratio of ratios)

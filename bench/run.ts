@@ -2,6 +2,7 @@
 // real lab (docker-registry 2.8, token auth, TLS), several repetitions per scenario, a table with
 // medians and spreads against the issue's targets, and bench/results/latest.json to compare runs.
 // Scenarios 7 and 8 time the CLI as a whole process (bin/berth and its bundle; bench/cli-process.ts).
+// Scenario 9: 200,000 tags in one tags/list page, the CLI, skopeo and Chromium (bench/huge-repository.ts).
 // Options: --reps N (5), --concurrency N (Berth's default), --sample N (skopeo tags, 50), --sweep (concurrency
 // 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -15,6 +16,7 @@ import { berthBin, ensureCliBundle, timeCliListing, timeStartups, type CliListin
 import { timeCold, type CoreTarget, type DetailsTiming } from './core-scenarios'
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy'
 import { cpuBetween, sampleCpu, type CpuSample } from './process-cpu'
+import { hugeRepositoryRatios, hugeRepositoryRows, hugeTagCount, runHugeRepositoryScenario } from './huge-repository'
 import { formatMarkdown, formatRatio, formatTable, machineInfo, writeJson, type MeasurementRow, type RatioRow } from './report'
 import { repeat } from './repeat'
 import { startRequestCounter } from './request-counter'
@@ -72,7 +74,8 @@ const log = (line: string): void => console.error(line)
 function check<T extends DetailsTiming>(timing: T, what: string): T {
   if (timing.failed > 0 || timing.complete < timing.ok) {
     throw new Error(
-      `${what}: ${timing.failed} failed rows, ${timing.ok - timing.complete} rows without digest/size/date (first error: ${timing.firstError ?? 'none'})`,
+      `${what}: ${timing.failed} failed rows, ${timing.ok - timing.complete} rows without digest/size/date ` +
+        `(first error: ${timing.firstError ?? 'none'})`,
     )
   }
   return timing
@@ -97,7 +100,8 @@ async function coldRuns(
       if (i === 0) afterFirst?.()
       check(timing, what)
       log(
-        `  ${what} #${i + 1}: ${timing.totalMs} ms (list ${timing.listMs} ms; CPU: bench process ${cpu.selfMs} ms, registry ${cpu.registryMs} ms)`,
+        `  ${what} #${i + 1}: ${timing.totalMs} ms ` +
+          `(list ${timing.listMs} ms; CPU: bench process ${cpu.selfMs} ms, registry ${cpu.registryMs} ms)`,
       )
       return { ...timing, cpu }
     },
@@ -131,7 +135,8 @@ async function sweep(bench: BenchLab): Promise<void> {
     const d = row.direct as ReturnType<typeof summarize>
     const r = row.rtt50 as ReturnType<typeof summarize>
     console.log(
-      `${String(row.concurrency).padEnd(11)}  ${`${formatMs(d.median)} (${formatMs(d.min)} – ${formatMs(d.max)})`.padEnd(30)} ${formatMs(r.median)} (${formatMs(r.min)} – ${formatMs(r.max)})`,
+      `${String(row.concurrency).padEnd(11)}  ${`${formatMs(d.median)} (${formatMs(d.min)} – ${formatMs(d.max)})`.padEnd(30)} ` +
+        `${formatMs(r.median)} (${formatMs(r.min)} – ${formatMs(r.max)})`,
     )
   }
   await writeJson(join(resultsDir, 'sweep.json'), {
@@ -179,7 +184,9 @@ async function main(): Promise<void> {
       check(result, 'warm')
       if (result.cachedRows < result.tags) throw new Error(`warm: only ${result.cachedRows} of ${result.tags} tags had cached rows`)
       log(
-        `  warm #${i + 1}: cached rows ${result.cachedMs} ms (${result.cachedRows} rows, ${result.cachedConfirmed} confirmed); verified ${result.detailsMs} ms (list ${result.listMs} ms, HEADs ${result.requests.byKind['head-manifest'] ?? 0}, GETs ${(result.requests.byKind['get-manifest'] ?? 0) + (result.requests.byKind['get-blob'] ?? 0)})`,
+        `  warm #${i + 1}: cached rows ${result.cachedMs} ms (${result.cachedRows} rows, ${result.cachedConfirmed} confirmed); ` +
+          `verified ${result.detailsMs} ms (list ${result.listMs} ms, HEADs ${result.requests.byKind['head-manifest'] ?? 0}, ` +
+          `GETs ${(result.requests.byKind['get-manifest'] ?? 0) + (result.requests.byKind['get-blob'] ?? 0)})`,
       )
       return result
     },
@@ -190,7 +197,8 @@ async function main(): Promise<void> {
   const first = await coldRuns(bench.target, concurrency, reps, 12_000, 'first 50', 50)
 
   log(
-    `scenario 6: Chromium (web mode), open ${bench.wide.repository} (${bench.wide.tagCount} tags) → ${firstRowsWanted} visible rows with sizes; scroll; sort`,
+    `scenario 6: Chromium (web mode), open ${bench.wide.repository} (${bench.wide.tagCount} tags) ` +
+      `→ ${firstRowsWanted} visible rows with sizes; scroll; sort`,
   )
   // The first repetition loads all 10,000 rows, reloads warm, scrolls and sorts (~35 s); later ones (cold only) ~4 s.
   const browser = await runBrowserScenario({ ...bench.target, repository: bench.wide.repository }, { reps, budgetMs: 60_000, log })
@@ -209,7 +217,8 @@ async function main(): Promise<void> {
   const inspectTotal = inspect.reduce((a, b) => a + b, 0)
   const skopeoPer1000 = (inspectTotal / inspect.length) * 1000
   log(
-    `  list-tags ${listTags.ms} ms (${listTags.tags} tags); inspect ×${inspect.length}: ${round1(inspectTotal)} ms → ×${1000 / inspect.length} = ${round1(skopeoPer1000)} ms per 1,000`,
+    `  list-tags ${listTags.ms} ms (${listTags.tags} tags); inspect ×${inspect.length}: ${round1(inspectTotal)} ms ` +
+      `→ ×${1000 / inspect.length} = ${round1(skopeoPer1000)} ms per 1,000`,
   )
 
   log(`scenario 7: start-up of a whole process, ${startupRounds} rounds interleaved (after one untimed run each)`)
@@ -259,6 +268,9 @@ async function main(): Promise<void> {
   const proxyStats = proxy?.stats()
   await proxy?.close()
   proxy = null
+
+  log(`scenario 9: ${hugeTagCount.toLocaleString('en-US')} tags in one page: berth tags (names, --json), skopeo list-tags, Chromium`)
+  const huge = await runHugeRepositoryScenario({ reps, workDir: work, log })
 
   const coldSummary = summarize(cold.map((t) => t.totalMs))
   const berthCpu = summarize(cold.map((t) => t.cpu.selfMs))
@@ -335,6 +347,7 @@ async function main(): Promise<void> {
       summary: cliCpu,
       details: { userMs: cliCold.map((t) => t.userMs), systemMs: cliCold.map((t) => t.systemMs) },
     },
+    ...hugeRepositoryRows(huge),
   ]
   const ratios: RatioRow[] = [
     {
@@ -364,17 +377,22 @@ async function main(): Promise<void> {
     },
     { id: 'cli-cold-wall-ratio', label: 'CLI cold wall vs in-process cold (1.)', value: cliWall.median / coldSummary.median },
     { id: 'cli-skopeo-ratio', label: 'CLI cold (whole process) vs skopeo, per 1,000 tags', value: skopeoPer1000 / cliWall.median },
+    ...hugeRepositoryRatios(huge),
   ]
 
   console.log(`\nBerth bench — ${new Date().toISOString()} — concurrency ${concurrency}, ${bench.tagCount} tags\n`)
   console.log(formatTable(rows, ratios))
   const perTag = (n: number | undefined): number => Math.round(((n ?? 0) / counted.tags) * 1000) / 1000
   console.log(
-    `\nrequests per tag (cold): HEAD ${perTag(requests.byKind['head-manifest'])}, GET manifest ${perTag(requests.byKind['get-manifest'])}, GET blob ${perTag(requests.byKind['get-blob'])}, token ${perTag(requests.byKind.token)} (issuer saw ${issuer.total ?? 0}); ${requests.total} requests, ${requests.unauthorized} × 401, ${requests.connections} connections`,
+    `\nrequests per tag (cold): HEAD ${perTag(requests.byKind['head-manifest'])}, ` +
+      `GET manifest ${perTag(requests.byKind['get-manifest'])}, GET blob ${perTag(requests.byKind['get-blob'])}, ` +
+      `token ${perTag(requests.byKind.token)} (issuer saw ${issuer.total ?? 0}); ` +
+      `${requests.total} requests, ${requests.unauthorized} × 401, ${requests.connections} connections`,
   )
   const machine = machineInfo()
   console.log(
-    `machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}; bench took ${Math.round((performance.now() - started) / 1000)} s`,
+    `machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}; ` +
+      `bench took ${Math.round((performance.now() - started) / 1000)} s`,
   )
   await writeJson(join(resultsDir, 'latest.json'), {
     date: new Date().toISOString(),

@@ -4,6 +4,7 @@
 // scrolls, sorts or filters; each request slot, when it frees up, takes the most wanted tag at that
 // moment, so background work delays a visible row by one request at most. Rows are handed out one by
 // one as they complete. Stopping the job (the user left the repository) aborts its requests.
+import { setMaxListeners } from 'node:events'
 import type { TagDetailsResult } from '../../shared/types'
 import type { TagDetailsStream, TagSource } from '../operations/tag-details-stream'
 import type { RegistryProvider } from '../providers/provider'
@@ -44,6 +45,8 @@ export interface DetailsJobOptions {
 export function createDetailsJob(options: DetailsJobOptions): DetailsJob {
   const { provider, repository } = options
   const controller = new AbortController()
+  // Every request in flight listens on this signal: 32 slots are not a listener leak.
+  setMaxListeners(0, controller.signal)
   const known = new Set(options.tags)
   /** Tags not answered and not in flight. */
   const waiting = new Set(options.tags)

@@ -14,6 +14,7 @@ import { create } from 'zustand'
 import type { BerthErrorData } from '../../../shared/errors'
 import type { CachedTagDetails, TagDetails, TagDetailsResult } from '../../../shared/types'
 import { compareTagNames } from '../../../shared/tag-sort'
+import type { ApiEvents } from '../../../shared/ipc'
 import { call, eventsReady, onApiEvent } from '../api/call'
 import { relativeDate } from '../model/relative-date'
 import type { TagRow } from '../model/tag-rows'
@@ -208,6 +209,8 @@ async function load(registryId: string, repository: string): Promise<void> {
 async function startJob(gen: number, registryId: string, repository: string): Promise<void> {
   await eventsReady()
   if (gen !== generation) return
+  starting = true
+  earlyRows = []
   const started = await call('startTagDetails', {
     registryId,
     repository,
@@ -215,6 +218,9 @@ async function startJob(gen: number, registryId: string, repository: string): Pr
     ...(order.length <= maxOrderSent ? { order: [...order] } : {}),
   })
   sentOrder = order.length <= maxOrderSent ? order : null
+  starting = false
+  const waiting = earlyRows
+  earlyRows = []
   if (gen !== generation) {
     // The user left before the job started: stop it at once.
     if (started.ok) void call('stopTagDetails', { jobId: started.value.jobId })
@@ -225,6 +231,14 @@ async function startJob(gen: number, registryId: string, repository: string): Pr
     return
   }
   jobId = started.value.jobId
+  const early = waiting.filter((payload) => payload.jobId === jobId)
+  for (const payload of early) {
+    for (const result of payload.results) {
+      fresh.add(result.tag)
+      unapplied.push(result)
+    }
+  }
+  if (early.length > 0) scheduleApply()
   useTags.setState({ inflight: useTags.getState().tags.length - fresh.size })
   schedulePriority()
   watchForLostRows(gen)
@@ -256,6 +270,10 @@ function watchForLostRows(gen: number): void {
 }
 
 let subscribed = false
+/** Between asking for a job and learning its id: rows that come meanwhile wait in earlyRows. */
+let starting = false
+let earlyRows: ApiEvents['tagDetails'][] = []
+const maxEarlyRows = 10_000
 /** Once per page, before any job starts: the web mode's event stream must be open when rows come. */
 export function subscribeToDetails(): void {
   if (subscribed) return
@@ -263,7 +281,11 @@ export function subscribeToDetails(): void {
   // A closed or reloaded tab stops its job: the core would otherwise keep loading for nobody.
   ;(globalThis as { addEventListener?: (event: string, listener: () => void) => void }).addEventListener?.('pagehide', () => stopJob())
   onApiEvent('tagDetails', (payload) => {
-    if (payload.jobId !== jobId) return
+    if (payload.jobId !== jobId) {
+      // The job's first rows can arrive before the answer that names it: keep them until it does.
+      if (starting && earlyRows.length < maxEarlyRows) earlyRows.push(payload)
+      return
+    }
     lastRowAt = Date.now()
     for (const result of payload.results) {
       fresh.add(result.tag)
