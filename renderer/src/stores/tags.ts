@@ -55,7 +55,6 @@ let visible: readonly string[] = []
 let sentOrder: readonly string[] | null = null
 /** Tags to load again (a retry), sent with the next priorities. */
 let requeue: string[] = []
-let priorityScheduled = false
 /** Tags answered during the current load (a refresh starts over; old answers stay on screen). */
 const fresh = new Set<string>()
 /**
@@ -63,7 +62,6 @@ const fresh = new Set<string>()
  * store update copies the row map and may re-sort, and answers arrive many a frame.
  */
 let unapplied: TagDetailsResult[] = []
-let applyScheduled = false
 /** Rows above and below the screen that load next, before the rest. */
 const marginRows = 100
 /** Past this many tags the job keeps the registry's order (a request stays small); visible rows still go first. */
@@ -353,14 +351,8 @@ export function setDetailsPriority(visibleTags: readonly string[], displayOrder:
   schedulePriority()
 }
 
-function schedulePriority(): void {
-  if (priorityScheduled) return
-  priorityScheduled = true
-  nextFrame(() => {
-    priorityScheduled = false
-    sendPriority()
-  })
-}
+/** The table's latest priorities go to the job once per frame, however often it reports. */
+const schedulePriority = oncePerFrame(() => sendPriority())
 
 function sendPriority(): void {
   if (jobId === null) return
@@ -389,13 +381,19 @@ const nextFrame = (callback: () => void): void => {
 }
 
 /** Whatever is unapplied belongs to the current load: resetLoader drops the answers of older ones. */
-function scheduleApply(): void {
-  if (applyScheduled) return
-  applyScheduled = true
-  nextFrame(() => {
-    applyScheduled = false
-    applyAnswers()
-  })
+const scheduleApply = oncePerFrame(() => applyAnswers())
+
+/** `run`, at the next frame, once however many times it was asked for meanwhile. */
+function oncePerFrame(run: () => void): () => void {
+  let scheduled = false
+  return () => {
+    if (scheduled) return
+    scheduled = true
+    nextFrame(() => {
+      scheduled = false
+      run()
+    })
+  }
 }
 
 function applyAnswers(): void {
