@@ -22,6 +22,8 @@ export interface GenericProviderOptions {
   cache?: DigestCache
   /** Tags resolved at once. */
   concurrency?: number
+  /** The repositories added by name, as saved now; default the profile's. */
+  favorites?: () => readonly string[]
 }
 
 /** HEADs in flight while resolving many tags (delete previews, sibling checks). */
@@ -40,7 +42,8 @@ export function createGenericProvider(options: GenericProviderOptions): Registry
     client,
     async listRepositories(request = {}): Promise<RepositoryListing> {
       const listing = await client.catalog(signalOf(request.signal))
-      const repositories = [...new Set([...listing.repositories, ...(profile?.favorites ?? [])])].sort()
+      const favorites = options.favorites?.() ?? profile?.favorites ?? []
+      const repositories = [...new Set([...listing.repositories, ...favorites])].sort()
       const reason = listing.catalog === 'unavailable' ? (noCatalogReason(kind) ?? listing.reason) : listing.reason
       return reason === undefined ? { ...listing, repositories } : { ...listing, repositories, reason }
     },

@@ -19,6 +19,8 @@ export interface ProviderContext {
   concurrency: number
   /** Docker Hub API base URL; tests point it at a recording. */
   dockerHubApiUrl?: string
+  /** The repositories the user added by name, as saved now (they change while the session lives). */
+  favorites?: () => readonly string[]
 }
 
 export function providerFor(context: ProviderContext): RegistryProvider {
@@ -28,12 +30,14 @@ export function providerFor(context: ProviderContext): RegistryProvider {
     profile,
     concurrency: context.concurrency,
     ...(context.cache ? { cache: context.cache } : {}),
+    ...(context.favorites ? { favorites: context.favorites } : {}),
   })
   if (profile === null) return base
   const shared = {
     profile,
     credentials: context.credentials,
     concurrency: context.concurrency,
+    favorites: context.favorites ?? (() => profile.favorites),
     ...(context.cache ? { cache: context.cache } : {}),
   }
   switch (profile.kind) {

@@ -114,15 +114,11 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
     async addFavorite({ registryId, repository }) {
       const profile = mustGet(profiles, registryId)
       const favorites = profile.favorites.includes(repository) ? profile.favorites : [...profile.favorites, repository]
-      const updated = profiles.update(registryId, { favorites })
-      await engine.forget(registryId)
-      return engine.view(updated)
+      return engine.view(profiles.update(registryId, { favorites }))
     },
     async removeFavorite({ registryId, repository }) {
       const profile = mustGet(profiles, registryId)
-      const updated = profiles.update(registryId, { favorites: profile.favorites.filter((name) => name !== repository) })
-      await engine.forget(registryId)
-      return engine.view(updated)
+      return engine.view(profiles.update(registryId, { favorites: profile.favorites.filter((name) => name !== repository) }))
     },
     listRepositories: ({ registryId }) => engine.session(registryId).listRepositories(),
     listTags: ({ registryId, repository }) => engine.session(registryId).listTags(repository),

@@ -121,6 +121,8 @@ export function createEngine(options: EngineOptions): Engine {
       cache,
       concurrency,
       ...(options.dockerHubApiUrl !== undefined ? { dockerHubApiUrl: options.dockerHubApiUrl } : {}),
+      // Read at each listing: starring a repository must not rebuild the session (and stop its jobs).
+      ...(profile ? { favorites: () => profiles.get(profile.id)?.favorites ?? profile.favorites } : {}),
     })
     return createRegistrySession({ provider, profile, audit, concurrency: Math.min(concurrency, 8) })
   }

@@ -2,7 +2,7 @@
 // methods and nothing below them. A session holds the registry's provider (which holds the v2
 // client: transport, auth, TLS trust) and the shared caches and audit log; it owns the policy that
 // must not differ between doors: delete safety (delete-safety.ts) and cleanup planning.
-import { BerthError } from '../../shared/errors'
+import { BerthError, toErrorData } from '../../shared/errors'
 import { evaluateCleanup, type CleanupPlan, type CleanupRulesInput } from '../../shared/cleanup-rules'
 import type {
   CachedTagDetails,
@@ -290,6 +290,5 @@ function uniqueInOrder(items: readonly string[]): string[] {
 }
 
 function notAttempted(tag: string, digest: string, error: unknown): DeleteResult {
-  const data = error instanceof BerthError ? error.toData() : { code: 'internal' as const, message: String(error) }
-  return { tag, digest, ok: false, removedTags: [], error: data }
+  return { tag, digest, ok: false, removedTags: [], error: toErrorData(error) }
 }

@@ -22,6 +22,8 @@ export interface DockerHubProviderOptions {
   concurrency: number
   /** Docker Hub API base URL; tests point it at a recording. */
   dockerHubApiUrl?: string
+  /** The repositories added by name, as saved now. */
+  favorites: () => readonly string[]
 }
 
 export const dockerHubNoCatalogReason =
@@ -94,7 +96,7 @@ export function createDockerHubProvider(base: RegistryProvider, options: DockerH
           note = ` (Listing ${namespace} failed: ${toErrorData(error).message})`
         }
       }
-      const favorites = profile.favorites.map(normalizeHubRepository)
+      const favorites = options.favorites().map(normalizeHubRepository)
       return {
         repositories: [...new Set([...own, ...favorites])].sort(),
         catalog: 'unavailable',

@@ -24,6 +24,8 @@ export interface GitlabProviderOptions {
   trust: TlsTrust
   cache?: DigestCache
   concurrency: number
+  /** The repositories added by name, as saved now. */
+  favorites: () => readonly string[]
 }
 
 export interface GitlabProvider extends RegistryProvider {
@@ -187,7 +189,7 @@ export function createGitlabProvider(base: RegistryProvider, options: GitlabProv
     ])
     for (const list of lists) for (const repository of list) repositories.set(repository.path, repository)
     return {
-      repositories: [...new Set([...repositories.keys(), ...profile.favorites])].sort(),
+      repositories: [...new Set([...repositories.keys(), ...options.favorites()])].sort(),
       catalog: 'available',
       reason:
         `Listed through the GitLab API (${api.instanceUrl}): ${outer.length} group(s) and ${loose.length} project(s) outside them. ` +
