@@ -346,17 +346,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
         const removed = mode === 'digest' ? all.filter((t) => digestKey(t) === k) : [tag]
         // `stable` is protected, like a GitLab protected tag: deleting it (or its digest) is refused.
         if (removed.includes('stable')) {
-          return {
-            tag,
-            digest,
-            ok: false,
-            removedTags: [],
-            error: {
-              code: 'forbidden',
-              message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.',
-              fix: 'Ask a maintainer to lift the tag protection rule.',
-            },
-          }
+          return protectedTagRefusal(tag, digest)
         }
         for (const t of removed) deleted.add(`${key(registryId, repository)}:${t}`)
         return { tag, digest, ok: true, method: mode === 'digest' ? 'digest-delete' : 'tag-delete', removedTags: removed }
@@ -425,17 +415,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
       const results: DeleteResult[] = tags.map((tag) => {
         const digest = expectedDigests[tag] ?? ''
         if (tag === 'stable') {
-          return {
-            tag,
-            digest,
-            ok: false,
-            removedTags: [],
-            error: {
-              code: 'forbidden',
-              message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.',
-              fix: 'Ask a maintainer to lift the tag protection rule.',
-            },
-          }
+          return protectedTagRefusal(tag, digest)
         }
         deleted.add(`${key(registryId, repository)}:${tag}`)
         return { tag, digest, ok: true, method: 'tag-delete', removedTags: [tag] }
@@ -467,6 +447,21 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
       }),
   }
   return Object.assign(api, fakeDetailsJobs(api, { latencyMs: latency }))
+}
+
+/** `stable` is protected, like a GitLab protected tag: deleting it (or its digest) is refused. */
+function protectedTagRefusal(tag: string, digest: string): DeleteResult {
+  return {
+    tag,
+    digest,
+    ok: false,
+    removedTags: [],
+    error: {
+      code: 'forbidden',
+      message: 'registry.acme.internal answered 403 to DELETE: the tag "stable" is protected.',
+      fix: 'Ask a maintainer to lift the tag protection rule.',
+    },
+  }
 }
 
 interface FakeDetailsJob {

@@ -45,6 +45,19 @@ interface TagsStore {
 
 const noRows: ReadonlyMap<string, TagRow> = new Map()
 
+/** The store with no repository open: at start and after close(). */
+const noRepository = {
+  registryId: null,
+  repository: null,
+  status: 'idle',
+  tags: [],
+  error: null,
+  rows: noRows,
+  loaded: 0,
+  inflight: 0,
+  checking: false,
+} as const satisfies Partial<TagsStore>
+
 // Loader state outside the store: it changes on every answer and nothing renders from it directly.
 let generation = 0
 /** The core's details job for the open repository, once it started. */
@@ -68,15 +81,7 @@ const marginRows = 100
 const maxOrderSent = 20_000
 
 export const useTags = create<TagsStore>()((set, get) => ({
-  registryId: null,
-  repository: null,
-  status: 'idle',
-  tags: [],
-  error: null,
-  rows: noRows,
-  loaded: 0,
-  inflight: 0,
-  checking: false,
+  ...noRepository,
   open: async (registryId, repository) => {
     const s = get()
     if (s.registryId === registryId && s.repository === repository && s.status !== 'error' && s.status !== 'idle') return
@@ -91,17 +96,7 @@ export const useTags = create<TagsStore>()((set, get) => ({
     generation++
     stopJob()
     resetLoader()
-    set({
-      registryId: null,
-      repository: null,
-      status: 'idle',
-      tags: [],
-      error: null,
-      rows: noRows,
-      loaded: 0,
-      inflight: 0,
-      checking: false,
-    })
+    set(noRepository)
   },
   retry: (tags) => {
     const rows = new Map(get().rows)
