@@ -13,6 +13,7 @@ import { MainView } from './main-view'
 import { Dialogs } from './dialogs'
 import { Toasts } from './toasts'
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts'
+import './app.css'
 
 export function App() {
   const load = useRegistries((s) => s.load)

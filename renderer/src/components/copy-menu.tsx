@@ -5,6 +5,7 @@ import { pullCommands } from '../../../shared/pull-commands'
 import { registryHost } from '../model/tag-summary'
 import { showToast } from '../stores/toasts'
 import { ChevronDownIcon, CopyIcon } from './icons'
+import './copy-menu.css'
 
 export async function copyText(text: string, what: string): Promise<void> {
   try {

@@ -22,6 +22,7 @@ import { showToast } from '../stores/toasts'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
 import { RegistryText } from './registry-text'
+import './delete-dialog.css'
 
 type Phase =
   | { kind: 'previewing' }

@@ -20,6 +20,7 @@ import {
 } from './details-sections'
 import { CloseIcon } from './icons'
 import { RegistryText } from './registry-text'
+import './details-panel.css'
 
 type LoadState = { status: 'loading' } | { status: 'ready'; inspection: Inspection } | { status: 'error'; error: BerthErrorData }
 

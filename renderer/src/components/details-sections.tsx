@@ -5,6 +5,7 @@ import type { HistoryEntry, ImageConfigInfo, Inspection, Layer, Referrer, TagDet
 import { dateSourceLabel, kindLabel, shortDigest } from '../model/tag-summary'
 import { copyText } from './copy-menu'
 import { CopyIcon } from './icons'
+import './details-sections.css'
 
 function Section({ title, count, children }: { title: string; count?: number; children: ReactNode }) {
   return (

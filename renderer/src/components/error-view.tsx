@@ -2,6 +2,7 @@
 // it, and a Retry when the caller can offer one. Messages come from registries: text only.
 import type { ReactNode } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
+import './error-view.css'
 
 const titles: Partial<Record<BerthErrorData['code'], string>> = {
   unauthorized: 'Sign-in needed',

@@ -8,6 +8,7 @@ import { useRegistries } from '../stores/registries'
 import { showToast } from '../stores/toasts'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
+import './import-logins-dialog.css'
 
 const sourceLabels: Record<DockerLoginCandidate['source'], string> = {
   'docker-config': 'docker config.json',

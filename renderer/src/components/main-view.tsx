@@ -5,6 +5,7 @@ import { registryById, useRegistries } from '../stores/registries'
 import { useView } from '../stores/view'
 import { TagView } from './tag-view'
 import { BrandMark } from './brand-mark'
+import './main-view.css'
 
 export function MainView() {
   const status = useRegistries((s) => s.status)

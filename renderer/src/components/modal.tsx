@@ -2,6 +2,7 @@
 import * as Dialog from '@radix-ui/react-dialog'
 import type { ReactNode } from 'react'
 import { CloseIcon } from './icons'
+import './modal.css'
 
 interface ModalProps {
   title: string

@@ -2,6 +2,7 @@
 // control characters appear as marked escapes (shared/visible-text.ts) instead of reordering or
 // hiding the text around them. The exact string is still what every action uses.
 import { visibleSegments } from '../../../shared/visible-text'
+import './registry-text.css'
 
 export function RegistryText({ text }: { text: string }) {
   const segments = visibleSegments(text)

@@ -13,6 +13,7 @@ import { ChevronDownIcon, ChevronRightIcon, CloseIcon } from './icons'
 import { call } from '../api/call'
 import { showToast } from '../stores/toasts'
 import { RegistryText } from './registry-text'
+import './repository-pane.css'
 
 const smallTree = 12
 

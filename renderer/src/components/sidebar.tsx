@@ -9,6 +9,7 @@ import { ErrorView } from './error-view'
 import { RepositoryPane } from './repository-pane'
 import { MoreIcon, PlusIcon } from './icons'
 import { BrandMark } from './brand-mark'
+import './sidebar.css'
 
 export function Sidebar() {
   const status = useRegistries((s) => s.status)

@@ -15,6 +15,7 @@ import { useView } from '../stores/view'
 import { copyText } from './copy-menu'
 import { CopyIcon } from './icons'
 import { RegistryText } from './registry-text'
+import './tag-row.css'
 
 export const rowHeight = 30
 

@@ -9,6 +9,7 @@ import { useSelection } from '../stores/selection'
 import { setDetailsPriority } from '../stores/tags'
 import { useView } from '../stores/view'
 import { TagRowView, rowHeight } from './tag-row'
+import './tag-table.css'
 
 interface Column {
   id: string

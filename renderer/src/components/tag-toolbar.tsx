@@ -14,6 +14,7 @@ import { useDialogs } from '../stores/dialogs'
 import { CopyMenu } from './copy-menu'
 import { ArrowIcon, RefreshIcon, TrashIcon } from './icons'
 import { RegistryText } from './registry-text'
+import './tag-toolbar.css'
 
 const sortLabels: Record<SortKey, string> = { name: 'Name', semver: 'Version', date: 'Date', size: 'Size' }
 

@@ -7,6 +7,7 @@ import { ErrorView } from './error-view'
 import { TagToolbar } from './tag-toolbar'
 import { TagTable } from './tag-table'
 import { DetailsPanel } from './details-panel'
+import './tag-view.css'
 
 export function TagView({ registryId, repository }: { registryId: string; repository: string }) {
   const status = useTags((s) => s.status)

@@ -1,5 +1,6 @@
 import { useToasts } from '../stores/toasts'
 import { CloseIcon } from './icons'
+import './toasts.css'
 
 export function Toasts() {
   const toasts = useToasts((s) => s.toasts)

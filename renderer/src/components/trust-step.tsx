@@ -2,6 +2,7 @@
 // only (docs/registry-notes.md "TLS": trust is per registry, shown as a SHA-256 fingerprint first).
 import { useState } from 'react'
 import type { CertificateInfo } from '../../../shared/types'
+import './trust-step.css'
 
 export type TrustChoice = { fingerprint: string } | { caPem: string }
 
