@@ -32,6 +32,34 @@ interface TableGlobals {
   document: { querySelector(selector: string): { scrollTop: number; scrollHeight: number } | null }
 }
 
+interface RowGlobals {
+  document: {
+    querySelector(selector: string): { getBoundingClientRect(): { top: number } } | null
+    querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null; getBoundingClientRect(): { top: number } }>
+  }
+}
+
+/** The row at the top of the table's viewport and its distance from the viewport's top, in px. */
+async function rowAtTop(page: Page): Promise<{ tag: string; offset: number }> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as RowGlobals
+    const bodyTop = g.document.querySelector('.table-body')?.getBoundingClientRect().top ?? 0
+    let best: { tag: string; offset: number } | null = null
+    for (const row of g.document.querySelectorAll('.row[data-tag]')) {
+      const offset = row.getBoundingClientRect().top - bodyTop
+      if (offset > -30 && (best === null || offset < best.offset)) best = { tag: row.getAttribute('data-tag') ?? '', offset }
+    }
+    return best ?? { tag: '', offset: 0 }
+  })
+}
+
+/** "sorting by date: 340 of 1,000 known" → 340. */
+async function knownDates(page: Page): Promise<number> {
+  const text = (await page.locator('.toolbar').textContent()) ?? ''
+  const match = /sorting by date: ([\d,]+) of/.exec(text)
+  return match === null ? Number.NaN : Number((match[1] ?? '').replace(/,/g, ''))
+}
+
 beforeAll(async () => {
   proxy = await startFaultProxy({
     upstream: getLab().open.url,
@@ -94,4 +122,22 @@ describe('details in the order the user needs them', () => {
     expect(askedTags().length).toBe(settled)
     expect(new Set(askedTags()).size).toBeLessThan(1_000)
   }, 90_000)
+
+  it('keeps the row under the eye in place while a date sort takes in newer rows above it', async () => {
+    // perf/many's tag i was built i minutes into the year: newest first, every row loaded after the
+    // first ones sorts above them.
+    await page.goto(`${web.server.url}#/r/${encodeURIComponent(registryId)}/${repository}?sort=date&dir=desc`)
+    await until('60 dates known', async () => (await knownDates(page)) >= 60, 30_000)
+    await page.evaluate(() => {
+      const body = (globalThis as unknown as TableGlobals).document.querySelector('.table-body')
+      if (body !== null) body.scrollTop = 20 * 30 + 7
+    })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const before = await rowAtTop(page)
+    const knownThen = await knownDates(page)
+    await until('100 more dates known', async () => (await knownDates(page)) >= knownThen + 100, 30_000)
+    const after = await rowAtTop(page)
+    expect(after.tag).toBe(before.tag)
+    expect(Math.abs(after.offset - before.offset)).toBeLessThanOrEqual(1)
+  }, 60_000)
 })

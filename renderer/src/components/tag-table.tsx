@@ -1,9 +1,11 @@
 // The tag table: virtualized (only the rows on screen exist in the DOM, so 10,000 tags scroll
 // smoothly), sortable by header, multi-select with click / shift-click / ctrl-or-cmd-click. It tells
 // the details loader which rows are visible so those load first.
-import { useEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import type { SortKey } from '../model/view-hash'
+import { anchoredScrollTop } from '../model/scroll-anchor'
+import type { TagRow } from '../model/tag-rows'
+import type { FilterMode, SortDir, SortKey } from '../model/view-hash'
 import type { Display } from '../stores/display'
 import { useSelection } from '../stores/selection'
 import { setDetailsPriority } from '../stores/tags'
@@ -32,6 +34,8 @@ export function TagTable({ repository, display, loading }: { repository: string;
   const scrollRef = useRef<HTMLDivElement>(null)
   const sort = useView((s) => s.sort)
   const dir = useView((s) => s.dir)
+  const q = useView((s) => s.q)
+  const mode = useView((s) => s.mode)
   const update = useView((s) => s.update)
   const focus = useSelection((s) => s.focus)
   const { rows, order } = display
@@ -64,6 +68,35 @@ export function TagTable({ repository, display, loading }: { repository: string;
     scrolledFor.current = focus
     virtualizer.scrollToIndex(index, { align: 'auto' })
   }, [focus, order, virtualizer])
+
+  // While a date or size sort re-orders rows as answers arrive, the row under the user's eye stays
+  // where it was on screen (model/scroll-anchor.ts). Before paint, so the jump is never seen; a
+  // change the user made (sort, direction, filter) is not corrected.
+  const shown = useRef<{
+    rows: readonly TagRow[]
+    order: readonly string[]
+    sort: SortKey
+    dir: SortDir
+    q: string
+    mode: FilterMode
+  } | null>(null)
+  useLayoutEffect(() => {
+    const previous = shown.current
+    shown.current = { rows, order, sort, dir, q, mode }
+    const element = scrollRef.current
+    if (element === null || previous === null || previous.order === order) return
+    if (previous.sort !== sort || previous.dir !== dir || previous.q !== q || previous.mode !== mode) return
+    const top = anchoredScrollTop({
+      previous: previous.rows,
+      previousScrollTop: element.scrollTop,
+      current: rows,
+      currentOrder: order,
+      sort,
+      rowHeight,
+      viewportHeight: element.clientHeight,
+    })
+    if (top !== null) element.scrollTop = top
+  }, [rows, order, sort, dir, q, mode])
 
   const onHeader = (key: SortKey | undefined) => {
     if (!key) return

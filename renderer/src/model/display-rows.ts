@@ -1,11 +1,17 @@
 // The table's rows as shown: tags × rows, filtered and sorted, memoised on its inputs. Pure (no
 // stores), so Node tests prove what matters at 10,000 rows: while answers stream in, only the rows
 // that changed get new objects (memoised rows skip rendering), and an unchanged order keeps its array.
-import { nameRanks, visibleRows, type TagRow, type VisibleRows } from './tag-rows'
+import { nameRanks, resortChanged, visibleRows, type TagRow, type VisibleRows } from './tag-rows'
 import type { FilterMode, SortDir, SortKey } from './view-hash'
 
 export interface Display extends VisibleRows {
   order: string[]
+  /**
+   * The same object for as long as the tags, filter and sort are: answers arriving re-order a date
+   * or size sort, but never the rows still without details (unknowns go last, by name), so the order
+   * the details job follows needs sending again only when this changes (stores/tags.ts).
+   */
+  orderBasis: object
 }
 
 interface Memo {
@@ -53,25 +59,28 @@ export function computeDisplay(
   const rowOf = (tag: string): TagRow => rows.get(tag) ?? pendingRow(tags, tag)
   // Name/semver order does not depend on details: keep the order (and its array) while they stream in.
   const detailsMatter = sort === 'date' || sort === 'size'
-  if (
-    last &&
-    last.tags === tags &&
-    last.q === q &&
-    last.mode === mode &&
-    last.sort === sort &&
-    last.dir === dir &&
-    (last.rows === rows || !detailsMatter)
-  ) {
-    if (last.rows === rows) return last.out
-    const out = { ...last.out, rows: last.out.rows.map((r) => rowOf(r.tag)) }
-    last = { ...last, rows, out }
+  const previous =
+    last !== null && last.tags === tags && last.q === q && last.mode === mode && last.sort === sort && last.dir === dir ? last : null
+  if (previous !== null && (previous.rows === rows || !detailsMatter)) {
+    if (previous.rows === rows) return previous.out
+    const out = { ...previous.out, rows: previous.out.rows.map((r) => rowOf(r.tag)) }
+    last = { ...previous, rows, out }
     return out
   }
-  const shown = visibleRows(tags.map(rowOf), q, mode, sort, dir, ranksOf(tags))
+  // Answers arriving under a date or size sort: only the rows whose key changed move (an invalid
+  // regex shows every row, so the previous rows are still exactly the filtered set).
+  const shown =
+    previous !== null && detailsMatter
+      ? { rows: resortChanged(previous.out.rows, rowOf, sort, dir, ranksOf(tags)), filterError: previous.out.filterError }
+      : visibleRows(tags.map(rowOf), q, mode, sort, dir, ranksOf(tags))
   const order = shown.rows.map((r) => r.tag)
   // An unchanged order keeps its array: the table's effects that depend on it then stay quiet.
   const sameOrder = last !== null && last.out.order.length === order.length && last.out.order.every((t, i) => t === order[i])
-  const out = { ...shown, order: sameOrder && last ? last.out.order : order }
+  const out = {
+    ...shown,
+    order: sameOrder && last !== null ? last.out.order : order,
+    orderBasis: previous !== null ? previous.out.orderBasis : {},
+  }
   last = { tags, rows, q, mode, sort, dir, out }
   return out
 }

@@ -56,4 +56,15 @@ describe('the displayed rows', () => {
     expect(resorted.order[0]).toBe('build-00000')
     expect(resorted.order).not.toBe(first.order)
   })
+
+  it('keeps its order basis while answers re-order a date sort, and makes a new one when the sort changes', () => {
+    const empty = new Map<string, TagRow>()
+    const first = computeDisplay(tags, empty, '', 'text', 'date', 'desc')
+    const answers = new Map([['build-09999', answered('build-09999', '2026-06-01T00:00:00Z')]])
+    const second = computeDisplay(tags, answers, '', 'text', 'date', 'desc')
+    expect(second.order[0]).toBe('build-09999')
+    expect(second.order).not.toBe(first.order)
+    expect(second.orderBasis).toBe(first.orderBasis)
+    expect(computeDisplay(tags, answers, '', 'text', 'date', 'asc').orderBasis).not.toBe(first.orderBasis)
+  })
 })

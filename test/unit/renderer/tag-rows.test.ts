@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TagDetails, TagDetailsResult } from '../../../shared/types'
-import { compileFilter, nameRanks, sortRows, visibleRows, type TagRow } from '../../../renderer/src/model/tag-rows'
+import { compileFilter, nameRanks, resortChanged, sortRows, visibleRows, type TagRow } from '../../../renderer/src/model/tag-rows'
 import { compareTagNames } from '../../../shared/tag-sort'
 
 function details(tag: string, created: string | null, size: number | null, extra: Partial<TagDetails> = {}): TagDetails {
@@ -129,5 +129,48 @@ describe('filtering tag rows', () => {
     const shown = visibleRows(rows, 'e', 'text', 'name', 'asc')
     expect(tags(shown.rows)).toEqual(['failed', 'new', 'pending', 'reproducible'])
     expect(shown.filterError).toBeNull()
+  })
+})
+
+describe('resortChanged', () => {
+  // A seeded generator: the same "random" answers on every run.
+  function generator(seed: number): () => number {
+    let state = seed
+    return () => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31
+      return state / 2 ** 31
+    }
+  }
+
+  function dayRow(tag: string, day: number | null): TagRow {
+    if (day === null) return row(tag)
+    return row(tag, ok(details(tag, new Date(Date.UTC(2026, 0, 1 + day)).toISOString(), day * 10)))
+  }
+
+  it.each([
+    ['date', 'desc'],
+    ['date', 'asc'],
+    ['size', 'desc'],
+    ['size', 'asc'],
+  ] as const)('gives what a full sort gives, by %s %s, as answers, ties and corrections arrive', (key, dir) => {
+    const random = generator(7)
+    const tags = Array.from({ length: 2_000 }, (_, i) => `t-${i}`)
+    const ranks = nameRanks(tags)
+    let rows = new Map(tags.map((t) => [t, dayRow(t, null)]))
+    let sorted = sortRows([...rows.values()], key, dir, ranks)
+    for (let round = 0; round < 30; round++) {
+      const next = new Map(rows)
+      // A batch of answers (few distinct days, so ties are common), and now and then a moved tag.
+      for (let k = 0; k < 80; k++) {
+        const tag = tags[Math.floor(random() * tags.length)] ?? 't-0'
+        next.set(tag, dayRow(tag, random() < 0.05 ? null : Math.floor(random() * 20)))
+      }
+      const resorted = resortChanged(sorted, (tag) => next.get(tag) ?? dayRow(tag, null), key, dir, ranks)
+      const full = sortRows([...next.values()], key, dir, ranks)
+      expect(resorted.map((r) => r.tag)).toEqual(full.map((r) => r.tag))
+      expect(resorted.every((r) => r === next.get(r.tag))).toBe(true)
+      rows = next
+      sorted = resorted
+    }
   })
 })
