@@ -63,6 +63,8 @@ export default defineConfig({
     plugins: [react(), cspMetaTag()],
     build: {
       outDir: resolve('out/renderer'),
+      // bench/browser-profile.ts builds unminified, so a CPU profile names the renderer's functions.
+      ...(process.env.BERTH_RENDERER_MINIFY === '0' ? { minify: false } : {}),
       rolldownOptions: { input: resolve('renderer/index.html') },
     },
   },

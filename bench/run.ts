@@ -4,13 +4,14 @@
 // Scenarios 7 and 8 time the CLI as a whole process (bin/berth and its bundle; bench/cli-process.ts).
 // Scenario 9: 200,000 tags in one tags/list page, the CLI, skopeo and Chromium (bench/huge-repository.ts).
 // Options: --reps N (5), --concurrency N (Berth's default), --sample N (skopeo tags, 50), --sweep (concurrency
-// 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json).
+// 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json), --only browser (scenario 6
+// alone, written to bench/results/browser.json).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startBenchLab, type BenchLab } from './bench-lab'
-import { browserRows, firstRowsWanted, runBrowserScenario } from './browser-scenario'
+import { browserRequestLine, browserRows, firstRowsWanted, runBrowserScenario, type BrowserTimings } from './browser-scenario'
 import { killChildren } from './child-processes'
 import { berthBin, ensureCliBundle, timeCliListing, timeStartups, type CliListingTiming } from './cli-process'
 import { timeCold, type CoreTarget, type DetailsTiming } from './core-scenarios'
@@ -31,12 +32,15 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: String(defaultTagDetailsConcurrency) },
     sample: { type: 'string', default: '50' },
     sweep: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
   strict: true,
 })
 const reps = Math.max(1, Number(args.reps))
 const concurrency = Math.max(1, Number(args.concurrency))
 const sampleSize = Math.max(1, Number(args.sample))
+if (args.only !== undefined && args.only !== 'browser')
+  throw new Error(`--only ${args.only}: the one scenario that runs alone is "browser"`)
 /** Start-up figures are ~0.05–0.1 s each: more rounds than the scenarios' repetitions cost little. */
 const startupRounds = Math.max(10, 3 * reps)
 /** One way, per chunk, per direction: a round trip gains 50 ms. */
@@ -148,6 +152,42 @@ async function sweep(bench: BenchLab): Promise<void> {
   })
 }
 
+/**
+ * Scenario 6 on both repositories: perf/many (1,000 tags, distinct digests) and perf/wide (10,000).
+ * The first repetition of each loads every row, reloads warm, scrolls and sorts (~10 s and ~35 s);
+ * later ones (cold only) ~1–4 s.
+ */
+async function browserScenarios(bench: BenchLab): Promise<Array<{ tagCount: number; timings: BrowserTimings }>> {
+  const out: Array<{ tagCount: number; timings: BrowserTimings }> = []
+  for (const { repository, tagCount } of [
+    { repository: bench.target.repository, tagCount: bench.tagCount },
+    { repository: bench.wide.repository, tagCount: bench.wide.tagCount },
+  ]) {
+    log(
+      `scenario 6: Chromium (web mode), open ${repository} (${tagCount} tags) by date → ${firstRowsWanted} visible rows; all; scroll; sort`,
+    )
+    const timings = await runBrowserScenario({ ...bench.target, repository }, { reps, budgetMs: 60_000, tagCount, log })
+    out.push({ tagCount, timings })
+  }
+  return out
+}
+
+async function browserOnly(bench: BenchLab): Promise<void> {
+  const browser = await browserScenarios(bench)
+  const rows = browser.flatMap((b) => browserRows(b.timings, b.tagCount))
+  console.log(formatTable(rows, []))
+  for (const b of browser) console.log(browserRequestLine(b.timings, b.tagCount) ?? '')
+  const machine = machineInfo()
+  console.log(`machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}`)
+  await writeJson(join(resultsDir, 'browser.json'), {
+    date: new Date().toISOString(),
+    machine,
+    rows,
+    requests: browser.map((b) => ({ tags: b.tagCount, ...b.timings.requests })),
+    markdown: formatMarkdown(rows, []),
+  })
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const work = await mkdtemp(join(tmpdir(), 'berth-bench-'))
@@ -161,6 +201,7 @@ async function main(): Promise<void> {
   await writeFile(join(certDir, 'ca.crt'), bench.target.caPem)
   log(`  registry ${bench.target.url}, ${bench.tagCount} tags, realm ${bench.lab.tls.realm}`)
   if (args.sweep) return sweep(bench)
+  if (args.only === 'browser') return browserOnly(bench)
 
   log(`scenario 1: cold, ${bench.tagCount} tags, concurrency ${concurrency}`)
   // The first repetition also counts requests: diagnostics-channel listeners cost microseconds
@@ -196,12 +237,7 @@ async function main(): Promise<void> {
   log('scenario 5: first 50 rows, cold')
   const first = await coldRuns(bench.target, concurrency, reps, 12_000, 'first 50', 50)
 
-  log(
-    `scenario 6: Chromium (web mode), open ${bench.wide.repository} (${bench.wide.tagCount} tags) ` +
-      `→ ${firstRowsWanted} visible rows with sizes; scroll; sort`,
-  )
-  // The first repetition loads all 10,000 rows, reloads warm, scrolls and sorts (~35 s); later ones (cold only) ~4 s.
-  const browser = await runBrowserScenario({ ...bench.target, repository: bench.wide.repository }, { reps, budgetMs: 60_000, log })
+  const browser = await browserScenarios(bench)
 
   log('scenario 3: skopeo')
   const skopeoTarget = {
@@ -331,7 +367,7 @@ async function main(): Promise<void> {
       summary: summarize(first.map((t) => t.totalMs)),
       target: { maxMs: 300, text: '≤ 300 ms' },
     },
-    ...browserRows(browser, bench.wide.tagCount),
+    ...browser.flatMap((b) => browserRows(b.timings, b.tagCount)),
     { id: 'cli-start-node', label: '7. start-up: node -e 0', summary: nodeStart },
     { id: 'cli-start-berth', label: '7. start-up: berth --help (bin/berth + out/cli)', summary: berthStart },
     { id: 'cli-start-skopeo', label: '7. start-up: skopeo --help', summary: skopeoStart },
@@ -389,6 +425,7 @@ async function main(): Promise<void> {
       `token ${perTag(requests.byKind.token)} (issuer saw ${issuer.total ?? 0}); ` +
       `${requests.total} requests, ${requests.unauthorized} × 401, ${requests.connections} connections`,
   )
+  for (const b of browser) console.log(browserRequestLine(b.timings, b.tagCount) ?? '')
   const machine = machineInfo()
   console.log(
     `machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}; ` +
@@ -403,7 +440,12 @@ async function main(): Promise<void> {
     tokenRequestThroughProxy: false,
     rows,
     ratios,
-    requests: { cold: requests, issuer, warm: warm[0]?.requests },
+    requests: {
+      cold: requests,
+      issuer,
+      warm: warm[0]?.requests,
+      browser: browser.map((b) => ({ tags: b.tagCount, ...b.timings.requests })),
+    },
     markdown: formatMarkdown(rows, ratios),
   })
   log(`\nwrote ${join(resultsDir, 'latest.json')}`)
