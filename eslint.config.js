@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 import { layerConfig } from './scripts/lint/layers.js'
+import { componentsReachNoApi } from './scripts/lint/components.js'
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench/results/**', '.lab-tmp/**'] },
@@ -23,6 +24,7 @@ export default tseslint.config(
   },
   // Layer direction and "only the shell imports electron" (ARCHITECTURE.md).
   ...layerConfig,
+  componentsReachNoApi,
   {
     // Prettier wraps code at 140 columns but leaves strings and comments alone. Electronegativity's
     // `eng-disable` markers must stay on the line they annotate.

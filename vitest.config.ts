@@ -9,7 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+          // Component specs live beside their components and declare `@vitest-environment happy-dom`.
+          include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'renderer/src/**/*.test.tsx'],
           environment: 'node',
         },
       },

@@ -1,7 +1,7 @@
 // The Electron shell: app lifecycle, the one window and its security settings, deep links and the
 // IPC door into the app core. Thin on purpose: every decision that can be made without Electron
 // lives in a pure module beside it (window-options, electron-url-policy, electron-window-state,
-// api-dispatch) and is unit-tested there.
+// deep-links, api-dispatch) and is unit-tested there.
 import { app, BrowserWindow, ipcMain, screen, session, shell, type WebContents } from 'electron'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -10,7 +10,9 @@ import { eventChannel } from '../shared/api-methods'
 import { createDispatcher } from './doors/api-dispatch'
 import { createEngine, type Engine } from './session/engine'
 import { boundsToRestore, loadWindowState, saveWindowState } from './electron-window-state'
-import { deepLinkScheme, deepLinkToHash, externalUrlToOpen, findDeepLink, isTrustedSender } from './electron-url-policy'
+import { externalUrlToOpen, isTrustedSender } from './electron-url-policy'
+import { createDeepLinkForwarder } from './deep-links'
+import { linkScheme } from '../shared/view-link'
 import { contentSecurityPolicy } from '../shared/content-security-policy'
 import { mainWindowOptions } from './window-options'
 
@@ -22,8 +24,7 @@ const csp = contentSecurityPolicy(devServerUrl === undefined ? {} : { devServerO
 
 let mainWindow: BrowserWindow | null = null
 let core: Engine | null = null
-/** A deep link that arrived before the window could show it. */
-let pendingHash: string | null = null
+const deepLinks = createDeepLinkForwarder({ onRefused: (reason) => console.warn(`Berth: ignored a berth:// link: ${reason}`) })
 
 // Renderers are sandboxed even if some future window forgets to ask for it.
 app.enableSandbox()
@@ -105,10 +106,20 @@ async function openWindow(): Promise<void> {
     )
   })
   window.on('closed', () => {
-    if (mainWindow === window) mainWindow = null
+    if (mainWindow !== window) return
+    mainWindow = null
+    deepLinks.attach(null)
   })
-  const hash = pendingHash ?? deepLinkHashFrom(process.argv)
-  pendingHash = null
+  deepLinks.attach({
+    isLoading: () => window.webContents.isLoading(),
+    onceLoaded: (listener) => window.webContents.once('did-finish-load', listener),
+    navigate: (hash) => sendEvent(window.webContents, 'navigate', { hash }),
+    reveal: () => {
+      if (window.isMinimized()) window.restore()
+      window.focus()
+    },
+  })
+  const hash = deepLinks.takeInitialHash(process.argv)
   if (devServerUrl !== undefined) {
     await window.loadURL(hash === null ? devServerUrl : `${devServerUrl}${hash}`)
   } else {
@@ -153,45 +164,19 @@ function applyContentSecurityPolicy(): void {
 function registerDeepLinks(): void {
   if (process.defaultApp && process.argv[1] !== undefined) {
     // `electron .` in development: the OS must start Electron with the app's path.
-    // berth:// links only ever become a validated location hash (deepLinkToHash, url-policy tests).
-    app.setAsDefaultProtocolClient(deepLinkScheme, process.execPath, [resolve(process.argv[1])]) // eng-disable PROTOCOL_HANDLER_JS_CHECK
+    // berth:// links only ever become a location hash rebuilt from their parsed parts (deep-links.ts,
+    // shared/view-link.ts, both unit-tested).
+    app.setAsDefaultProtocolClient(linkScheme, process.execPath, [resolve(process.argv[1])]) // eng-disable PROTOCOL_HANDLER_JS_CHECK
   } else {
-    app.setAsDefaultProtocolClient(deepLinkScheme) // eng-disable PROTOCOL_HANDLER_JS_CHECK
+    app.setAsDefaultProtocolClient(linkScheme) // eng-disable PROTOCOL_HANDLER_JS_CHECK
   }
   // macOS delivers links as an event (possibly before 'ready'); Windows and Linux start a second
   // instance with the link in argv, which the single-instance lock forwards here.
   app.on('open-url', (event, url) => {
     event.preventDefault()
-    navigateTo(deepLinkToHash(url))
+    deepLinks.openUrl(url)
   })
-  app.on('second-instance', (_event, argv) => {
-    navigateTo(deepLinkHashFrom(argv))
-    if (mainWindow !== null) {
-      if (mainWindow.isMinimized()) mainWindow.restore()
-      mainWindow.focus()
-    }
-  })
-}
-
-function deepLinkHashFrom(argv: readonly string[]): string | null {
-  const link = findDeepLink(argv)
-  return link === undefined ? null : deepLinkToHash(link)
-}
-
-function navigateTo(hash: string | null): void {
-  if (hash === null) return
-  if (mainWindow === null || mainWindow.webContents.isLoading()) {
-    pendingHash = hash
-    if (mainWindow !== null) mainWindow.webContents.once('did-finish-load', flushPendingHash)
-    return
-  }
-  sendEvent(mainWindow.webContents, 'navigate', { hash })
-}
-
-function flushPendingHash(): void {
-  if (pendingHash === null || mainWindow === null) return
-  sendEvent(mainWindow.webContents, 'navigate', { hash: pendingHash })
-  pendingHash = null
+  app.on('second-instance', (_event, argv) => deepLinks.secondInstance(argv))
 }
 
 function sendEvent<K extends keyof ApiEvents>(contents: WebContents, event: K, payload: ApiEvents[K]): void {

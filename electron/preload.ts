@@ -1,13 +1,14 @@
 // Exposes exactly the Api of shared/ipc.ts as `window.berth` — one function per method plus a typed
 // `on` for pushes — and nothing else: never ipcRenderer, never a generic invoke (docs/registry-notes.md "One
-// contract"). Runs sandboxed, so it may import only 'electron'; the shared modules it uses are
-// zod-free and bundled into preload.cjs.
+// contract"). Each method resolves with main's IpcResult itself (checked, never thrown), so an error
+// reaches the renderer as data. Runs sandboxed, so it may import only 'electron'; the shared modules
+// it uses are zod-free and bundled into preload.cjs.
 import { contextBridge, ipcRenderer } from 'electron'
 import { createBridgedApi, type BerthBridge } from '../shared/api-bridge'
 import { eventChannel, isApiEventName, methodChannel } from '../shared/api-methods'
-import type { ApiEvents, IpcResult } from '../shared/ipc'
+import type { ApiEvents } from '../shared/ipc'
 
-const api = createBridgedApi(async (method, request) => (await ipcRenderer.invoke(methodChannel(method), request)) as IpcResult<unknown>)
+const api = createBridgedApi((method, request): Promise<unknown> => ipcRenderer.invoke(methodChannel(method), request))
 
 const bridge: BerthBridge = {
   ...api,

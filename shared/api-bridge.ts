@@ -1,65 +1,87 @@
-// The client half of every door that is not a direct call (the Electron preload, the web mode): an
-// `Api` built from one `call(method, request) → IpcResult` function. A failed call rejects with an
-// Error whose message is the BerthErrorData as JSON, because Electron's contextBridge keeps only the
-// message of an Error; `errorDataOf` recovers the data on the renderer side. zod-free on purpose
-// (bundled into the sandboxed preload).
-import { errorCodes, type BerthErrorData } from './errors'
-import type { Api, ApiEvents, ApiMethod, IpcResult } from './ipc'
+// The client half of every door that is not a direct call (the Electron preload, the web mode): the
+// Api with each method resolving with its IpcResult, exactly the object main's dispatcher returned.
+// An error travels as data from the dispatcher to the store that shows it; nothing is thrown and
+// parsed back on the way. zod-free on purpose (bundled into the sandboxed preload).
+import { errorCodes, toErrorData, type BerthErrorData } from './errors'
+import type { Api, ApiEvents, ApiMethod, ApiRequests, ApiResponses, IpcResult } from './ipc'
 import { apiMethodNames, type ApiEventName } from './api-methods'
 
-export type CallFn = (method: ApiMethod, request: unknown) => Promise<IpcResult<unknown>>
+/** How a door reaches main: whatever it answers is checked with `isIpcResult` before it is passed on. */
+export type CallFn = (method: ApiMethod, request: unknown) => Promise<unknown>
 
-/** `window.berth`: the Api plus typed subscriptions to pushes from main. */
-export type BerthBridge = Api & {
+/** The Api as the renderer receives it: every method resolves with its result and never rejects. */
+export type ResultApi = { [K in ApiMethod]: (req: ApiRequests[K]) => Promise<IpcResult<ApiResponses[K]>> }
+
+/** Pushes from main, beside the methods. */
+export interface ApiEventSource {
   /** Returns the unsubscribe function. */
   on<K extends ApiEventName>(event: K, listener: (payload: ApiEvents[K]) => void): () => void
   /** Resolves once pushes can arrive: at once over IPC; once the event stream is connected in web mode. */
   eventsReady?: () => Promise<void>
 }
 
-/** The Error a bridged call rejects with: its message is the JSON of `data`. */
-export function errorFromData(data: BerthErrorData): Error {
-  const error = new Error(JSON.stringify(data))
-  error.name = 'BerthError'
-  return error
-}
+/** `window.berth`: the result-returning Api plus typed subscriptions to pushes from main. */
+export type BerthBridge = ResultApi & ApiEventSource
 
-export function unwrapResult<T>(result: IpcResult<T>): T {
-  if (result.ok) return result.value
-  throw errorFromData(result.error)
-}
-
-export function createBridgedApi(call: CallFn): Api {
-  const api: Partial<Record<ApiMethod, (request: unknown) => Promise<unknown>>> = {}
+export function createBridgedApi(call: CallFn): ResultApi {
+  const api: Partial<Record<ApiMethod, (request: unknown) => Promise<IpcResult<unknown>>>> = {}
   for (const method of apiMethodNames) {
-    api[method] = async (request: unknown) => unwrapResult(await call(method, request ?? {}))
+    api[method] = async (request: unknown) => {
+      let answer: unknown
+      try {
+        answer = await call(method, request ?? {})
+      } catch (error) {
+        // The door itself failed (no handler in main, a bug in the bridge): still an answer, as data.
+        return { ok: false, error: { code: 'internal', message: `${method} failed: ${messageOf(error)}` } }
+      }
+      return isIpcResult(answer) ? answer : noResult(method)
+    }
   }
-  return api as Api
+  return api as ResultApi
 }
 
 /**
- * The BerthErrorData a rejected Api call carries. Electron may prefix the message ("Error invoking
- * remote method …: "), so the JSON is looked for from its first brace. Anything else (a bug, a
- * network failure of the web bridge) becomes an `internal` error with the original message.
+ * A direct Api (one that throws BerthErrors, like main's handler table or the UI harness's fake) as
+ * a door hands it over: each method resolves with its result, a throw becomes its error data the
+ * way main's dispatcher turns it. Pushes are passed on unchanged.
  */
-export function errorDataOf(error: unknown): BerthErrorData {
-  // A BerthError thrown in the same realm (a direct Api call in tests or the CLI) carries its data.
-  if (error instanceof Error && 'data' in error && isErrorData(error.data)) return { ...error.data }
-  const message = error instanceof Error ? error.message : String(error)
-  const start = message.indexOf('{')
-  if (start >= 0) {
-    try {
-      const parsed: unknown = JSON.parse(message.slice(start))
-      if (isErrorData(parsed)) return parsed
-    } catch {
-      // not ours: fall through
+export function resultApiOf(api: Api & Partial<ApiEventSource>): ResultApi & Partial<ApiEventSource> {
+  const results: Partial<Record<ApiMethod, (request: unknown) => Promise<IpcResult<unknown>>>> = {}
+  for (const method of apiMethodNames) {
+    const handler = api[method] as (request: unknown) => Promise<unknown>
+    results[method] = async (request: unknown) => {
+      try {
+        return { ok: true, value: (await handler.call(api, request)) ?? null }
+      } catch (error) {
+        return { ok: false, error: toErrorData(error) }
+      }
     }
   }
-  return { code: 'internal', message }
+  const events: Partial<ApiEventSource> = {}
+  if (api.on) events.on = api.on.bind(api)
+  if (api.eventsReady) events.eventsReady = api.eventsReady.bind(api)
+  return { ...(results as ResultApi), ...events }
 }
 
-function isErrorData(value: unknown): value is BerthErrorData {
+/** What every answer from another realm is checked with before anything reads it. */
+export function isIpcResult(value: unknown): value is IpcResult<unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const record = value as Record<string, unknown>
+  if (record.ok === true) return 'value' in record
+  return record.ok === false && isErrorData(record.error)
+}
+
+export function isErrorData(value: unknown): value is BerthErrorData {
   if (typeof value !== 'object' || value === null) return false
   const record = value as Record<string, unknown>
   return (errorCodes as readonly unknown[]).includes(record.code) && typeof record.message === 'string'
+}
+
+/** The answer for a door that answered something other than an IpcResult. */
+export function noResult(method: ApiMethod): IpcResult<never> {
+  return { ok: false, error: { code: 'invalid_response', message: `${method} answered without a result.` } }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

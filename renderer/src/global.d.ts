@@ -1,10 +1,9 @@
-import type { Api } from '../../shared/ipc'
-import type { BerthBridge } from '../../shared/api-bridge'
+import type { ApiEventSource, ResultApi } from '../../shared/api-bridge'
 
 declare global {
   interface Window {
     /** Set by the Electron preload (or the UI harness); absent in web mode. */
-    berth?: Api & Partial<Pick<BerthBridge, 'on'>>
+    berth?: ResultApi & Partial<ApiEventSource>
   }
 }
 

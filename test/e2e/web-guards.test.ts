@@ -3,7 +3,7 @@
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import type { Api } from '../../shared/ipc'
 import { launchChromium, startBerthWeb, type BerthWeb } from './e2e-helpers'
 
@@ -179,6 +179,145 @@ describe('web mode guards', () => {
       expect(outcomes.withToken).toMatch(/^failed: TypeError/)
       expect(outcomes.simple).toMatch(/^failed: TypeError/)
       // no-cors yields an opaque response: status 0 and no body to read.
+      expect(outcomes.noCors).toMatch(/^status 0: $|^failed/)
+      expect(apiCalls).toBe(before)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+/** Berth loaded once in `context` (its first-load cookie set), then closed so it makes no more calls. */
+async function berthPage(context: BrowserContext): Promise<void> {
+  const page = await context.newPage()
+  await page.goto(web.server.url)
+  await page.getByRole('heading', { name: 'Welcome to Berth' }).waitFor()
+  await page.close()
+}
+
+describe('web mode guards: the access cookie', () => {
+  const cookie = (value: string): string => `berth_token_${port}=${value}`
+
+  it('answers an API call that carries the token only in the cookie (the baseline)', async () => {
+    const before = apiCalls
+    const res = await raw(port, '/api/listRegistries', {
+      method: 'POST',
+      headers: apiHeaders({ cookie: cookie(web.server.token) }),
+      body: '{}',
+    })
+    expect(res.status).toBe(200)
+    expect(apiCalls).toBe(before + 1)
+  })
+
+  it('refuses a missing or wrong cookie with 401', async () => {
+    const before = apiCalls
+    const missing = await raw(port, '/api/listRegistries', { method: 'POST', headers: apiHeaders({ cookie: 'theme=dark' }), body: '{}' })
+    const wrong = await raw(port, '/api/listRegistries', {
+      method: 'POST',
+      headers: apiHeaders({ cookie: cookie(`${web.server.token}x`) }),
+      body: '{}',
+    })
+    expect([missing.status, wrong.status]).toEqual([401, 401])
+    expect(apiCalls).toBe(before)
+  })
+
+  it('refuses the right cookie from another Origin or with a foreign Host', async () => {
+    const before = apiCalls
+    const foreignOrigin = await raw(port, '/api/listRegistries', {
+      method: 'POST',
+      headers: apiHeaders({ cookie: cookie(web.server.token), origin: evilUrl.replace(/\/$/, '') }),
+      body: '{}',
+    })
+    const foreignHost = await raw(port, '/api/listRegistries', {
+      method: 'POST',
+      headers: apiHeaders({ cookie: cookie(web.server.token), host: `evil.example:${port}`, origin: `http://evil.example:${port}` }),
+      body: '{}',
+    })
+    expect([foreignOrigin.status, foreignHost.status]).toEqual([403, 403])
+    expect(apiCalls).toBe(before)
+  })
+
+  it('trades the printed token for an HttpOnly, SameSite=Strict cookie, leaving it in no URL, Referer, storage or page', async () => {
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      // The headers Chromium actually sent (headers() alone holds only provisional ones).
+      const requests: { url: string; referer: Promise<string | null> }[] = []
+      page.on('request', (r) => requests.push({ url: r.url(), referer: r.headerValue('referer') }))
+      await page.goto(web.server.url)
+      await page.getByRole('heading', { name: 'Welcome to Berth' }).waitFor()
+      expect(page.url()).toBe(`${origin}/`)
+      // The redirect replaced the printed URL: the tab's history holds about:blank and the page, no third entry.
+      expect(await page.evaluate(() => (globalThis as unknown as { history: { length: number } }).history.length)).toBe(2)
+      expect(await context.cookies()).toEqual([
+        expect.objectContaining({
+          name: `berth_token_${port}`,
+          value: web.server.token,
+          path: '/api/',
+          httpOnly: true,
+          sameSite: 'Strict',
+          secure: false,
+        }),
+      ])
+      const visible = await page.evaluate(() => {
+        const g = globalThis as unknown as {
+          sessionStorage: { length: number; key(i: number): string | null; getItem(k: string): string | null }
+          document: { cookie: string }
+        }
+        const stored: string[] = []
+        for (let i = 0; i < g.sessionStorage.length; i++) stored.push(g.sessionStorage.getItem(g.sessionStorage.key(i) ?? '') ?? '')
+        return `${stored.join()} ${g.document.cookie}`
+      })
+      expect(visible).not.toContain(web.server.token)
+      expect(await page.content()).not.toContain(web.server.token)
+      expect(requests.filter((r) => r.url.includes(web.server.token)).map((r) => r.url)).toEqual([web.server.url])
+      expect(requests.length).toBeGreaterThan(2)
+      expect((await Promise.all(requests.map((r) => r.referer))).filter((r) => r !== null)).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('opens a copied link in a new tab of the same browser, which never saw the token', async () => {
+    const context = await browser.newContext()
+    try {
+      await berthPage(context)
+      const before = apiCalls
+      const tab = await context.newPage()
+      await tab.goto(`${origin}/#/registry.example.com/team/app?sort=date`)
+      // No profile has that address: the page offers to add it, which took an answered API call.
+      await tab.getByRole('region', { name: 'Link to a registry Berth does not know' }).waitFor()
+      await expect(tab.getByText(/token is missing/).count()).resolves.toBe(0)
+      expect(apiCalls).toBeGreaterThan(before)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('lets no page on another loopback port use the cookie the browser attaches to its requests', async () => {
+    const context = await browser.newContext()
+    try {
+      await berthPage(context)
+      const page = await context.newPage()
+      await page.goto(evilUrl)
+      const before = apiCalls
+      const outcomes = await page.evaluate(async (target) => {
+        const attempt = async (init: RequestInit): Promise<string> => {
+          try {
+            const res = await fetch(`${target}/api/listRegistries`, { credentials: 'include', ...init })
+            return `status ${res.status}: ${await res.text()}`
+          } catch (error) {
+            return `failed: ${String(error)}`
+          }
+        }
+        return {
+          json: await attempt({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+          simple: await attempt({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }),
+          noCors: await attempt({ method: 'POST', mode: 'no-cors', body: '{}' }),
+        }
+      }, origin)
+      expect(outcomes.json).toMatch(/^failed: TypeError/)
+      expect(outcomes.simple).toMatch(/^failed: TypeError/)
       expect(outcomes.noCors).toMatch(/^status 0: $|^failed/)
       expect(apiCalls).toBe(before)
     } finally {

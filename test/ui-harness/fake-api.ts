@@ -1,9 +1,9 @@
 // An in-memory `Api` with realistic data, so the renderer can be seen and driven before (and
 // without) the real core: one registry with ~40 repositories, one without a catalog, one with an
-// untrusted certificate. Errors are thrown exactly as the preload bridge throws them.
+// untrusted certificate. Errors are thrown as BerthErrors, as by main's handler table; installing
+// it through `resultApiOf` (shared/api-bridge.ts) turns them into data as main's dispatcher does.
 import { packCachedTagDetails } from '../../shared/cached-details'
-import { errorFromData } from '../../shared/api-bridge'
-import type { BerthErrorData } from '../../shared/errors'
+import { BerthError, toErrorData, type BerthErrorData } from '../../shared/errors'
 import type { Api, ApiRequests, DockerLoginCandidate } from '../../shared/ipc'
 import {
   garbageCollectionNote,
@@ -104,7 +104,7 @@ function initialRegistries(): RegistryView[] {
 }
 
 function fail(data: BerthErrorData): never {
-  throw errorFromData(data)
+  throw new BerthError(data)
 }
 
 export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNullable<ApiWithEvents['on']> } {
@@ -218,7 +218,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
     } catch (error) {
       // The core keeps no hint for a tag it could not verify.
       remembered.delete(tag)
-      return { tag, ok: false as const, error: JSON.parse((error as Error).message) as BerthErrorData }
+      return { tag, ok: false as const, error: toErrorData(error) }
     }
   }
 

@@ -32,6 +32,8 @@ ${cleanupUsage}
   berth trust    <registry> --show | --ca FILE | --fingerprint SHA256
   berth import-docker-logins [--dry-run] [--only KEY,KEY]
   berth web      [--port P]                        serve the app on 127.0.0.1 and print its URL
+  berth link     <registry>[/<repo>[:tag|@digest]] [--sort KEY] [--desc] [--filter REGEX]
+                                                   print the berth:// link that opens this view in the app
 
 Options:
   --json                 machine-readable output (documented in the README)
@@ -104,6 +106,11 @@ const commands: Record<string, CommandEntry> = {
   registries: { argument: null, engine: true, load: async () => (await manage()).registriesCommand },
   'import-docker-logins': { argument: null, engine: true, load: async () => (await manage()).importDockerLoginsCommand },
   web: { argument: null, engine: true, load: () => Promise.resolve(webCommand) },
+  link: {
+    argument: '<registry>[/<repository>[:<tag>|@<digest>]]',
+    engine: false,
+    load: async () => (await import('./link-command')).linkCommand,
+  },
 }
 
 const loadEngine = () => import('../../session/engine')

@@ -2,14 +2,31 @@
 // browser instead of Electron. Plain node:http. It is a local server holding registry credentials,
 // so every request passes the guards a local dev server is usually attacked through:
 // - a random per-run token (printed in the URL) on every API call: other local users and other
-//   sites in the browser cannot know it;
+//   sites in the browser cannot know it. The first load trades it for a cookie and redirects to
+//   the same page without it (see below), so it stays out of the address bar, history and Referer;
 // - Host must be 127.0.0.1:PORT or localhost:PORT: DNS rebinding sends an attacker's host name;
 // - a present Origin must be our own, and API POSTs must carry Origin or same-origin fetch
 //   metadata: cross-site requests are refused even before the token is looked at;
 // - loopback peers only, and the socket listens on 127.0.0.1 only.
 // The token travels in an `X-Berth-Token` header (a custom header also forces a CORS preflight,
 // which this server never grants); EventSource cannot set headers, so the event stream takes it as
-// a query parameter. No cookie: cookies are shared by every port of 127.0.0.1.
+// a query parameter. Or in a cookie, so that a link copied from the page opens in another tab of the
+// same browser, which has no sessionStorage of its own. The cookie is a second way to carry the
+// same token, not a weaker guard: Host and Origin are checked before any token is looked at, a
+// cookie-only event stream must come from our own page (fetch metadata), and:
+// - HttpOnly: the page's scripts never see the token; SameSite=Strict: no other site's page or
+//   link sends it (another loopback port is the same site: the Origin check covers that);
+// - Path=/api/: only API requests carry it, never a page or asset load;
+// - its name carries the port, since cookies ignore ports: two `berth web` runs keep their own. A
+//   cookie of that name set by another loopback server (cookie tossing) can at worst break new
+//   tabs, never let anyone in; beside ours (another path), every value under the name is tried;
+// - no Secure: the page is plain http on loopback (there is no certificate to serve it with), and
+//   browsers that would keep a Secure cookie there treat loopback as secure anyway;
+// - no Expires: it ends with the browser session, and the token with this run.
+// What a cookie cannot do is tell the ports of 127.0.0.1 apart: a server on another loopback port
+// that this browser visits receives it on its own requests under /api/ (README "Security" says so).
+// Holding it there gets that server nothing from a browser (Origin and fetch metadata are checked),
+// only from a process of its own, which is the exposure the trade buys new tabs with.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
@@ -91,6 +108,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const tokenMatches = (candidate: string | null | undefined): boolean =>
     typeof candidate === 'string' && candidate.length > 0 && candidate.length < 200 && timingSafeEqual(digest(candidate), tokenDigest)
+  const cookieName = (): string => `berth_token_${port}`
+  const cookieMatches = (req: IncomingMessage): boolean => cookieValues(req, cookieName()).some(tokenMatches)
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value)
@@ -108,7 +127,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.setHeader('Cache-Control', 'no-store')
       if (url.pathname === '/api/events') {
         if (req.method !== 'GET') return refuse(res, 405, 'Use GET for the event stream.')
-        if (!tokenMatches(url.searchParams.get('token') ?? headerValue(req, tokenHeader))) return refuse(res, 401, badTokenMessage)
+        if (!tokenMatches(url.searchParams.get('token') || headerValue(req, tokenHeader))) {
+          if (!cookieMatches(req)) return refuse(res, 401, badTokenMessage)
+          // The browser attaches the cookie to any GET of this URL, even an <img> on another loopback
+          // port's page (the same site, for cookies): only our own page may open the stream with it.
+          if (headerValue(req, 'sec-fetch-site') !== 'same-origin' && origin !== ownOrigin) {
+            return refuse(res, 403, 'The event stream must be opened by the Berth page.')
+          }
+        }
         return openEventStream(req, res)
       }
       if (req.method !== 'POST') return refuse(res, 405, 'API calls are POST requests.')
@@ -117,11 +143,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (origin === undefined && headerValue(req, 'sec-fetch-site') !== 'same-origin') {
         return refuse(res, 403, 'API calls must come from the Berth page (no Origin header).')
       }
-      if (!tokenMatches(headerValue(req, tokenHeader))) return refuse(res, 401, badTokenMessage)
+      if (!tokenMatches(headerValue(req, tokenHeader)) && !cookieMatches(req)) return refuse(res, 401, badTokenMessage)
       return handleApiCall(req, res, url.pathname.slice('/api/'.length))
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET and HEAD are served.')
+    if (tokenMatches(url.searchParams.get('token'))) return trade(res, url)
     return serveStatic(req, res, url.pathname)
+  }
+
+  /** The printed URL's first load: the token becomes the cookie, and the page loads again without it. */
+  function trade(res: ServerResponse, url: URL): void {
+    url.searchParams.delete('token')
+    res.writeHead(303, {
+      // Relative, so the browser keeps the link's #fragment (the view) across the redirect; one
+      // leading slash, since `//host/…` would be another site's address.
+      Location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
+      'Set-Cookie': `${cookieName()}=${token}; Path=/api/; HttpOnly; SameSite=Strict`,
+      'Cache-Control': 'no-store',
+      'Content-Length': '0',
+    })
+    res.end()
   }
 
   async function handleApiCall(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
@@ -229,7 +270,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 }
 
-const badTokenMessage = 'The web-mode access token is missing or wrong: open the URL that `berth web` printed.'
+const badTokenMessage =
+  'The web-mode access token is missing or wrong: open the URL that `berth web` printed (in a browser that keeps cookies for this address).'
 
 function refuse(res: ServerResponse, status: number, message: string, code: BerthErrorData['code'] = 'forbidden'): void {
   const result: IpcResult<never> = { ok: false, error: { code, message } }
@@ -290,6 +332,19 @@ async function containedFile(root: string, relative: string): Promise<{ path: st
   } catch {
     return null
   }
+}
+
+/** Every value of one cookie (a browser sends two when another path or server set one too); a few at most. */
+function cookieValues(req: IncomingMessage, name: string): string[] {
+  const header = req.headers.cookie
+  if (header === undefined) return []
+  const values: string[] = []
+  for (const pair of header.split(';')) {
+    const at = pair.indexOf('=')
+    if (at >= 0 && pair.slice(0, at).trim() === name) values.push(pair.slice(at + 1).trim())
+    if (values.length >= 4) break
+  }
+  return values
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,16 +1,21 @@
-// The one function stores and views use to reach the core. The Api is installed once at start-up
-// (main.tsx → getApi()); keeping this module free of the web bridge and of DOM types lets the stores
-// run against a fake Api in Node tests. Calls reject with an Error carrying BerthErrorData as JSON
-// (shared/api-bridge.ts); `call` turns that back into data so views render errors in one place.
-import type { BerthErrorData } from '../../../shared/errors'
-import { errorDataOf } from '../../../shared/api-bridge'
-import type { Api, ApiEvents, ApiMethod, ApiRequests, ApiResponses } from '../../../shared/ipc'
+// How stores and actions reach the core. The Api is installed once at start-up (main.tsx →
+// getApi()): the preload's `window.berth` or the web bridge, both of which resolve every method with
+// the IpcResult main's dispatcher returned (shared/api-bridge.ts). `call` passes that result through
+// after checking its shape, so views render errors in one place. Keeping this module free of the
+// web bridge and of DOM types lets the stores run against a fake Api in Node tests.
+import { isIpcResult, noResult, type ApiEventSource, type ResultApi } from '../../../shared/api-bridge'
+import type { ApiEvents, ApiMethod, ApiRequests, ApiResponses, IpcResult } from '../../../shared/ipc'
 
-/** An Api that may also push events (the Electron preload's `on`). */
-export type ApiWithEvents = Api & {
-  on?: <K extends keyof ApiEvents>(event: K, listener: (payload: ApiEvents[K]) => void) => () => void
-  /** Resolves once pushes can arrive (the web mode's event stream is connected). */
-  eventsReady?: () => Promise<void>
+/** An installed Api: results for calls, and pushes where the door has them. */
+export type ApiWithEvents = ResultApi & Partial<ApiEventSource>
+
+/** What a store needs of the core; `installedApi` follows installApi, `apiClient` is bound to one Api. */
+export interface ApiClient {
+  call<K extends ApiMethod>(method: K, request: ApiRequests[K]): Promise<IpcResult<ApiResponses[K]>>
+  /** A push from main. Returns the unsubscribe function. */
+  on<K extends keyof ApiEvents>(event: K, listener: (payload: ApiEvents[K]) => void): () => void
+  /** Resolves once pushes can arrive: at once over IPC, once connected in web mode. */
+  eventsReady(): Promise<void>
 }
 
 let installed: ApiWithEvents | null = null
@@ -27,17 +32,30 @@ export function installApi(api: ApiWithEvents): void {
   }
 }
 
-export type CallResult<T> = { ok: true; value: T } | { ok: false; error: BerthErrorData }
-
-export async function call<K extends ApiMethod>(method: K, request: ApiRequests[K]): Promise<CallResult<ApiResponses[K]>> {
+async function callOn<K extends ApiMethod>(
+  api: ApiWithEvents | null,
+  method: K,
+  request: ApiRequests[K],
+): Promise<IpcResult<ApiResponses[K]>> {
+  if (api === null) return { ok: false, error: { code: 'internal', message: 'No Api installed: main.tsx installs it before rendering.' } }
+  const fn = api[method] as (req: ApiRequests[K]) => Promise<unknown>
+  let answer: unknown
   try {
-    if (installed === null) throw new Error('No Api installed: main.tsx installs it before rendering.')
-    const api: Api = installed
-    const fn = api[method] as (req: ApiRequests[K]) => Promise<ApiResponses[K]>
-    return { ok: true, value: await fn.call(api, request) }
+    answer = await fn.call(api, request)
   } catch (error) {
-    return { ok: false, error: errorDataOf(error) }
+    // The doors never reject; an Api that does is a bug, still shown where errors are shown.
+    return {
+      ok: false,
+      error: { code: 'internal', message: `${method} failed: ${error instanceof Error ? error.message : String(error)}` },
+    }
   }
+  // The installed Api is another realm's object (the preload's) or a test's: trust only its shape.
+  return isIpcResult(answer) ? (answer as IpcResult<ApiResponses[K]>) : noResult(method)
+}
+
+/** One Api call, through the installed Api; resolves with its result, never rejects. */
+export function call<K extends ApiMethod>(method: K, request: ApiRequests[K]): Promise<IpcResult<ApiResponses[K]>> {
+  return callOn(installed, method, request)
 }
 
 /** A push from main (Electron IPC or the web mode's event stream). Returns the unsubscribe function. */
@@ -53,6 +71,18 @@ export function onApiEvent<K extends keyof ApiEvents>(event: K, listener: (paylo
 /** Resolves once the installed Api can deliver pushes: at once over IPC, once connected in web mode. */
 export function eventsReady(): Promise<void> {
   return installed?.eventsReady?.() ?? Promise.resolve()
+}
+
+/** The app's client: whichever Api is installed when each call is made. */
+export const installedApi: ApiClient = { call, on: onApiEvent, eventsReady }
+
+/** A client bound to one Api, for a store made apart from the app's (a test's fresh store). */
+export function apiClient(api: ApiWithEvents): ApiClient {
+  return {
+    call: (method, request) => callOn(api, method, request),
+    on: (event, listener) => api.on?.(event, listener) ?? (() => undefined),
+    eventsReady: () => api.eventsReady?.() ?? Promise.resolve(),
+  }
 }
 
 /** berth:// links and second-instance launches ask to show a view (a location hash). */

@@ -2,7 +2,7 @@
 import type { ApiWithEvents } from './call'
 import { createWebApi } from './web-api'
 
-export { call, installApi, onNavigate, type CallResult } from './call'
+export { installApi } from './call'
 
 export function getApi(): ApiWithEvents {
   return window.berth ?? createWebApi()

@@ -1,8 +1,12 @@
 // The browser side of the web mode (electron/doors/web/web-server.ts): the same Api as `window.berth`, over
 // `POST /api/<method>` and a Server-Sent Events stream. The per-run token arrives once in the page
-// URL (`/?token=…`); it is kept in sessionStorage (this origin and tab only, so a reload still
-// works) and removed from the address bar so it does not end up in history or screenshots.
-import { createBridgedApi, errorFromData, type BerthBridge } from '../../../shared/api-bridge'
+// URL (`/?token=…`); the server trades it for an HttpOnly cookie and loads the page again without it,
+// so this page, and any tab opened on a link copied from it, authenticate with the cookie and never
+// see the token. A token the server did not take (a wrong one) is still moved from the address bar
+// to sessionStorage and sent as a header, so the answer can say what is wrong.
+// The server answers every call with an IpcResult body; that body, checked, is what a call resolves
+// with, and a server that cannot be reached is an answer too (a `network` error), never a throw.
+import { createBridgedApi, isIpcResult, type BerthBridge } from '../../../shared/api-bridge'
 import { isApiEventName, type ApiEventName } from '../../../shared/api-methods'
 import type { ApiEvents, ApiMethod, IpcResult } from '../../../shared/ipc'
 
@@ -38,11 +42,12 @@ function currentToken(): string | null {
 }
 
 async function call(method: ApiMethod, request: unknown): Promise<IpcResult<unknown>> {
+  const stored = currentToken()
   let response: Response
   try {
     response = await fetch(`/api/${method}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', [tokenHeader]: currentToken() ?? '' },
+      headers: { 'Content-Type': 'application/json', ...(stored !== null ? { [tokenHeader]: stored } : {}) },
       body: JSON.stringify(request),
       credentials: 'same-origin',
       cache: 'no-store',
@@ -50,26 +55,21 @@ async function call(method: ApiMethod, request: unknown): Promise<IpcResult<unkn
       keepalive: method === 'stopTagDetails',
     })
   } catch (error) {
-    throw errorFromData({
-      code: 'network',
-      message: `Berth web mode is not reachable (${error instanceof Error ? error.message : String(error)}).`,
-      fix: 'Is `berth web` still running? Start it again and open the URL it prints.',
-    })
+    return {
+      ok: false,
+      error: {
+        code: 'network',
+        message: `Berth web mode is not reachable (${error instanceof Error ? error.message : String(error)}).`,
+        fix: 'Is `berth web` still running? Start it again and open the URL it prints.',
+      },
+    }
   }
   const body: unknown = await response.json().catch(() => null)
   if (isIpcResult(body)) return body
-  throw errorFromData({
-    code: 'invalid_response',
-    message: `Berth web mode answered ${response.status} without a result.`,
-    status: response.status,
-  })
-}
-
-function isIpcResult(value: unknown): value is IpcResult<unknown> {
-  if (typeof value !== 'object' || value === null) return false
-  const record = value as Record<string, unknown>
-  if (record.ok === true) return 'value' in record
-  return record.ok === false && typeof record.error === 'object' && record.error !== null
+  return {
+    ok: false,
+    error: { code: 'invalid_response', message: `Berth web mode answered ${response.status} without a result.`, status: response.status },
+  }
 }
 
 /** The Api for web mode; also `on` for pushes, like `window.berth`. */
@@ -117,7 +117,8 @@ let opened: Promise<void> | null = null
 function openStream(): EventSource {
   if (source === null) {
     // EventSource cannot send headers: the stream is the one place the token is a query parameter.
-    const created = new EventSource(`/api/events?token=${encodeURIComponent(currentToken() ?? '')}`)
+    const stored = currentToken()
+    const created = new EventSource(stored === null ? '/api/events' : `/api/events?token=${encodeURIComponent(stored)}`)
     source = created
     opened = new Promise((resolve) => created.addEventListener('open', () => resolve(), { once: true }))
   }

@@ -1,12 +1,10 @@
 // The shell: sidebar (registries + repository tree), the tag table, the details panel, and the
 // dialogs and toasts on top. Wires the stores to the hash and to main's `navigate` pushes.
 import { useEffect } from 'react'
-import { onApiEvent, onNavigate } from '../api/call'
-import { showToast } from '../stores/toasts'
-import { useRepositories } from '../stores/repositories'
+import { followAppEvents } from '../stores/actions/app-events'
 import { useRegistries } from '../stores/registries'
 import { useTags } from '../stores/tags'
-import { applyHash, startHashSync, useView } from '../stores/view'
+import { startHashSync, useView } from '../stores/view'
 import { useSelection } from '../stores/selection'
 import { Sidebar } from './sidebar'
 import { MainView } from './main-view'
@@ -24,21 +22,10 @@ export function App() {
   useEffect(() => {
     void load()
     const stopHash = startHashSync()
-    const stopNavigate = onNavigate(applyHash)
-    // A pinned certificate that changed is a security event: say so loudly and re-list, which shows
-    // the tls_changed error (with both fingerprints) where the user can act on it.
-    const stopCertificate = onApiEvent('certificateChanged', ({ registryId, certificate }) => {
-      showToast({
-        kind: 'error',
-        title: 'A registry certificate changed',
-        detail: `${certificate.subject} — SHA-256 ${certificate.fingerprint256}`,
-      })
-      void useRepositories.getState().load(registryId, true)
-    })
+    const stopEvents = followAppEvents()
     return () => {
       stopHash()
-      stopNavigate()
-      stopCertificate()
+      stopEvents()
     }
   }, [load])
 
@@ -48,10 +35,11 @@ export function App() {
     useSelection.getState().clear()
   }, [registryId, repository])
 
-  // A shared link with ?tag= selects that tag.
+  // A shared link with ?tag= selects that tag, again after the clear above: a link by address opens
+  // its registry only once the profiles are loaded, after the tag was already set.
   useEffect(() => {
     if (tag !== null && !useSelection.getState().selected.has(tag)) useSelection.getState().selectOnly(tag)
-  }, [tag])
+  }, [tag, registryId, repository])
 
   useKeyboardShortcuts()
 

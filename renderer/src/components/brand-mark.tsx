@@ -1,5 +1,6 @@
 // Berth's mark: stacked containers at a quay. Inline SVG (CSP allows no external icon font).
 import './brand-mark.css'
+
 export function BrandMark({ size = 20 }: { size?: number }) {
   return (
     <svg className="brand-mark" width={size} height={size} viewBox="0 0 32 32" aria-hidden="true" focusable="false">

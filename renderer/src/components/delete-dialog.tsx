@@ -11,14 +11,10 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
 import { garbageCollectionNote, type DeleteMode, type DeletePreview, type DeleteResult } from '../../../shared/types'
-import { confirmationFor } from '../../../shared/delete-confirmation'
-import { call } from '../api/call'
 import { shortDigest } from '../model/tag-summary'
+import { deleteTags, previewDelete } from '../stores/actions/delete-tags'
 import { registryById, useRegistries } from '../stores/registries'
-import { useSelection } from '../stores/selection'
 import { useTags } from '../stores/tags'
-import { useView } from '../stores/view'
-import { showToast } from '../stores/toasts'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
 import { RegistryText } from './registry-text'
@@ -58,7 +54,7 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
 
   const preview = useCallback(async () => {
     setPhase({ kind: 'previewing' })
-    const result = await call('previewDelete', { registryId, repository, tags, mode })
+    const result = await previewDelete(registryId, repository, tags, mode)
     setPhase(result.ok ? { kind: 'preview', preview: result.value } : { kind: 'error', error: result.error })
   }, [registryId, repository, tags, mode])
 
@@ -68,22 +64,8 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
 
   const confirm = async (p: DeletePreview) => {
     setPhase({ kind: 'deleting', preview: p })
-    // Every tag that goes, siblings of a digest delete included: anything else on the digest by now is refused.
-    const expectedDigests = confirmationFor(p)
-    const result = await call('deleteTags', { registryId, repository, tags: p.items.map((i) => i.tag), mode: p.mode, expectedDigests })
-    if (!result.ok) return setPhase({ kind: 'error', error: result.error })
-    setPhase({ kind: 'done', results: result.value.results, note: result.value.note })
-    const removed = new Set(result.value.results.flatMap((r) => (r.ok ? r.removedTags : [])))
-    const failed = result.value.results.filter((r) => !r.ok).length
-    showToast(
-      failed === 0
-        ? { kind: 'success', title: `Deleted ${removed.size} tag${removed.size === 1 ? '' : 's'}` }
-        : { kind: 'error', title: `${failed} of ${result.value.results.length} deletions failed` },
-    )
-    const openTag = useView.getState().tag
-    if (openTag !== null && removed.has(openTag)) useView.getState().update({ tag: null })
-    await useTags.getState().refresh()
-    useSelection.getState().prune(useTags.getState().tags)
+    const result = await deleteTags(registryId, repository, p)
+    setPhase(result.ok ? { kind: 'done', results: result.value.results, note: result.value.note } : { kind: 'error', error: result.error })
   }
 
   const busy = phase.kind === 'deleting' || phase.kind === 'previewing'

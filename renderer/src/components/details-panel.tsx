@@ -3,12 +3,13 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
 import type { Inspection } from '../../../shared/types'
-import { call } from '../api/call'
+import { inspectTag } from '../stores/actions/inspect-tag'
 import { useView } from '../stores/view'
 import { useDialogs } from '../stores/dialogs'
 import { registryById, useRegistries } from '../stores/registries'
 import { ErrorView } from './error-view'
 import { CopyMenu } from './copy-menu'
+import { LinkMenu } from './link-menu'
 import {
   ConfigSection,
   HistorySection,
@@ -32,7 +33,7 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
 
   const load = useCallback(async () => {
     setState({ status: 'loading' })
-    const result = await call('inspect', { registryId, repository, reference: tag })
+    const result = await inspectTag(registryId, repository, tag)
     setState(result.ok ? { status: 'ready', inspection: result.value } : { status: 'error', error: result.error })
   }, [registryId, repository, tag])
 
@@ -51,6 +52,16 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
           </h2>
         </div>
         <div className="details-actions">
+          <LinkMenu
+            compact
+            registryUrl={registry?.url}
+            targets={[
+              { what: 'this tag', place: { repository, tag } },
+              ...(state.status === 'ready'
+                ? [{ what: 'this digest', place: { repository, digest: state.inspection.details.digest } }]
+                : []),
+            ]}
+          />
           <CopyMenu
             registryUrl={registry?.url ?? ''}
             repository={repository}

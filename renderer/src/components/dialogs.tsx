@@ -11,7 +11,7 @@ export function Dialogs() {
   if (dialog === null) return null
   switch (dialog.kind) {
     case 'registry':
-      return <RegistryDialog registryId={dialog.registryId} onClose={close} />
+      return <RegistryDialog registryId={dialog.registryId} initialAddress={dialog.address} onClose={close} />
     case 'import-logins':
       return <ImportLoginsDialog onClose={close} />
     case 'add-repository':

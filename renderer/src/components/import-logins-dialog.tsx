@@ -3,9 +3,7 @@
 import { useEffect, useState } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
 import type { DockerLoginCandidate } from '../../../shared/ipc'
-import { call } from '../api/call'
-import { useRegistries } from '../stores/registries'
-import { showToast } from '../stores/toasts'
+import { importDockerLogins, scanDockerLogins } from '../stores/actions/import-logins'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
 import './import-logins-dialog.css'
@@ -24,11 +22,10 @@ export function ImportLoginsDialog({ onClose }: { onClose: () => void }) {
   const [chosen, setChosen] = useState<Set<string>>(new Set())
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<BerthErrorData | null>(null)
-  const upsert = useRegistries((s) => s.upsert)
 
   const scan = async () => {
     setState({ kind: 'scanning' })
-    const result = await call('scanDockerLogins', {})
+    const result = await scanDockerLogins()
     if (!result.ok) return setState({ kind: 'error', error: result.error })
     setState({ kind: 'ready', candidates: result.value })
     setChosen(new Set(result.value.filter((c) => c.existingProfileId === null).map((c) => c.key)))
@@ -48,11 +45,9 @@ export function ImportLoginsDialog({ onClose }: { onClose: () => void }) {
   const importChosen = async () => {
     setBusy(true)
     setError(null)
-    const result = await call('importDockerLogins', { keys: [...chosen] })
+    const result = await importDockerLogins([...chosen])
     setBusy(false)
     if (!result.ok) return setError(result.error)
-    for (const view of result.value) upsert(view)
-    showToast({ kind: 'success', title: `Imported ${result.value.length} registr${result.value.length === 1 ? 'y' : 'ies'}` })
     onClose()
   }
 

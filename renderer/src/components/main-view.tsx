@@ -5,6 +5,7 @@ import { registryById, useRegistries } from '../stores/registries'
 import { useView } from '../stores/view'
 import { TagView } from './tag-view'
 import { BrandMark } from './brand-mark'
+import { LinkOffer } from './link-offer'
 import './main-view.css'
 
 export function MainView() {
@@ -14,7 +15,16 @@ export function MainView() {
   const repository = useView((s) => s.repository)
   const registry = useRegistries((s) => registryById(s.registries, registryId))
   const openDialog = useDialogs((s) => s.open)
+  // A link's address that no profile has: offered before the welcome, since a fresh install has none.
+  const unknownAddress = useView((s) => (s.registryId === null ? s.address : null))
 
+  if (status === 'ready' && unknownAddress !== null) {
+    return (
+      <main className="main empty-main">
+        <LinkOffer address={unknownAddress} />
+      </main>
+    )
+  }
   if (status === 'ready' && count === 0) {
     return (
       <main className="main empty-main">

@@ -2,24 +2,29 @@
 // show the trust step when it is not, save the profile, then send the secret once with `login`.
 import { useState } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
-import type { CertificateInfo, ProbeResult, RegistryView } from '../../../shared/types'
-import { call } from '../api/call'
+import type { CertificateInfo, ProbeResult } from '../../../shared/types'
 import { registryHost } from '../model/tag-summary'
 import { normalizeRegistryUrl } from '../model/registry-url'
+import { probeRegistry, saveRegistryProfile, signOut as signOutOf } from '../stores/actions/registry-profile'
 import { registryById, useRegistries } from '../stores/registries'
-import { useRepositories } from '../stores/repositories'
-import { useView } from '../stores/view'
-import { showToast } from '../stores/toasts'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
 import { TrustStep, type TrustChoice } from './trust-step'
 
 type Step = { kind: 'form' } | { kind: 'trust'; certificate: CertificateInfo | undefined; probe: ProbeResult | null }
 
-export function RegistryDialog({ registryId, onClose }: { registryId: string | null; onClose: () => void }) {
+export function RegistryDialog({
+  registryId,
+  initialAddress,
+  onClose,
+}: {
+  registryId: string | null
+  /** A new registry pre-filled with the address a link named (stores/dialogs.ts). */
+  initialAddress?: string
+  onClose: () => void
+}) {
   const existing = useRegistries((s) => registryById(s.registries, registryId))
-  const upsert = useRegistries((s) => s.upsert)
-  const [url, setUrl] = useState(existing?.url ?? '')
+  const [url, setUrl] = useState(existing?.url ?? initialAddress ?? '')
   const [name, setName] = useState(existing?.name ?? '')
   const [insecure, setInsecure] = useState(existing?.insecure ?? false)
   const [username, setUsername] = useState(existing?.username ?? '')
@@ -38,41 +43,19 @@ export function RegistryDialog({ registryId, onClose }: { registryId: string | n
     setBusy(true)
     setError(null)
     try {
-      const saved = await call('saveRegistry', {
-        profile: {
-          id: existing?.id,
-          name: name.trim() || host,
-          url: fullUrl,
-          kind: fullGitlabUrl ? 'gitlab' : (probe?.kind ?? existing?.kind),
-          username: username.trim() || undefined,
-          insecure,
-          favorites: existing?.favorites ?? [],
-          // Empty: derived from the registry's token realm (<gitlab>/jwt/auth) when browsing.
-          gitlabUrl: fullGitlabUrl || undefined,
-        },
-      })
-      if (!saved.ok) return setError(saved.error)
-      let view: RegistryView = saved.value
-      upsert(view)
-      if (trust) {
-        const trusted = await call('trustCertificate', { registryId: view.id, ...trust })
-        if (!trusted.ok) return setError(trusted.error)
-        view = trusted.value
-        upsert(view)
+      const form = {
+        name: name.trim() || host,
+        url: fullUrl,
+        insecure,
+        username: username.trim(),
+        secret,
+        gitlabUrl: fullGitlabUrl,
       }
-      if (secret !== '') {
-        // The form requires a username with a secret: "<token>" would mean a docker identity token.
-        const loggedIn = await call('login', { registryId: view.id, username: username.trim(), secret })
-        // The secret is not kept in React state past this call.
-        setSecret('')
-        if (!loggedIn.ok) return setError(loggedIn.error)
-        view = loggedIn.value
-        upsert(view)
-      }
-      void useRepositories.getState().load(view.id, true)
-      useView.getState().update({ registryId: view.id, repository: null, tag: null })
-      showToast({ kind: 'success', title: existing ? `Saved ${view.name}` : `Added ${view.name}` })
-      onClose()
+      const saved = await saveRegistryProfile(existing, form, probe, trust)
+      if (saved.ok) return onClose()
+      // The secret is not kept in React state once it went to the keychain's login.
+      if (saved.secretSent) setSecret('')
+      setError(saved.error)
     } finally {
       setBusy(false)
     }
@@ -81,30 +64,19 @@ export function RegistryDialog({ registryId, onClose }: { registryId: string | n
   const connect = async () => {
     setBusy(true)
     setError(null)
-    const probe = await call('probeRegistry', { url: fullUrl, insecure, registryId: existing?.id })
+    const outcome = await probeRegistry(fullUrl, insecure, existing?.id)
     setBusy(false)
-    if (!probe.ok) {
-      if (probe.error.code === 'tls_untrusted' || probe.error.code === 'tls_changed') {
-        setStep({ kind: 'trust', certificate: probe.error.certificate, probe: null })
-        return
-      }
-      return setError(probe.error)
-    }
-    if (probe.value.certificate && probe.value.tlsTrusted === false) {
-      setStep({ kind: 'trust', certificate: probe.value.certificate, probe: probe.value })
-      return
-    }
-    await finish(probe.value, null)
+    if (outcome.kind === 'error') return setError(outcome.error)
+    if (outcome.kind === 'trust') return setStep({ kind: 'trust', certificate: outcome.certificate, probe: outcome.probe })
+    await finish(outcome.probe, null)
   }
 
   const signOut = async () => {
     if (!existing) return
     setBusy(true)
-    const result = await call('logout', { registryId: existing.id })
+    const failed = await signOutOf(existing)
     setBusy(false)
-    if (!result.ok) return setError(result.error)
-    upsert(result.value)
-    showToast({ kind: 'info', title: `Signed out of ${existing.name}` })
+    if (failed) setError(failed)
   }
 
   const title = existing ? `Edit ${existing.name}` : 'Add registry'

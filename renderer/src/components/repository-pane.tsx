@@ -10,8 +10,7 @@ import { useRepositories } from '../stores/repositories'
 import { useView } from '../stores/view'
 import { ErrorView } from './error-view'
 import { ChevronDownIcon, ChevronRightIcon, CloseIcon } from './icons'
-import { call } from '../api/call'
-import { showToast } from '../stores/toasts'
+import { removeRepositoryByName } from '../stores/actions/favorites'
 import { RegistryText } from './registry-text'
 import './repository-pane.css'
 
@@ -39,13 +38,6 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
   const tree = useMemo(() => buildRepoTree(all), [all])
   const favoriteSet = useMemo(() => new Set(favorites ?? []), [favorites])
   const catalogSet = useMemo(() => new Set(entry?.listing?.repositories ?? []), [entry?.listing?.repositories])
-  const upsert = useRegistries((s) => s.upsert)
-  const removeFavorite = async (path: string) => {
-    const result = await call('removeFavorite', { registryId, repository: path })
-    if (!result.ok) return showToast({ kind: 'error', title: 'Could not remove the repository', detail: result.error.message })
-    upsert(result.value)
-    if (repository === path) update({ repository: null, tag: null })
-  }
   // A handful of repositories (favourites, a small registry) reads best fully open.
   const [touched, setTouched] = useState(false)
   const effectiveExpanded = useMemo(
@@ -168,7 +160,7 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
                     className="icon-button row-menu small"
                     aria-label={`Remove ${node.path} from this list`}
                     title="Remove from this list"
-                    onClick={() => void removeFavorite(node.path)}
+                    onClick={() => void removeRepositoryByName(registryId, node.path)}
                   >
                     <CloseIcon />
                   </button>

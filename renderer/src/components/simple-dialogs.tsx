@@ -2,11 +2,9 @@
 // registry profile.
 import { useState } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
-import { call } from '../api/call'
+import { addRepositoryByName } from '../stores/actions/favorites'
+import { removeRegistry } from '../stores/actions/registry-profile'
 import { registryById, useRegistries } from '../stores/registries'
-import { useRepositories } from '../stores/repositories'
-import { useView } from '../stores/view'
-import { showToast } from '../stores/toasts'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
 
@@ -15,7 +13,6 @@ const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(
 
 export function AddRepositoryDialog({ registryId, onClose }: { registryId: string; onClose: () => void }) {
   const registry = useRegistries((s) => registryById(s.registries, registryId))
-  const upsert = useRegistries((s) => s.upsert)
   const [name, setName] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<BerthErrorData | null>(null)
@@ -24,11 +21,9 @@ export function AddRepositoryDialog({ registryId, onClose }: { registryId: strin
 
   const add = async () => {
     setBusy(true)
-    const result = await call('addFavorite', { registryId, repository: trimmed })
+    const failed = await addRepositoryByName(registryId, trimmed)
     setBusy(false)
-    if (!result.ok) return setError(result.error)
-    upsert(result.value)
-    useView.getState().update({ registryId, repository: trimmed, tag: null, q: '' })
+    if (failed) return setError(failed)
     onClose()
   }
 
@@ -76,19 +71,14 @@ export function AddRepositoryDialog({ registryId, onClose }: { registryId: strin
 
 export function RemoveRegistryDialog({ registryId, onClose }: { registryId: string; onClose: () => void }) {
   const registry = useRegistries((s) => registryById(s.registries, registryId))
-  const remove = useRegistries((s) => s.remove)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<BerthErrorData | null>(null)
 
   const confirm = async () => {
     setBusy(true)
-    const result = await call('removeRegistry', { registryId })
+    const failed = await removeRegistry(registryId, registry?.name ?? 'registry')
     setBusy(false)
-    if (!result.ok) return setError(result.error)
-    remove(registryId)
-    useRepositories.getState().forget(registryId)
-    if (useView.getState().registryId === registryId) useView.getState().update({ registryId: null, repository: null, tag: null })
-    showToast({ kind: 'info', title: `Removed ${registry?.name ?? 'registry'}` })
+    if (failed) return setError(failed)
     onClose()
   }
 

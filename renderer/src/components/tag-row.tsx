@@ -144,7 +144,7 @@ function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
   return (
     <>
       {/* A checked row differs from a checking one only in attributes, and the mark is CSS
-          (styles.css .row.checking): turning hundreds of rows solid as answers arrive mounts and
+          (tag-row.css .row.checking): turning hundreds of rows solid as answers arrive mounts and
           unmounts nothing. aria-busy: the digest is what is being checked; it may still change. */}
       <div
         role="gridcell"

@@ -38,7 +38,7 @@ export function TagTable({ repository, display, loading }: { repository: string;
   const mode = useView((s) => s.mode)
   const update = useView((s) => s.update)
   const focus = useSelection((s) => s.focus)
-  const { rows, order } = display
+  const { rows, order, orderBasis } = display
 
   // Every row is rowHeight tall and never measured, so items need no keys: a getItemKey closing
   // over `rows` would be a new function on every render, and the virtualizer recomputes all 10,000
@@ -54,8 +54,8 @@ export function TagTable({ repository, display, loading }: { repository: string;
   const last = items[items.length - 1]?.index ?? -1
 
   useEffect(() => {
-    setDetailsPriority(order.slice(first, last + 1), order)
-  }, [first, last, order])
+    setDetailsPriority(order.slice(first, last + 1), order, orderBasis)
+  }, [first, last, order, orderBasis])
 
   // Bring the focused row on screen once per focus change (also when it arrives before the rows,
   // from a shared link) — not on every re-sort while details stream in, which would yank the view

@@ -12,6 +12,7 @@ import { useTags } from '../stores/tags'
 import { useView } from '../stores/view'
 import { useDialogs } from '../stores/dialogs'
 import { CopyMenu } from './copy-menu'
+import { LinkMenu } from './link-menu'
 import { ArrowIcon, RefreshIcon, TrashIcon } from './icons'
 import { RegistryText } from './registry-text'
 import './tag-toolbar.css'
@@ -31,6 +32,8 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
   const sort = useView((s) => s.sort)
   const dir = useView((s) => s.dir)
   const update = useView((s) => s.update)
+  const openTag = useView((s) => s.tag)
+  const digest = useView((s) => s.digest)
   const selected = useSelection((s) => s.selected)
   const openDialog = useDialogs((s) => s.open)
   const inputRef = useRef<HTMLInputElement>(null)
@@ -167,6 +170,10 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
         </label>
         <div className="toolbar-actions">
           {selection.length > 0 ? <span className="selection-count">{selection.length.toLocaleString('en')} selected</span> : null}
+          <LinkMenu
+            registryUrl={registry?.url}
+            targets={[{ what: 'this view', place: { repository, tag: openTag, digest, sort, dir, q, mode } }]}
+          />
           <CopyMenu registryUrl={registry?.url ?? ''} repository={repository} tag={single ?? null} digest={singleDigest} />
           <button
             type="button"

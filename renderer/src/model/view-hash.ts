@@ -1,16 +1,31 @@
 // The view lives in the location hash so it can be shared, restored on load and followed by
-// back/forward: `#/r/<registryId>/<repository>?tag=<tag>&sort=date&dir=desc&q=<filter>&mode=regex`.
+// back/forward. The hash names the registry by its address, like a berth:// link
+// (shared/view-link.ts: `#/<host[:port]>/<repository>?tag=…&sort=date&q=…`); the view itself holds
+// the local profile id the address resolved to, since every call to the core takes that id.
 // Parsing is total: a hand-edited or stale hash yields the defaults, never an exception.
+import {
+  defaultViewLink,
+  formatHash,
+  parseHash,
+  pickRegistryForAddress,
+  registryAddressOfUrl,
+  type FilterMode,
+  type SortDir,
+  type SortKey,
+  type ViewLink,
+} from '../../../shared/view-link'
 
-export const sortKeys = ['name', 'semver', 'date', 'size'] as const
-export type SortKey = (typeof sortKeys)[number]
-export type SortDir = 'asc' | 'desc'
-export type FilterMode = 'text' | 'regex'
+export { sortKeys, type FilterMode, type SortDir, type SortKey } from '../../../shared/view-link'
 
 export interface ViewState {
+  /** The saved profile shown; null while a link's address has no profile (yet: the list may still be loading). */
   registryId: string | null
+  /** The registry's address, as links name it: for a link to a registry with no profile, all Berth knows of it. */
+  address: string | null
   repository: string | null
   tag: string | null
+  /** A link to a digest: the first tag the registry confirms at that digest becomes `tag`. */
+  digest: string | null
   sort: SortKey
   dir: SortDir
   q: string
@@ -19,68 +34,89 @@ export interface ViewState {
 
 export const defaultView: ViewState = {
   registryId: null,
+  address: null,
   repository: null,
   tag: null,
-  sort: 'semver',
-  dir: 'desc',
-  q: '',
-  mode: 'text',
+  digest: null,
+  sort: defaultViewLink.sort,
+  dir: defaultViewLink.dir,
+  q: defaultViewLink.q,
+  mode: defaultViewLink.mode,
 }
 
-function decode(part: string): string | null {
-  try {
-    return decodeURIComponent(part)
-  } catch {
-    return null
-  }
+/** What the view needs to know of a saved registry. */
+export interface KnownRegistry {
+  id: string
+  url: string
 }
 
-export function parseHash(hash: string): ViewState {
-  const raw = hash.startsWith('#') ? hash.slice(1) : hash
-  const queryAt = raw.indexOf('?')
-  const path = queryAt >= 0 ? raw.slice(0, queryAt) : raw
-  const query = new URLSearchParams(queryAt >= 0 ? raw.slice(queryAt + 1) : '')
-  const view: ViewState = { ...defaultView }
+export function addressOfRegistry(registries: readonly KnownRegistry[], registryId: string | null): string | null {
+  const registry = registryId === null ? undefined : registries.find((r) => r.id === registryId)
+  return registry === undefined ? null : registryAddressOfUrl(registry.url)
+}
 
-  const segments = path.split('/').filter((s) => s !== '')
-  if (segments[0] === 'r' && segments[1] !== undefined) {
-    view.registryId = decode(segments[1])
-    const repoParts = segments.slice(2).map(decode)
-    if (view.registryId !== null && repoParts.length > 0 && repoParts.every((p): p is string => p !== null && p !== '')) {
-      view.repository = repoParts.join('/')
-    }
+/**
+ * The view a hash describes, its registry resolved against the saved ones. `current` keeps the
+ * profile already shown when the link names its address: with two profiles on one address, going
+ * back and forth must not switch from the one the user picked to the one a fresh load would pick.
+ */
+export function viewFromLink(link: ViewLink, registries: readonly KnownRegistry[], current?: ViewState): ViewState {
+  const view: ViewState = {
+    ...defaultView,
+    repository: link.repository,
+    tag: link.tag,
+    digest: link.digest,
+    sort: link.sort,
+    dir: link.dir,
+    q: link.q,
+    mode: link.mode,
   }
-  const sort = query.get('sort')
-  if (sort && (sortKeys as readonly string[]).includes(sort)) view.sort = sort as SortKey
-  const dir = query.get('dir')
-  if (dir === 'asc' || dir === 'desc') view.dir = dir
-  if (query.get('mode') === 'regex') view.mode = 'regex'
-  view.q = query.get('q') ?? ''
-  const tag = query.get('tag')
-  view.tag = view.repository !== null && tag ? tag : null
+  if (link.registry?.kind === 'id') {
+    view.registryId = link.registry.id
+    view.address = addressOfRegistry(registries, link.registry.id)
+  } else if (link.registry?.kind === 'address') {
+    view.address = link.registry.address
+    const keep = current !== undefined && current.address === link.registry.address && current.registryId !== null
+    view.registryId = keep ? current.registryId : (pickRegistryForAddress(registries, link.registry.address)?.id ?? null)
+  }
   return view
 }
 
-/** Defaults are left out so a plain link stays short. */
-export function formatHash(view: ViewState): string {
-  if (view.registryId === null) return '#/'
-  let path = `#/r/${encodeURIComponent(view.registryId)}`
-  if (view.repository !== null) path += `/${view.repository.split('/').map(encodeURIComponent).join('/')}`
-  const query = new URLSearchParams()
-  if (view.repository !== null && view.tag) query.set('tag', view.tag)
-  if (view.sort !== defaultView.sort) query.set('sort', view.sort)
-  if (view.dir !== defaultView.dir) query.set('dir', view.dir)
-  if (view.q !== '') query.set('q', view.q)
-  if (view.mode !== defaultView.mode) query.set('mode', view.mode)
-  const qs = query.toString()
-  return qs === '' ? path : `${path}?${qs}`
+/** The link of a view: by address once it is known, by the local id until then (a legacy link before the profiles load). */
+export function linkOfView(view: ViewState): ViewLink {
+  const registry: ViewLink['registry'] =
+    view.address !== null
+      ? { kind: 'address', address: view.address }
+      : view.registryId !== null
+        ? { kind: 'id', id: view.registryId }
+        : null
+  return {
+    registry,
+    repository: registry === null ? null : view.repository,
+    tag: view.tag,
+    digest: view.digest,
+    sort: view.sort,
+    dir: view.dir,
+    q: view.q,
+    mode: view.mode,
+  }
+}
+
+export function parseViewHash(hash: string, registries: readonly KnownRegistry[], current?: ViewState): ViewState {
+  return viewFromLink(parseHash(hash), registries, current)
+}
+
+export function formatViewHash(view: ViewState): string {
+  return formatHash(linkOfView(view))
 }
 
 export function sameView(a: ViewState, b: ViewState): boolean {
   return (
     a.registryId === b.registryId &&
+    a.address === b.address &&
     a.repository === b.repository &&
     a.tag === b.tag &&
+    a.digest === b.digest &&
     a.sort === b.sort &&
     a.dir === b.dir &&
     a.q === b.q &&

@@ -2,7 +2,8 @@
 import { create } from 'zustand'
 
 export type DialogState =
-  | { kind: 'registry'; registryId: string | null }
+  /** `address`: a new registry pre-filled with the address a link named. */
+  | { kind: 'registry'; registryId: string | null; address?: string }
   | { kind: 'import-logins' }
   | { kind: 'add-repository'; registryId: string }
   | { kind: 'delete'; registryId: string; repository: string; tags: string[] }

@@ -139,8 +139,24 @@ describe('startWebServer', () => {
     expect(reply.headers['referrer-policy']).toBe('no-referrer')
   })
 
-  it('serves the page when the token is in the URL, since only the API needs it', async () => {
-    expect((await send({ path: `/?token=${server.token}` })).status).toBe(200)
+  it('trades the printed URL’s token for a cookie and loads the page again without it', async () => {
+    const reply = await send({ path: `/?token=${server.token}&lang=en` })
+    expect(reply.status).toBe(303)
+    expect(reply.headers.location).toBe('/?lang=en')
+    expect(reply.headers['set-cookie']).toEqual([`berth_token_${server.port}=${server.token}; Path=/api/; HttpOnly; SameSite=Strict`])
+    expect(reply.headers['cache-control']).toBe('no-store')
+    expect(reply.headers['referrer-policy']).toBe('no-referrer')
+    expect(reply.body).toBe('')
+  })
+
+  it('redirects only to this server, whatever path the first load names', async () => {
+    expect((await send({ path: `/.//evil.example/x?token=${server.token}` })).headers.location).toBe('/evil.example/x')
+  })
+
+  it('serves the page without a cookie for a wrong token in the URL (the API then says what is wrong)', async () => {
+    const reply = await send({ path: `/?token=${server.token}x` })
+    expect(reply.status).toBe(200)
+    expect(reply.headers['set-cookie']).toBeUndefined()
   })
 
   it('serves assets with their content type', async () => {
@@ -331,6 +347,71 @@ describe('startWebServer', () => {
     expect(received.status).toBe(200)
     expect(received.type).toBe('text/event-stream; charset=utf-8')
     expect(received.frame).toBe('event: navigate\ndata: {"hash":"#/r/r1"}\n\n')
+  })
+})
+
+describe('the access cookie', () => {
+  const cookie = (value: string, name = `berth_token_${server.port}`): string => `${name}=${value}`
+  const cookieCall = (headers: Record<string, string | null>): Promise<Reply> =>
+    apiCall('listRegistries', {}, { [tokenHeader]: null, ...headers })
+
+  it('answers an API call that carries the token only in the cookie', async () => {
+    const reply = await cookieCall({ cookie: `theme=dark; ${cookie(server.token)}` })
+    expect(reply.status).toBe(200)
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: true })
+  })
+
+  it('refuses an API call with neither header nor cookie', async () => {
+    expect((await cookieCall({})).status).toBe(401)
+  })
+
+  it('refuses a wrong cookie, or the right token under another run’s cookie name', async () => {
+    expect((await cookieCall({ cookie: cookie(`${server.token}x`) })).status).toBe(401)
+    expect((await cookieCall({ cookie: cookie(server.token, `berth_token_${server.port + 1}`) })).status).toBe(401)
+    expect((await cookieCall({ cookie: cookie('') })).status).toBe(401)
+  })
+
+  it('still takes the right cookie beside a wrong one of the same name (another server may toss one)', async () => {
+    expect((await cookieCall({ cookie: `${cookie('tossed')}; ${cookie(server.token)}` })).status).toBe(200)
+  })
+
+  it('refuses the right cookie from another Origin', async () => {
+    const reply = await cookieCall({ cookie: cookie(server.token), origin: `http://127.0.0.1:${server.port + 1}` })
+    expect(reply.status).toBe(403)
+    expect(JSON.parse(reply.body)).toMatchObject({ error: { message: 'Cross-origin requests are refused.' } })
+  })
+
+  it('refuses the right cookie with a foreign Host', async () => {
+    const reply = await cookieCall({
+      cookie: cookie(server.token),
+      host: `evil.example:${server.port}`,
+      origin: `http://evil.example:${server.port}`,
+    })
+    expect(reply.status).toBe(403)
+    expect(JSON.parse(reply.body)).toMatchObject({ error: { message: expect.stringMatching(/Unexpected Host/) as unknown } })
+  })
+
+  it('refuses the right cookie on a call with neither Origin nor same-origin fetch metadata', async () => {
+    const reply = await cookieCall({ cookie: cookie(server.token), origin: null, 'sec-fetch-site': 'same-site' })
+    expect(reply.status).toBe(403)
+  })
+
+  it('opens the event stream with the cookie only for the page’s own requests', async () => {
+    const open = (headers: Record<string, string>): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/api/events', headers })
+        req.on('response', (res) => {
+          resolve(res.statusCode ?? 0)
+          req.destroy()
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    expect(await open({ cookie: cookie(server.token), 'sec-fetch-site': 'same-origin' })).toBe(200)
+    // An <img> or EventSource on another loopback port's page: same site, so the cookie rides along.
+    expect(await open({ cookie: cookie(server.token), 'sec-fetch-site': 'same-site' })).toBe(403)
+    expect(await open({ cookie: cookie(server.token) })).toBe(403)
+    expect(await open({ cookie: cookie('wrong'), 'sec-fetch-site': 'same-origin' })).toBe(401)
   })
 })
 

@@ -2,9 +2,15 @@
 // batched execution with a count, cancel between batches, and retrying only what did not go.
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Api } from '../../../shared/ipc'
+import { resultApiOf } from '../../../shared/api-bridge'
 import { installApi } from '../../../renderer/src/api/call'
 import { fieldsToRules, runBatchSize, useCleanup } from '../../../renderer/src/stores/cleanup'
 import { createFakeApi } from '../../ui-harness/fake-api'
+
+/** The fake as a door hands an Api to the renderer: every call answers with its result. */
+function installFake(api: Api): void {
+  installApi(resultApiOf(api))
+}
 
 const repository = 'platform/api/server'
 let runCalls: string[][] = []
@@ -40,7 +46,7 @@ describe('cleanup store', () => {
   })
 
   it('reviews, then removes the plan in batches with a running count', async () => {
-    installApi(recordingApi())
+    installFake(recordingApi())
     const store = useCleanup.getState()
     await store.open('acme', repository, null)
     store.setField('removeRegex', '^sha-0')
@@ -57,7 +63,7 @@ describe('cleanup store', () => {
   })
 
   it('stops between batches when cancelled and offers the rest for a retry', async () => {
-    installApi(recordingApi(() => useCleanup.getState().cancel()))
+    installFake(recordingApi(() => useCleanup.getState().cancel()))
     await useCleanup.getState().open('acme', repository, null)
     useCleanup.getState().setField('removeRegex', '^sha-1')
     await useCleanup.getState().review()
@@ -68,7 +74,7 @@ describe('cleanup store', () => {
     expect(done.results).toHaveLength(runBatchSize)
     expect(done.cancelled.length).toBe(done.plan.remove.length - runBatchSize)
 
-    installApi(recordingApi())
+    installFake(recordingApi())
     await useCleanup.getState().run(done.cancelled)
     const retried = useCleanup.getState().phase
     if (retried.kind !== 'done') throw new Error(`expected done, got ${retried.kind}`)
@@ -76,7 +82,7 @@ describe('cleanup store', () => {
   })
 
   it('fills the form from rules saved for the repository', async () => {
-    installApi(recordingApi())
+    installFake(recordingApi())
     await useCleanup.getState().open('acme', repository, null)
     useCleanup.getState().setField('removeRegex', '^dev$')
     useCleanup.getState().setField('keepN', '5')

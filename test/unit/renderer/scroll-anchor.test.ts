@@ -8,7 +8,7 @@ const viewportHeight = 300
 
 function dated(tag: string, day: number): TagRow {
   const details = { created: new Date(Date.UTC(2026, 0, day)).toISOString(), size: day } as unknown as TagDetails
-  return { tag, result: { tag, ok: true, details } as TagRow['result'], checking: null }
+  return { tag, result: { tag, ok: true, details }, checking: null }
 }
 const pending = (tag: string): TagRow => ({ tag, result: undefined, checking: null })
 

@@ -4,12 +4,18 @@ import { packCachedTagDetails, unpackCachedTagDetails } from '../../../shared/ca
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Api } from '../../../shared/ipc'
 import type { TagDetails } from '../../../shared/types'
-import { installApi } from '../../../renderer/src/api/call'
+import { resultApiOf } from '../../../shared/api-bridge'
+import { apiClient, installApi } from '../../../renderer/src/api/call'
 import { verifiedDetailsOf } from '../../../renderer/src/model/tag-rows'
 import { livePlan } from '../../../renderer/src/stores/cleanup'
-import { setDetailsPriority, useTags } from '../../../renderer/src/stores/tags'
+import { createTagsStore, setDetailsPriority, useTags } from '../../../renderer/src/stores/tags'
 import { createFakeApi, fakeDetailsJobs, goneSinceLastSession, movedSinceLastSession } from '../../ui-harness/fake-api'
 import { wideRepository } from '../../ui-harness/fake-data'
+
+/** The fake as a door hands an Api to the renderer: every call answers with its result. */
+function installFake(api: Api): void {
+  installApi(resultApiOf(api))
+}
 
 interface Recorded {
   batches: string[][]
@@ -49,7 +55,7 @@ describe('tags store', () => {
 
   it('has the core load the visible rows first, then every other tag once, and starts no request of its own', async () => {
     const { api, recorded } = recordingApi()
-    installApi(api)
+    installFake(api)
     await useTags.getState().open('acme', repo)
     const { tags, status } = useTags.getState()
     expect(status).toBe('ready')
@@ -74,7 +80,7 @@ describe('tags store', () => {
 
   it('keeps a per-tag error and asks again on retry', async () => {
     const { api, recorded } = recordingApi()
-    installApi(api)
+    installFake(api)
     await useTags.getState().open('acme', repo)
     await vi.waitFor(() => expect(useTags.getState().rows.get('broken-manifest')?.result).toBeDefined(), poll)
     const failed = useTags.getState().rows.get('broken-manifest')?.result
@@ -88,7 +94,7 @@ describe('tags store', () => {
 
   it('keeps the previous details on screen during a refresh and then asks for every tag again', async () => {
     const { api, recorded } = recordingApi()
-    installApi(api)
+    installFake(api)
     await useTags.getState().open('acme', 'web/admin')
     const count = useTags.getState().tags.length
     await vi.waitFor(() => expect(useTags.getState().loaded).toBe(count), poll)
@@ -104,7 +110,7 @@ describe('tags store', () => {
 
   it('asks again for the rows on screen first when refreshing', async () => {
     const { api, recorded } = recordingApi()
-    installApi(api)
+    installFake(api)
     await useTags.getState().open('acme', repo)
     const { tags } = useTags.getState()
     const onScreen = tags.slice(2000, 2030)
@@ -119,7 +125,7 @@ describe('tags store', () => {
   })
 
   it('reports a failed tag list as error data with a message', async () => {
-    installApi(createFakeApi({ latencyMs: 1 }))
+    installFake(createFakeApi({ latencyMs: 1 }))
     await useTags.getState().open('no-such-registry', 'app')
     const { status, error } = useTags.getState()
     expect(status).toBe('error')
@@ -128,7 +134,7 @@ describe('tags store', () => {
   })
 
   it('ignores answers for a repository that is no longer open', async () => {
-    installApi(createFakeApi({ latencyMs: 5 }))
+    installFake(createFakeApi({ latencyMs: 5 }))
     const first = useTags.getState().open('acme', repo)
     const second = useTags.getState().open('acme', 'web/admin')
     await Promise.all([first, second])
@@ -189,7 +195,7 @@ describe('tags store: cached rows', () => {
 
   it('shows the cached rows at once, marked as checking, while the registry has not answered', async () => {
     const details = gate()
-    installApi(gatedApi({ details: details.wait }))
+    installFake(gatedApi({ details: details.wait }))
     await useTags.getState().open('acme', small)
     await vi.waitFor(() => expect([...useTags.getState().rows.values()].some((r) => r.checking === 'cache')).toBe(true), poll)
 
@@ -211,7 +217,7 @@ describe('tags store: cached rows', () => {
     const packed = await fake.getCachedTagDetails({ registryId: 'acme', repository: small })
     // A tag naming a digest the cache has no details for.
     const withOrphan = { ...packed, tags: { ...packed.tags, 'orphan-tag': 'sha256:nothing-cached' } }
-    installApi(gatedApi({ list: list.wait, details: details.wait }, { getCachedTagDetails: () => Promise.resolve(withOrphan) }))
+    installFake(gatedApi({ list: list.wait, details: details.wait }, { getCachedTagDetails: () => Promise.resolve(withOrphan) }))
     const opening = useTags.getState().open('acme', small)
     await vi.waitFor(() => expect(useTags.getState().rows.size).toBeGreaterThan(0), poll)
 
@@ -231,7 +237,7 @@ describe('tags store: cached rows', () => {
   it('shows cached rows before the tag list arrives, and drops the tags the list no longer has', async () => {
     const list = gate()
     const details = gate()
-    installApi(gatedApi({ list: list.wait, details: details.wait }))
+    installFake(gatedApi({ list: list.wait, details: details.wait }))
     const opening = useTags.getState().open('acme', small)
     await vi.waitFor(() => expect(useTags.getState().rows.size).toBeGreaterThan(0), poll)
     expect(useTags.getState().status).toBe('loading')
@@ -250,7 +256,7 @@ describe('tags store: cached rows', () => {
     const list = gate()
     const asked: string[][] = []
     const fake = createFakeApi({ latencyMs: 1 })
-    installApi(
+    installFake(
       gatedApi(
         { list: list.wait },
         {
@@ -282,7 +288,7 @@ describe('tags store: cached rows', () => {
   it('never shows a cached row for a tag the registry list lacks, when the cache answers after the list', async () => {
     const cached = gate()
     const details = gate()
-    installApi(gatedApi({ cached: cached.wait, details: details.wait }))
+    installFake(gatedApi({ cached: cached.wait, details: details.wait }))
     await useTags.getState().open('acme', small)
     cached.open()
     await vi.waitFor(() => expect(useTags.getState().rows.size).toBeGreaterThan(0), poll)
@@ -294,7 +300,7 @@ describe('tags store: cached rows', () => {
   it('replaces each cached row with the registry answer: a moved tag shows its new digest', async () => {
     const details = gate()
     const fake = createFakeApi({ latencyMs: 1 })
-    installApi(gatedApi({ details: details.wait }))
+    installFake(gatedApi({ details: details.wait }))
     await useTags.getState().open('acme', small)
     await vi.waitFor(() => expect(useTags.getState().rows.get('latest')?.checking).toBe('cache'), poll)
     expect(movedSinceLastSession.has('latest')).toBe(true)
@@ -317,7 +323,7 @@ describe('tags store: cached rows', () => {
       await createFakeApi({ latencyMs: 1, seenBefore: true }).getCachedTagDetails({ registryId: 'acme', repository: small }),
     ).find((d) => d.tag === 'latest')
     if (!stale) throw new Error('fixture: latest should be cached')
-    installApi(
+    installFake(
       gatedApi(
         {},
         {
@@ -343,7 +349,7 @@ describe('tags store: cached rows', () => {
   it('keeps a registry answer when the cache answers after it', async () => {
     const cached = gate()
     const api = gatedApi({ cached: cached.wait })
-    installApi(api)
+    installFake(api)
     await useTags.getState().open('acme', small)
     const count = useTags.getState().tags.length
     await vi.waitFor(() => expect(useTags.getState().loaded).toBe(count), poll)
@@ -353,14 +359,14 @@ describe('tags store: cached rows', () => {
   })
 
   it('marks the previous answers as checking during a refresh, until each is answered again', async () => {
-    installApi(createFakeApi({ latencyMs: 1 }))
+    installFake(createFakeApi({ latencyMs: 1 }))
     await useTags.getState().open('acme', small)
     const count = useTags.getState().tags.length
     await vi.waitFor(() => expect(useTags.getState().loaded).toBe(count), poll)
 
     const details = gate()
     const api = gatedApi({ details: details.wait })
-    installApi(api)
+    installFake(api)
     const refreshing = useTags.getState().refresh()
     for (const row of useTags.getState().rows.values()) expect(row.checking).toBe('earlier')
     await refreshing
@@ -374,7 +380,7 @@ describe('tags store: cached rows', () => {
 
   it('offers no digest to act on, and removes nothing in the live cleanup plan, until a row is verified', async () => {
     const details = gate()
-    installApi(gatedApi({ details: details.wait }))
+    installFake(gatedApi({ details: details.wait }))
     await useTags.getState().open('acme', small)
     await vi.waitFor(() => expect(useTags.getState().rows.get('latest')?.checking).toBe('cache'), poll)
     const { tags, rows } = useTags.getState()
@@ -389,5 +395,87 @@ describe('tags store: cached rows', () => {
     const verified = useTags.getState()
     expect(verifiedDetailsOf(verified.rows.get('latest'))?.digest).toMatch(/^sha256:/)
     expect(livePlan(small, verified.tags, verified.rows, rules, null, Date.now()).remove.length).toBeGreaterThan(0)
+  })
+})
+
+describe('tags store instances', () => {
+  beforeEach(() => useTags.getState().close())
+
+  it('keep their loaders apart: two stores over two Apis load two repositories at once', async () => {
+    const first = createTagsStore(apiClient(resultApiOf(createFakeApi({ latencyMs: 1 }))))
+    const second = createTagsStore(apiClient(resultApiOf(createFakeApi({ latencyMs: 1 }))))
+    await Promise.all([first.getState().open('acme', small), second.getState().open('acme', 'team/app')])
+    await vi.waitFor(() => {
+      expect(first.getState().loaded).toBe(first.getState().tags.length)
+      expect(second.getState().loaded).toBe(second.getState().tags.length)
+    }, poll)
+    expect(first.getState().repository).toBe(small)
+    expect(second.getState().repository).toBe('team/app')
+    for (const row of first.getState().rows.values()) expect(row.checking).toBeNull()
+    // The app's store saw none of it.
+    expect(useTags.getState().repository).toBeNull()
+    first.getState().dispose()
+    second.getState().dispose()
+  })
+
+  it('stop their job and stop listening when disposed', async () => {
+    const fake = createFakeApi({ latencyMs: 1 })
+    const stopped: string[] = []
+    let listening = 0
+    const store = createTagsStore(
+      apiClient(
+        resultApiOf({
+          ...fake,
+          stopTagDetails: (req) => {
+            stopped.push(req.jobId)
+            return fake.stopTagDetails(req)
+          },
+          on: (event, listener) => {
+            listening++
+            const off = fake.on(event, listener)
+            return () => {
+              listening--
+              off()
+            }
+          },
+        }),
+      ),
+    )
+    await store.getState().open('acme', repo)
+    expect(listening).toBe(1)
+    store.getState().dispose()
+    expect(stopped).toHaveLength(1)
+    expect(listening).toBe(0)
+  })
+
+  it('send the job the whole order again only when the table says its basis changed, not on every re-sort', async () => {
+    const fake = createFakeApi({ latencyMs: 1 })
+    const sentOrders: number[] = []
+    const store = createTagsStore(
+      apiClient(
+        resultApiOf({
+          ...fake,
+          prioritizeTagDetails: (req) => {
+            if (req.order !== undefined) sentOrders.push(req.order.length)
+            return fake.prioritizeTagDetails(req)
+          },
+        }),
+      ),
+    )
+    await store.getState().open('acme', repo)
+    const { tags } = store.getState()
+    const frame = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5))
+    const basis = {}
+    // A date sort taking in answers: a new order array each frame, the same basis.
+    for (let i = 0; i < 5; i++) {
+      store.getState().setDetailsPriority(tags.slice(i, i + 20), [...tags].reverse(), basis)
+      await frame()
+    }
+    expect(sentOrders).toHaveLength(1)
+    // The user sorts another way: a new basis, sent once more.
+    store.getState().setDetailsPriority(tags.slice(0, 20), [...tags], {})
+    await frame()
+    expect(sentOrders).toHaveLength(2)
+    store.getState().dispose()
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deepLinkToHash, externalUrlToOpen, findDeepLink, isTrustedSender } from '../../../electron/electron-url-policy'
+import { externalUrlToOpen, isTrustedSender } from '../../../electron/electron-url-policy'
 
 describe('isTrustedSender', () => {
   const fileApp = 'file:///opt/Berth/resources/app.asar/out/renderer/index.html'
@@ -41,32 +41,5 @@ describe('externalUrlToOpen', () => {
     ['not a url', null],
   ])('opens %s as %s', (url, expected) => {
     expect(externalUrlToOpen(url)).toBe(expected)
-  })
-})
-
-describe('deepLinkToHash', () => {
-  it.each([
-    ['berth://registry/r1/team%2Fapp?tag=1.2', '#/registry/r1/team%2Fapp?tag=1.2'],
-    ['BERTH://registry/r1', '#/registry/r1'],
-    ['berth:registry/r1', '#/registry/r1'],
-    ['berth:///registry/r1#ignored', '#/registry/r1'],
-    ['berth://', '#/'],
-    ['https://registry/r1', null],
-    ['berth://registry/<script>', null],
-    ['berth://registry/a b', null],
-    ['berth://registry/%zz', null],
-    [`berth://${'a'.repeat(3000)}`, null],
-  ])('translates %s to %s', (url, expected) => {
-    expect(deepLinkToHash(url)).toBe(expected)
-  })
-})
-
-describe('findDeepLink', () => {
-  it('finds the link among launch arguments', () => {
-    expect(findDeepLink(['/usr/bin/berth', '--no-sandbox', 'berth://registry/r1'])).toBe('berth://registry/r1')
-  })
-
-  it('finds nothing when no argument is a link', () => {
-    expect(findDeepLink(['/usr/bin/berth', '.'])).toBeUndefined()
   })
 })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { createBridgedApi, errorDataOf, errorFromData, unwrapResult } from '../../../shared/api-bridge'
+import { createBridgedApi, isIpcResult, resultApiOf } from '../../../shared/api-bridge'
 import { apiEventNames, apiMethodNames, eventChannel, isApiMethod, methodChannel } from '../../../shared/api-methods'
 import { BerthError, type BerthErrorData } from '../../../shared/errors'
-import { apiMethods, channelFor, type ApiMethod, type IpcResult } from '../../../shared/ipc'
+import { apiMethods, channelFor, type Api, type ApiMethod } from '../../../shared/ipc'
 
 describe('the zod-free method list', () => {
   it('names exactly the methods of the contract', () => {
@@ -31,56 +31,60 @@ describe('createBridgedApi', () => {
     for (const method of apiMethods) expect(typeof api[method]).toBe('function')
   })
 
-  it('sends the method and request and resolves with the unwrapped value', async () => {
+  it('sends the method and request and resolves with the result as it came', async () => {
     const calls: Array<[ApiMethod, unknown]> = []
     const api = createBridgedApi((method, request) => {
       calls.push([method, request])
       return Promise.resolve({ ok: true, value: ['a', 'b'] })
     })
-    await expect(api.listTags({ registryId: 'r1', repository: 'team/app' })).resolves.toEqual(['a', 'b'])
+    await expect(api.listTags({ registryId: 'r1', repository: 'team/app' })).resolves.toEqual({ ok: true, value: ['a', 'b'] })
     expect(calls).toEqual([['listTags', { registryId: 'r1', repository: 'team/app' }]])
   })
 
-  it('rejects with an Error from which the BerthErrorData can be recovered', async () => {
+  it('resolves with the error data of a failed call, without throwing', async () => {
     const data: BerthErrorData = { code: 'delete_disabled', message: 'DELETE answered 405', fix: 'Enable storage.delete', status: 405 }
     const api = createBridgedApi(() => Promise.resolve({ ok: false, error: data }))
-    const error: unknown = await api
-      .deleteTags({ registryId: 'r1', repository: 'a', tags: ['1'], mode: 'tag', expectedDigests: {} })
-      .catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(Error)
-    expect(errorDataOf(error)).toEqual(data)
+    const result = await api.deleteTags({ registryId: 'r1', repository: 'a', tags: ['1'], mode: 'tag', expectedDigests: {} })
+    expect(result).toEqual({ ok: false, error: data })
+  })
+
+  it('turns a door that rejects into an internal error', async () => {
+    const api = createBridgedApi(() => Promise.reject(new Error("No handler registered for 'berth:login'")))
+    const result = await api.login({ registryId: 'r1', username: 'u', secret: 's' })
+    expect(result).toEqual({ ok: false, error: { code: 'internal', message: "login failed: No handler registered for 'berth:login'" } })
   })
 })
 
-describe('errorDataOf', () => {
+describe('isIpcResult', () => {
+  it('accepts a value or known error data, and nothing else', () => {
+    expect(isIpcResult({ ok: true, value: null })).toBe(true)
+    expect(isIpcResult({ ok: false, error: { code: 'not_found', message: 'gone' } })).toBe(true)
+    expect(isIpcResult({ ok: true })).toBe(false)
+    expect(isIpcResult({ ok: false, error: { code: 'pwned', message: 'x' } })).toBe(false)
+    expect(isIpcResult({ ok: false, error: { code: 'not_found' } })).toBe(false)
+    expect(isIpcResult('{"ok":true,"value":1}')).toBe(false)
+    expect(isIpcResult(null)).toBe(false)
+  })
+})
+
+describe('resultApiOf', () => {
   const data: BerthErrorData = { code: 'unauthorized', message: 'Log in to 127.0.0.1:5000' }
+  const direct = {
+    listRegistries: () => Promise.resolve([]),
+    logout: () => Promise.reject(new BerthError(data)),
+    removeRegistry: () => Promise.reject(new Error('boom')),
+    on: () => () => undefined,
+  } as unknown as Api & { on: () => () => void }
 
-  it('recovers the data after Electron prefixes the message', () => {
-    const wrapped = new Error(`Error invoking remote method 'berth:login': ${errorFromData(data).message}`)
-    expect(errorDataOf(wrapped)).toEqual(data)
+  it('resolves with the value, a thrown BerthError as its data, anything else as internal', async () => {
+    const api = resultApiOf(direct)
+    await expect(api.listRegistries({})).resolves.toEqual({ ok: true, value: [] })
+    await expect(api.logout({ registryId: 'r1' })).resolves.toEqual({ ok: false, error: data })
+    const other = await api.removeRegistry({ registryId: 'r1' })
+    expect(other.ok === false && other.error.code).toBe('internal')
   })
 
-  it('turns any other error into an internal error with its message', () => {
-    expect(errorDataOf(new Error('Failed to fetch'))).toEqual({ code: 'internal', message: 'Failed to fetch' })
-    expect(errorDataOf('plain string')).toEqual({ code: 'internal', message: 'plain string' })
-  })
-
-  it('reads the data of a BerthError thrown in the same realm', () => {
-    expect(errorDataOf(new BerthError(data))).toEqual(data)
-  })
-
-  it('does not accept JSON with an unknown error code', () => {
-    expect(errorDataOf(new Error('{"code":"pwned","message":"x"}')).code).toBe('internal')
-  })
-
-  it('round-trips through unwrapResult', () => {
-    const result: IpcResult<number> = { ok: false, error: data }
-    expect(() => unwrapResult(result)).toThrow(Error)
-    try {
-      unwrapResult(result)
-    } catch (error) {
-      expect(errorDataOf(error)).toEqual(data)
-    }
-    expect(unwrapResult<number>({ ok: true, value: 7 })).toBe(7)
+  it('passes pushes on', () => {
+    expect(typeof resultApiOf(direct).on).toBe('function')
   })
 })

@@ -1,7 +1,6 @@
 // The preload itself, run against a stand-in for the two Electron objects it touches (the Electron
 // binary cannot run here): what it exposes, and how it talks to main.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { errorDataOf } from '../../../shared/api-bridge'
 import { apiMethods, channelFor } from '../../../shared/ipc'
 import type { BerthBridge } from '../../../shared/api-bridge'
 
@@ -66,18 +65,25 @@ describe('the preload', () => {
     expect(Object.keys(berth)).not.toContain('invoke')
   })
 
-  it('invokes the method channel with the request and resolves with the value', async () => {
+  it("invokes the method channel with the request and resolves with main's result itself", async () => {
     electron.setAnswer({ ok: true, value: [{ id: 'r1' }] })
-    await expect(berth.listRegistries({})).resolves.toEqual([{ id: 'r1' }])
+    await expect(berth.listRegistries({})).resolves.toEqual({ ok: true, value: [{ id: 'r1' }] })
     expect(electron.invocations.at(-1)).toEqual([channelFor('listRegistries'), {}])
   })
 
-  it('rejects with an Error that carries the BerthErrorData', async () => {
+  it('resolves with the error as data, never rejecting', async () => {
     const error = { code: 'unauthorized', message: '401 from 127.0.0.1:5000', fix: 'Log in' }
     electron.setAnswer({ ok: false, error })
-    const thrown: unknown = await berth.listRepositories({ registryId: 'r1' }).catch((e: unknown) => e)
-    expect(thrown).toBeInstanceOf(Error)
-    expect(errorDataOf(thrown)).toEqual(error)
+    await expect(berth.listRepositories({ registryId: 'r1' })).resolves.toEqual({ ok: false, error })
+  })
+
+  it('answers invalid_response for anything main sends that is not a result', async () => {
+    for (const answer of [null, 'text', { ok: false, error: { code: 'pwned', message: 'x' } }, { ok: true }]) {
+      electron.setAnswer(answer)
+      const result = await berth.listRegistries({})
+      expect(result.ok).toBe(false)
+      if (!result.ok) expect(result.error.code).toBe('invalid_response')
+    }
   })
 
   it('delivers pushed events without the IPC event object, until unsubscribed', () => {

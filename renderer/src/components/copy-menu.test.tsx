@@ -1,0 +1,93 @@
+// @vitest-environment happy-dom
+// The details panel's Copy menu as a user drives it, against the harness's fake Api: the pull
+// commands for the tag, the by-digest ones only once the registry confirmed the digest, each copy
+// confirmed (or its failure explained) by a toast.
+import { cleanup, render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createFakeApi } from '../../../test/ui-harness/fake-api'
+import { bigRepository } from '../../../test/ui-harness/fake-data'
+import { recordingFakeApi, type RecordingApi } from '../../../test/ui-harness/recording-api'
+import { installApi } from '../api/call'
+import { useRegistries } from '../stores/registries'
+import { useToasts } from '../stores/toasts'
+import { DetailsPanel } from './details-panel'
+import { Toasts } from './toasts'
+
+const host = 'registry.acme.internal'
+const tag = '1.0.0'
+let fake: RecordingApi
+let answerInspect: () => void
+
+beforeEach(async () => {
+  const base = createFakeApi({ latencyMs: 1 })
+  const inspected = new Promise<void>((resolve) => (answerInspect = resolve))
+  // The registry's answer waits until the test lets it through: the menu is opened before and after.
+  fake = recordingFakeApi({}, { inspect: (req) => inspected.then(() => base.inspect(req)) })
+  installApi(fake.api)
+  useToasts.setState({ toasts: [] })
+  await useRegistries.getState().load()
+})
+
+afterEach(() => {
+  cleanup()
+  vi.restoreAllMocks()
+})
+
+function showDetails() {
+  render(
+    <>
+      <DetailsPanel registryId="acme" repository={bigRepository} tag={tag} />
+      <Toasts />
+    </>,
+  )
+}
+
+async function openCopyMenu(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(screen.getByRole('button', { name: 'Copy' }))
+  return within(await screen.findByRole('menu'))
+}
+
+describe('the copy menu', () => {
+  it('offers the tag’s pull commands at once and the by-digest ones once the registry confirmed the digest', async () => {
+    const user = userEvent.setup()
+    showDetails()
+    let menu = await openCopyMenu(user)
+    expect(menu.getByText(`docker pull ${host}/${bigRepository}:${tag}`)).toBeTruthy()
+    expect(menu.queryByText('Docker (by digest)')).toBeNull()
+    expect(menu.getByText(/By-digest commands appear once the registry has confirmed/)).toBeTruthy()
+    await user.keyboard('{Escape}')
+
+    answerInspect()
+    const [request] = fake.requests('inspect')
+    expect(request).toEqual({ registryId: 'acme', repository: bigRepository, reference: tag })
+    await screen.findByText('Manifest JSON')
+    menu = await openCopyMenu(user)
+    const byDigest = menu.getByRole('menuitem', { name: /Docker \(by digest\)/ })
+    expect(byDigest.textContent).toMatch(new RegExp(`docker pull ${host}/${bigRepository}@sha256:[0-9a-f]{64}`))
+  })
+
+  it('copies the chosen command and confirms it with a toast', async () => {
+    const user = userEvent.setup()
+    answerInspect()
+    showDetails()
+    await screen.findByText('Manifest JSON')
+    const menu = await openCopyMenu(user)
+    await user.click(menu.getByRole('menuitem', { name: /^Podman/ }))
+    const command = `podman pull ${host}/${bigRepository}:${tag}`
+    expect(await navigator.clipboard.readText()).toBe(command)
+    const toast = within(await screen.findByRole('status'))
+    expect(toast.getByText('Copied Podman')).toBeTruthy()
+    expect(toast.getByText(command)).toBeTruthy()
+  })
+
+  it('says so when the clipboard refuses the copy', async () => {
+    const user = userEvent.setup()
+    vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(new Error('Write permission denied.'))
+    showDetails()
+    const menu = await openCopyMenu(user)
+    await user.click(menu.getByRole('menuitem', { name: /^Docker ?docker pull/ }))
+    expect(await screen.findByText('Could not copy to the clipboard')).toBeTruthy()
+    expect(screen.getByText('Write permission denied.')).toBeTruthy()
+  })
+})
