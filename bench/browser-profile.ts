@@ -4,10 +4,12 @@
 // so functions keep their names:
 //   BERTH_RENDERER_MINIFY=0 npm run build && npx tsx bench/browser-profile.ts [repository]
 // Writes bench/results/browser-profile/<phase>.cpuprofile (open them in Chromium's DevTools) and
-// prints the top functions by self time per phase. Rebuild normally afterwards.
+// prints the top functions by self time per phase; then traces one more settled scroll and prints the
+// renderer main thread's time by trace event (style, layout, paint, script…): the CPU profile shows
+// rendering work only as "(program)". Rebuild normally afterwards.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { CDPSession, Page } from 'playwright-core'
+import type { Browser, CDPSession, Page } from 'playwright-core'
 import { launchChromium, startBerthWeb } from '../test/e2e/e2e-helpers'
 import { startBenchLab } from './bench-lab'
 import { addRegistry, firstRowsWanted, longFrameMs, openAndWaitInPage, openApp, repositoryHash, scrollInPage } from './browser-scenario'
@@ -24,6 +26,36 @@ async function profiled<T>(cdp: CDPSession, phase: string, run: () => Promise<T>
   console.log(`\n${phase}: ${summary.totalMs} ms sampled; ${JSON.stringify(result)}`)
   for (const row of summary.functions) console.log(`  ${String(row.selfMs).padStart(8)} ms ${String(row.share).padStart(5)}%  ${row.name}`)
   return result
+}
+
+interface TraceEvent {
+  name: string
+  ph: string
+  dur?: number
+  pid: number
+  tid: number
+  args?: { name?: string }
+}
+
+/** The renderer main thread's time per event name (complete events only, nested ones counted too). */
+async function traced(browser: Browser, page: Page, phase: string, run: () => Promise<unknown>): Promise<void> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] })
+  const result = await run()
+  const buffer = await browser.stopTracing()
+  await writeFile(join(outDir, `${phase}.trace.json`), buffer)
+  const { traceEvents } = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }
+  const main = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+  const totals = new Map<string, { ms: number; count: number }>()
+  for (const e of traceEvents) {
+    if (main === undefined || e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || e.dur === undefined) continue
+    const total = totals.get(e.name) ?? { ms: 0, count: 0 }
+    total.ms += e.dur / 1000
+    total.count++
+    totals.set(e.name, total)
+  }
+  console.log(`\n${phase} (trace, renderer main thread): ${JSON.stringify(result)}`)
+  for (const [name, total] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20))
+    console.log(`  ${total.ms.toFixed(1).padStart(9)} ms ${String(total.count).padStart(6)}×  ${name}`)
 }
 
 async function open(page: Page, hash: string, settle: boolean): Promise<unknown> {
@@ -51,6 +83,7 @@ try {
   await profiled(cdp, 'scroll-checking', () => page.evaluate(scrollInPage, { longFrameMs }))
   await page.waitForSelector('.toolbar .progress', { state: 'detached', timeout: 180_000 })
   await profiled(cdp, 'scroll-settled', () => page.evaluate(scrollInPage, { longFrameMs }))
+  await traced(browser, page, 'scroll-settled', () => page.evaluate(scrollInPage, { longFrameMs }))
 } finally {
   await browser.close().catch(() => undefined)
   await web.close()

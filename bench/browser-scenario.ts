@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core'
 import { launchChromium, repoRoot, startBerthWeb, staticDir, type BerthWeb } from '../test/e2e/e2e-helpers'
 import type { CoreTarget } from './core-scenarios'
 import { repeat } from './repeat'
+import { withFrameCpu, type FrameCpu } from './frame-trace'
 import { startRequestCounter, type RequestCounts } from './request-counter'
 import type { MeasurementRow } from './report'
 import { round1, summarize } from './stats'
@@ -37,10 +38,12 @@ export interface BrowserTimings {
   warmVerified: number[]
   /** First repetition only: open → every row has details, with the frames while they stream in. */
   coldAll: FrameWatch | null
-  /** Scrolled end to end right after the warm open, while the registry verifies the rows. */
-  scrollWhileChecking: ScrollTiming | null
-  /** Scrolled end to end once every row is verified. */
-  scrollSettled: ScrollTiming | null
+  /** Scrolled at wheel speed right after the warm open, while the registry verifies the rows. */
+  scrollWhileChecking: TracedScroll | null
+  /** Scrolled at wheel speed once every row is verified. */
+  scrollSettled: TracedScroll | null
+  /** Flung end to end, one screen a frame, once every row is verified. */
+  flingSettled: TracedScroll | null
   /** Click on the date header → the frame showing the rows in the new order. */
   sort: number[]
   /** Registry requests (undici's, in this process) of the first cold open until settled, and of a warm one. */
@@ -61,6 +64,16 @@ export interface ScrollTiming extends FrameStats {
   totalMs: number
   steps: number
 }
+
+/** A scroll with its frames' main-thread CPU from a trace (bench/frame-trace.ts). */
+export type TracedScroll = ScrollTiming & { cpu: FrameCpu }
+
+/**
+ * A wheel notch scrolls 100 px in Chromium (three 33 px lines elsewhere): one a frame is a fast,
+ * continuous wheel or trackpad scroll. 600 frames = 60,000 px, 2,000 rows.
+ */
+const wheelStepPx = 100
+const wheelFrames = 600
 
 export interface FrameWatch extends FrameStats {
   totalMs: number
@@ -176,11 +189,11 @@ export async function openAndWaitInPage(args: {
 }
 
 /**
- * Runs in the page: one screen per frame from top to bottom. Each frame's work is timed from its
+ * Runs in the page: one screen (or `stepPx`) per frame from the top, to the bottom (or `maxSteps`). Each frame's work is timed from its
  * vsync (the rAF timestamp; the scroll event and the table's re-render run before rAF callbacks)
  * to a message posted from its rAF callback, which runs once the frame is painted.
  */
-export async function scrollInPage(args: { longFrameMs: number }): Promise<ScrollTiming> {
+export async function scrollInPage(args: { longFrameMs: number; stepPx?: number; maxSteps?: number }): Promise<ScrollTiming> {
   const g = globalThis as unknown as PageGlobals
   const body = g.document.querySelector('.table-body')
   if (body === null) throw new Error('no .table-body to scroll')
@@ -199,8 +212,8 @@ export async function scrollInPage(args: { longFrameMs: number }): Promise<Scrol
   let longFrames = 0
   let frames = 0
   let steps = 0
-  while (body.scrollTop + body.clientHeight < body.scrollHeight - 1) {
-    body.scrollTop += body.clientHeight
+  while (body.scrollTop + body.clientHeight < body.scrollHeight - 1 && steps < (args.maxSteps ?? Number.POSITIVE_INFINITY)) {
+    body.scrollTop += args.stepPx ?? body.clientHeight
     steps++
     const time = await nextFrame()
     const work = (await painted()) - time
@@ -315,8 +328,9 @@ interface RepetitionResult {
   cold: OpenTiming
   /** First repetition only: the page reloaded `warmReloads` times over the full cache. */
   warm: OpenTiming[]
-  scrollWhileChecking: ScrollTiming | null
-  scrollSettled: ScrollTiming | null
+  scrollWhileChecking: TracedScroll | null
+  scrollSettled: TracedScroll | null
+  flingSettled: TracedScroll | null
   sort: number[]
   requests: BrowserTimings['requests']
 }
@@ -326,22 +340,30 @@ const warmReloads = 5
 
 /**
  * Everything the first repetition measures beyond the two opens, right after the last warm open: a
- * scroll while the rows are being verified, then (once verified) a settled scroll and the sorts.
+ * wheel-speed scroll while the rows are being verified, then (once verified) the same scroll, a
+ * fling (a screen a frame, end to end) and the sorts. Scrolls are traced for each frame's CPU.
  */
 async function measureTable(
+  browser: Browser,
   page: Page,
   log: (line: string) => void,
-): Promise<Pick<RepetitionResult, 'scrollWhileChecking' | 'scrollSettled' | 'sort'>> {
-  const scrollWhileChecking = await page.evaluate(scrollInPage, { longFrameMs })
+): Promise<Pick<RepetitionResult, 'scrollWhileChecking' | 'scrollSettled' | 'flingSettled' | 'sort'>> {
+  const scroll = async (args: { stepPx?: number; maxSteps?: number }): Promise<TracedScroll> => {
+    const { result, cpu } = await withFrameCpu(browser, page, () => page.evaluate(scrollInPage, { longFrameMs, ...args }))
+    return { ...result, cpu }
+  }
+  const wheel = { stepPx: wheelStepPx, maxSteps: wheelFrames }
+  const scrollWhileChecking = await scroll(wheel)
   await page.waitForSelector('.toolbar .progress', { state: 'detached', timeout: 180_000 })
-  const scrollSettled = await page.evaluate(scrollInPage, { longFrameMs })
+  const scrollSettled = await scroll(wheel)
+  const flingSettled = await scroll({})
   const sort: number[] = []
   for (let i = 0; i < sortClicks; i++) {
     const { ms, direction } = await page.evaluate(sortByDateInPage, { timeoutMs: 10_000 })
     sort.push(round1(ms))
     log(`  sort by date (${direction}): ${Math.round(ms)} ms from click to painted frame`)
   }
-  return { scrollWhileChecking, scrollSettled, sort }
+  return { scrollWhileChecking, scrollSettled, flingSettled, sort }
 }
 
 function requestSummary(counts: RequestCounts, tagCount: number): string {
@@ -387,7 +409,7 @@ export async function runBrowserScenario(
           if (i > 0) {
             const cold = await timeOpen(page, hash, false)
             log(`  chromium #${i + 1}: cold ${Math.round(cold.shownMs)} ms to ${firstRowsWanted} rows with sizes`)
-            return { cold, warm: [], scrollWhileChecking: null, scrollSettled: null, sort: [], requests: null }
+            return { cold, warm: [], scrollWhileChecking: null, scrollSettled: null, flingSettled: null, sort: [], requests: null }
           }
           const { timing: cold, requests: coldRequests } = await countedOpen(page, hash)
           log(
@@ -412,7 +434,7 @@ export async function runBrowserScenario(
             log(`  warm reload #${w + 1}: cached rows shown ${Math.round(timing.shownMs)} ms, verified ${Math.round(timing.verifiedMs)} ms`)
           }
           // The first run always happens whatever the budget: once is enough for frames and sorts.
-          const table = await measureTable(page, log)
+          const table = await measureTable(b, page, log)
           return { cold, warm, ...table, requests: { cold: coldRequests, warm: warmRequests } }
         } finally {
           await context.close().catch(() => undefined)
@@ -429,17 +451,20 @@ export async function runBrowserScenario(
       coldAll: first?.cold.settled ?? null,
       scrollWhileChecking: first?.scrollWhileChecking ?? null,
       scrollSettled: first?.scrollSettled ?? null,
+      flingSettled: first?.flingSettled ?? null,
       sort: first?.sort ?? [],
       requests: first?.requests ?? null,
     }
     for (const [what, scroll] of [
-      ['while checking', result.scrollWhileChecking],
-      ['settled', result.scrollSettled],
+      ['wheel while checking', result.scrollWhileChecking],
+      ['wheel settled', result.scrollSettled],
+      ['fling settled', result.flingSettled],
     ] as const) {
       if (scroll !== null)
         log(
-          `  scroll ${what}: ${scroll.steps} screens in ${Math.round(scroll.totalMs)} ms, longest frame ` +
-            `${scroll.longestFrameMs} ms (gap ${scroll.longestGapMs} ms), ${scroll.longFrames} frames > ${longFrameMs} ms`,
+          `  scroll, ${what}: ${scroll.steps} steps in ${Math.round(scroll.totalMs)} ms; longest frame CPU ${scroll.cpu.longestCpuMs} ms ` +
+            `(median ${scroll.cpu.medianCpuMs}); wall: longest ${scroll.longestFrameMs} ms (gap ${scroll.longestGapMs} ms), ` +
+            `${scroll.longFrames} frames > ${longFrameMs} ms`,
         )
     }
     return result
@@ -490,16 +515,17 @@ export function browserRows(browser: BrowserTimings, tagCount: number): Measurem
       },
     )
   }
-  for (const [what, scroll, suffix] of [
-    ['while checked', browser.scrollWhileChecking, 'scroll-checking'],
-    ['settled', browser.scrollSettled, 'scroll-settled'],
+  for (const [what, scroll, suffix, target] of [
+    ['wheel while checked', browser.scrollWhileChecking, 'scroll-checking', true],
+    ['wheel settled', browser.scrollSettled, 'scroll-settled', true],
+    ['fling (a screen a frame) settled', browser.flingSettled, 'fling-settled', false],
   ] as const) {
     if (scroll === null) continue
     rows.push({
       id: id(suffix),
-      label: `6. Chromium, ${tags}: scroll ${what}, longest frame (${frames(scroll)})`,
-      summary: summarize([scroll.longestFrameMs]),
-      target: frameTarget,
+      label: `6. Chromium, ${tags}: scroll, ${what}: longest frame's main-thread CPU (wall: ${frames(scroll)})`,
+      summary: summarize([scroll.cpu.longestCpuMs]),
+      ...(target ? { target: frameTarget } : {}),
       details: { ...scroll },
     })
   }

@@ -344,6 +344,8 @@ export function createTagsStore(api: ApiClient): TagsStoreHook {
   function sendPriority(): void {
     const { jobId, order } = loader
     if (jobId === null) return
+    // Every tag answered and none to retry: scrolling a loaded table asks the core for nothing.
+    if (loader.requeue.length === 0 && loader.fresh.size >= store.getState().tags.length) return
     const onScreen = loader.visible.slice(0, 2_000)
     const firstShown = onScreen.length > 0 ? order.indexOf(onScreen[0] ?? '') : -1
     const margin =

@@ -478,4 +478,30 @@ describe('tags store instances', () => {
     expect(sentOrders).toHaveLength(2)
     store.getState().dispose()
   })
+
+  it('ask the core for nothing when a loaded table scrolls', async () => {
+    const fake = createFakeApi({ latencyMs: 1 })
+    let prioritized = 0
+    const store = createTagsStore(
+      apiClient(
+        resultApiOf({
+          ...fake,
+          prioritizeTagDetails: (req) => {
+            prioritized++
+            return fake.prioritizeTagDetails(req)
+          },
+        }),
+      ),
+    )
+    await store.getState().open('acme', small)
+    await vi.waitFor(() => expect(store.getState().loaded).toBe(store.getState().tags.length), poll)
+    const { tags } = store.getState()
+    const before = prioritized
+    for (let i = 0; i < 5; i++) {
+      store.getState().setDetailsPriority(tags.slice(i, i + 5), tags)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect(prioritized).toBe(before)
+    store.getState().dispose()
+  })
 })
