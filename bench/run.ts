@@ -3,6 +3,7 @@
 // medians and spreads against the issue's targets, and bench/results/latest.json to compare runs.
 // Scenarios 7 and 8 time the CLI as a whole process (bin/berth and its bundle; bench/cli-process.ts).
 // Scenario 9: 200,000 tags in one tags/list page, the CLI, skopeo and Chromium (bench/huge-repository.ts).
+// Scenario 10: storage usage of the whole registry and of perf/wide's 10,000 tags (bench/storage-scenario.ts).
 // Options: --reps N (5), --concurrency N (Berth's default), --sample N (skopeo tags, 50), --sweep (concurrency
 // 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json), --only browser (scenario 6
 // alone, written to bench/results/browser.json).
@@ -18,6 +19,7 @@ import { timeCold, type CoreTarget, type DetailsTiming } from './core-scenarios'
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy'
 import { cpuBetween, sampleCpu, type CpuSample } from './process-cpu'
 import { hugeRepositoryRatios, hugeRepositoryRows, hugeTagCount, runHugeRepositoryScenario } from './huge-repository'
+import { runStorageScenario, storageRows } from './storage-scenario'
 import { formatMarkdown, formatRatio, formatTable, machineInfo, writeJson, type MeasurementRow, type RatioRow } from './report'
 import { repeat } from './repeat'
 import { startRequestCounter } from './request-counter'
@@ -308,6 +310,9 @@ async function main(): Promise<void> {
   log(`scenario 9: ${hugeTagCount.toLocaleString('en-US')} tags in one page: berth tags (names, --json), skopeo list-tags, Chromium`)
   const huge = await runHugeRepositoryScenario({ reps, workDir: work, log })
 
+  log('scenario 10: storage usage: the whole registry cold (vs a detailed listing) and warm; perf/wide per tag, cached')
+  const storage = storageRows(await runStorageScenario(bench, { reps, concurrency, workDir: work, log }))
+
   const coldSummary = summarize(cold.map((t) => t.totalMs))
   const berthCpu = summarize(cold.map((t) => t.cpu.selfMs))
   const cliWall = summarize(cliCold.map((t) => t.wallMs))
@@ -384,6 +389,7 @@ async function main(): Promise<void> {
       details: { userMs: cliCold.map((t) => t.userMs), systemMs: cliCold.map((t) => t.systemMs) },
     },
     ...hugeRepositoryRows(huge),
+    ...storage.rows,
   ]
   const ratios: RatioRow[] = [
     {
@@ -414,6 +420,7 @@ async function main(): Promise<void> {
     { id: 'cli-cold-wall-ratio', label: 'CLI cold wall vs in-process cold (1.)', value: cliWall.median / coldSummary.median },
     { id: 'cli-skopeo-ratio', label: 'CLI cold (whole process) vs skopeo, per 1,000 tags', value: skopeoPer1000 / cliWall.median },
     ...hugeRepositoryRatios(huge),
+    ...storage.ratios,
   ]
 
   console.log(`\nBerth bench — ${new Date().toISOString()} — concurrency ${concurrency}, ${bench.tagCount} tags\n`)

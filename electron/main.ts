@@ -15,6 +15,7 @@ import { createDeepLinkForwarder } from './deep-links'
 import { linkScheme } from '../shared/view-link'
 import { contentSecurityPolicy } from '../shared/content-security-policy'
 import { mainWindowOptions } from './window-options'
+import { electronClipboard } from './electron-clipboard'
 
 const here = dirname(fileURLToPath(import.meta.url))
 // electron-vite sets ELECTRON_RENDERER_URL for `npm run dev`; a packaged app never uses it.
@@ -60,7 +61,8 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   denyPermissions()
   applyContentSecurityPolicy()
-  core = createEngine({ dataDirectory: app.getPath('userData') })
+  // Only the desktop app hands the engine a clipboard: CI credentials with real values go there from main.
+  core = createEngine({ dataDirectory: app.getPath('userData'), clipboard: electronClipboard })
   registerIpc(core)
   await openWindow()
   app.on('activate', () => {

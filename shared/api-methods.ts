@@ -11,6 +11,7 @@ export const apiMethodNames = [
   'login',
   'logout',
   'probeRegistry',
+  'connectRegistry',
   'trustCertificate',
   'addFavorite',
   'removeFavorite',
@@ -27,14 +28,36 @@ export const apiMethodNames = [
   'scanDockerLogins',
   'importDockerLogins',
   'readAuditLog',
+  'getRateLimit',
   'previewCleanup',
   'runCleanup',
   'saveCleanupRules',
   'loadCleanupRules',
   'submitGitlabBulkDelete',
+  'planCopy',
+  'startCopy',
+  'cancelCopy',
+  'ciAuthInfo',
+  'holdCiCredential',
+  'createDeployToken',
+  'copyCiAuth',
+  'forgetCiCredential',
+  'startUsage',
+  'cancelUsage',
+  'previewUntaggedDelete',
+  'deleteUntagged',
 ] as const satisfies readonly ApiMethod[]
 
-export const apiEventNames = ['navigate', 'certificateChanged', 'tagDetails'] as const satisfies readonly (keyof ApiEvents)[]
+export const apiEventNames = [
+  'navigate',
+  'certificateChanged',
+  'listingProgress',
+  'tagDetails',
+  'copyProgress',
+  'copyFinished',
+  'usageProgress',
+  'usageFinished',
+] as const satisfies readonly (keyof ApiEvents)[]
 
 // A method added to the contract but not here fails to compile (and vice versa via `satisfies`).
 type MissingMethod = Exclude<ApiMethod, (typeof apiMethodNames)[number]>

@@ -23,6 +23,7 @@
 // used by a kept index is never touched. The plan lists both, for the user to see.
 import { z } from 'zod'
 import type { DateSource, ManifestKind } from './types'
+import type { StorageEffect } from './usage'
 import { compileTagFilter } from './tag-sort'
 
 const durationUnits = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, month: 30 * 86_400_000, y: 365 * 86_400_000 } as const
@@ -111,6 +112,14 @@ export interface CleanupPlan {
   /** Index children a removed index shares with indexes that stay (safe: nothing is deleted by digest). */
   childrenStillUsed: { digest: string; removedIndexTags: string[]; keptIndexTags: string[] }[]
   summary: string
+  /**
+   * Set by the session's plan (not by evaluateCleanup alone): bytes garbage collection frees once the
+   * removed tags are gone, and bytes of theirs that stay because kept tags (or other repositories)
+   * use them; null when Berth could not work them out (`storage.note` says why).
+   */
+  freesBytes?: number | null
+  keptBytes?: number | null
+  storage?: StorageEffect | null
 }
 
 type Compiled = { test(tag: string): boolean } | null

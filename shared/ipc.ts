@@ -17,8 +17,13 @@ import type {
   CertificateInfo,
 } from './types'
 import { authModes, registryKinds } from './types'
-import { cleanupRulesSchema, type CleanupPlan } from './cleanup-rules'
+import { cleanupRulesSchema, parseDuration, type CleanupPlan } from './cleanup-rules'
+import { platformPattern, type CopyPlan, type CopyProgress, type CopyResult } from './copy'
 import { tagNamePattern } from './tag-name'
+import type { UntaggedDeletePreview, UntaggedDeleteResult, UsageProgress, UsageResult } from './usage'
+import { ciAuthSecretFormats } from './ci-auth-input'
+import type { CiAuthInfo, CopiedCiAuth, CreatedDeployToken, HeldCiCredential } from './ci-auth-api'
+import type { ConnectResult } from './registry-setup'
 
 const id = z.string().min(1).max(200)
 const repository = z
@@ -32,6 +37,31 @@ const listedTag = z.string().min(1).max(1_000)
 const jobId = z.string().regex(/^job-[0-9]{1,12}$/, 'not a details job id')
 const reference = z.string().min(1).max(200)
 const registryUrl = z.string().url().max(300)
+/** An address as the user typed it (`host:port`, a URL): main parses it (parseRegistryAddress) and says what is wrong. */
+const registryAddress = z.string().min(1).max(300)
+const fingerprint = z.string().regex(/^([0-9A-Fa-f]{2}:?){32}$/, 'not a SHA-256 fingerprint')
+const caPem = z.string().includes('-----BEGIN CERTIFICATE-----').max(1_000_000)
+/** host:port with the port written, as HostTrust names hosts. */
+const hostPort = z
+  .string()
+  .max(300)
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/, 'not host:port')
+/** What the user chose in the trust step, not saved yet: pins per host, or a CA for them all. */
+export const trustChoiceSchema = z.object({
+  pins: z
+    .array(z.object({ host: hostPort, fingerprint }))
+    .max(16)
+    .default([]),
+  caPem: caPem.optional(),
+})
+export type TrustChoice = z.input<typeof trustChoiceSchema>
+const credentialId = z.string().regex(/^cred-[0-9a-f]{24}$/, 'not a held credential id')
+/** A GitLab project or group: its full path or numeric id. */
+const gitlabPath = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^(\d+|[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*)$/, 'not a GitLab project or group path')
 
 export const profileInputSchema = z.object({
   id: id.optional(),
@@ -46,18 +76,71 @@ export const profileInputSchema = z.object({
 })
 export type ProfileInput = z.input<typeof profileInputSchema>
 
+const digestReference = z.string().regex(/^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/, 'not a digest')
+/** One side of a copy: a saved registry (add a new one with saveRegistry first) and a repository (existing or new). */
+const copyEndpoint = z.object({ registryId: id, repository })
+const copyFields = {
+  source: copyEndpoint,
+  destination: copyEndpoint,
+  /** What to copy: each source tag or digest with the tags it gets at the destination ([] = by digest only). */
+  items: z
+    .array(z.object({ reference: z.union([tag, digestReference]), tags: z.array(tag).max(50).default([]) }))
+    .min(1)
+    .max(1_000)
+    .optional(),
+  /** Or a sync: every source tag matching `tagPattern` (a case-insensitive regex) and pushed or built within `newerThan`. */
+  sync: z
+    .object({
+      tagPattern: z.string().max(500).optional(),
+      newerThan: z
+        .string()
+        .max(20)
+        .refine((text) => parseDuration(text) !== null, 'not a duration like 12h, 7d, 2w, 1month')
+        .optional(),
+    })
+    .optional(),
+  /** `os/arch[/variant]`; none = every platform. A subset of an index makes a new index (the plan gives its digest). */
+  platforms: z.array(z.string().regex(platformPattern, 'not os/arch[/variant]')).max(32).default([]),
+  /** Signatures, SBOMs and attestations too (OCI referrers API, the sha256-<hex> tag schema, cosign's .sig/.att/.sbom tags). */
+  referrers: z.boolean().default(false),
+  /** Move destination tags that point elsewhere (the plan shows both digests). */
+  force: z.boolean().default(false),
+}
+/** A repository path prefix ('' = the whole registry): whole path components, as in a repository name. */
+const usagePrefix = z.union([z.literal(''), repository])
+const oneSelection = (request: { items?: unknown; sync?: unknown }): boolean =>
+  (request.items === undefined) !== (request.sync === undefined)
+const oneSelectionMessage = { message: 'give either items or sync' }
+
 export const requestSchemas = {
   listRegistries: z.object({}),
   saveRegistry: z.object({ profile: profileInputSchema }),
   removeRegistry: z.object({ registryId: id }),
-  /** The one time a secret crosses from renderer to main: typed by the user, never sent back. */
+  /** A secret crosses from renderer to main only here and in connectRegistry: typed by the user, never sent back. */
   login: z.object({ registryId: id, username: z.string().min(1).max(300), secret: z.string().min(1).max(10_000) }),
   logout: z.object({ registryId: id }),
-  probeRegistry: z.object({ url: registryUrl, insecure: z.boolean().default(false), registryId: id.optional() }),
-  trustCertificate: z.union([
-    z.object({ registryId: id, fingerprint: z.string().regex(/^([0-9A-Fa-f]{2}:?){32}$/, 'not a SHA-256 fingerprint') }),
-    z.object({ registryId: id, caPem: z.string().includes('-----BEGIN CERTIFICATE-----').max(1_000_000) }),
-  ]),
+  /**
+   * `url` as typed: a bare host[:port] is tried over https first (shared/registry-address.ts). `trust`:
+   * what the user chose in the trust step so far, checked against every host without saving it.
+   */
+  probeRegistry: z.object({
+    url: registryAddress,
+    insecure: z.boolean().default(false),
+    registryId: id.optional(),
+    trust: trustChoiceSchema.optional(),
+  }),
+  /**
+   * Checks, then saves: the registry is reached with the trust chosen and the credentials given
+   * (none: the stored ones, or anonymous for a new registry); only if it lets Berth in are the
+   * profile, the trust and the secret saved, and a secret the keychain refuses leaves nothing behind.
+   */
+  connectRegistry: z.object({
+    profile: profileInputSchema,
+    trust: trustChoiceSchema.default({ pins: [] }),
+    credential: z.object({ username: z.string().min(1).max(300), secret: z.string().min(1).max(10_000) }).optional(),
+  }),
+  /** `host`: a host the registry sends Berth to (its token realm); default the registry itself. */
+  trustCertificate: z.union([z.object({ registryId: id, fingerprint, host: hostPort.optional() }), z.object({ registryId: id, caPem })]),
   addFavorite: z.object({ registryId: id, repository }),
   removeFavorite: z.object({ registryId: id, repository }),
   listRepositories: z.object({ registryId: id }),
@@ -102,7 +185,14 @@ export const requestSchemas = {
   }),
   scanDockerLogins: z.object({}),
   importDockerLogins: z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(100) }),
-  readAuditLog: z.object({ limit: z.number().int().min(1).max(10_000).default(200) }),
+  /** The newest `limit` entries (of one registry, and one repository of it, when given), oldest first. */
+  readAuditLog: z.object({
+    limit: z.number().int().min(1).max(10_000).default(200),
+    registryId: id.optional(),
+    repository: repository.optional(),
+  }),
+  /** Docker Hub's pull quota as its `ratelimit-*` headers last reported it to this registry's session (null: none seen). */
+  getRateLimit: z.object({ registryId: id }),
   /** `selection` limits which tags may be removed (keep-n still ranks the whole repository). */
   previewCleanup: z.object({
     registryId: id,
@@ -134,6 +224,72 @@ export const requestSchemas = {
       .regex(/^\d+(h|d|month)$/, 'GitLab durations look like 1h, 7d or 1month')
       .optional(),
   }),
+  /** The dry run: every manifest and blob, present or missing, the bytes to send, each destination tag's state. */
+  planCopy: z.object(copyFields).refine(oneSelection, oneSelectionMessage),
+  /**
+   * Plans again and runs: `copyProgress` events, then one `copyFinished` (which may arrive before this
+   * call's answer: keep events by jobId). `expectedDestinationDigests`: each destination tag → the
+   * digest the confirmed plan showed ('' = absent); if one moved, nothing is written.
+   */
+  startCopy: z
+    .object({ ...copyFields, expectedDestinationDigests: z.record(tag, z.union([digestReference, z.literal('')])).optional() })
+    .refine(oneSelection, oneSelectionMessage),
+  /** Stops a running copy: finished blobs stay, an interrupted upload resumes next time, no tag is written. */
+  cancelCopy: z.object({ jobId: z.string().regex(/^copy-[0-9]{1,12}$/, 'not a copy job id') }),
+  /** What the CI / Kubernetes dialog may offer for a registry: usernames and abilities, never a secret. */
+  ciAuthInfo: z.object({ registryId: id }),
+  /**
+   * A deploy token or robot account pasted for CI use (desktop only): held in main's memory for 15
+   * minutes, stored in the keychain only with `save`, never sent back.
+   */
+  holdCiCredential: z.object({
+    registryId: id,
+    username: z.string().min(1).max(300),
+    secret: z.string().min(1).max(10_000),
+    save: z.boolean().default(false),
+  }),
+  /** GitLab: a project or group deploy token with read_registry (desktop only); held like a pasted one. */
+  createDeployToken: z.object({
+    registryId: id,
+    owner: z.object({ kind: z.enum(['project', 'group']), path: gitlabPath }),
+    name: z.string().min(1).max(255),
+    expiresAt: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)')
+      .optional(),
+    username: z.string().max(255).optional(),
+    save: z.boolean().default(false),
+  }),
+  /** Main assembles the text with the real secret and puts it on the clipboard (cleared after 60 s). */
+  copyCiAuth: z.object({
+    registryId: id,
+    format: z.enum(ciAuthSecretFormats),
+    name: z.string().min(1).max(253),
+    namespace: z.string().max(63).optional(),
+    credential: z.union([
+      z.object({ kind: z.literal('login') }),
+      z.object({ kind: z.literal('saved') }),
+      z.object({ kind: z.literal('held'), credentialId }),
+    ]),
+  }),
+  /** Drops a held credential now, or the CI credential kept in the keychain for a registry. */
+  forgetCiCredential: z.union([z.object({ credentialId }), z.object({ registryId: id, saved: z.literal(true) })]),
+  /**
+   * Measures storage (shared/usage.ts): one repository (per tag, and its untagged images seen before)
+   * or every repository under a prefix ('' = the whole registry). `usageProgress` events, then one
+   * `usageFinished`. `verify`: ask the registry for every tag's digest instead of trusting Berth's cache.
+   */
+  startUsage: z
+    .object({ registryId: id, repository: repository.optional(), prefix: usagePrefix.optional(), verify: z.boolean().default(false) })
+    .refine((request) => (request.repository === undefined) !== (request.prefix === undefined), {
+      message: 'give either repository or prefix',
+    }),
+  /** Stops a running measurement: `usageFinished` then carries a `cancelled` error. */
+  cancelUsage: z.object({ jobId: z.string().regex(/^usage-[0-9]{1,12}$/, 'not a usage job id') }),
+  /** Untagged images to delete by digest: what each holds and frees; refused if a tag points at or reaches one. */
+  previewUntaggedDelete: z.object({ registryId: id, repository, digests: z.array(digestReference).min(1).max(1_000) }),
+  /** Deletes untagged images by digest, checking again right before that no tag points at or reaches them. */
+  deleteUntagged: z.object({ registryId: id, repository, digests: z.array(digestReference).min(1).max(1_000) }),
 } as const
 
 export type ApiRequests = { [K in keyof typeof requestSchemas]: z.input<(typeof requestSchemas)[K]> }
@@ -156,6 +312,7 @@ export interface ApiResponses {
   login: RegistryView
   logout: RegistryView
   probeRegistry: ProbeResult
+  connectRegistry: ConnectResult
   trustCertificate: RegistryView
   addFavorite: RegistryView
   removeFavorite: RegistryView
@@ -173,11 +330,38 @@ export interface ApiResponses {
   scanDockerLogins: DockerLoginCandidate[]
   importDockerLogins: RegistryView[]
   readAuditLog: AuditEntry[]
+  getRateLimit: RateLimitView | null
   previewCleanup: CleanupPlan
   runCleanup: { results: DeleteResult[]; removed: string[]; failed: string[]; note: string }
   saveCleanupRules: SavedCleanupRules
   loadCleanupRules: SavedCleanupRules | null
-  submitGitlabBulkDelete: { repository: string; status: 'accepted'; note: string }
+  /** `accepted`: the parameters GitLab accepted (it answers 202 with no body), in its own vocabulary. */
+  submitGitlabBulkDelete: {
+    repository: string
+    status: 'accepted'
+    accepted: { nameRegexDelete: string; nameRegexKeep?: string; keepN?: number; olderThan?: string }
+    note: string
+  }
+  planCopy: CopyPlan
+  startCopy: { jobId: string }
+  cancelCopy: null
+  ciAuthInfo: CiAuthInfo
+  holdCiCredential: HeldCiCredential
+  createDeployToken: CreatedDeployToken
+  copyCiAuth: CopiedCiAuth
+  forgetCiCredential: null
+  startUsage: { jobId: string }
+  cancelUsage: null
+  previewUntaggedDelete: UntaggedDeletePreview
+  deleteUntagged: { results: UntaggedDeleteResult[]; note: string }
+}
+
+/** A pull quota as the registry reported it; `seenAt` is when (ISO 8601), since it only changes with requests. */
+export interface RateLimitView {
+  limit?: number
+  remaining?: number
+  windowSeconds?: number
+  seenAt: string
 }
 
 export interface SavedCleanupRules {
@@ -196,8 +380,21 @@ export interface ApiEvents {
   /** A berth:// link or second-instance launch asked to show this view (a location hash). */
   navigate: { hash: string }
   certificateChanged: { registryId: string; certificate: CertificateInfo; expectedFingerprint: string }
+  /**
+   * A listing paging in, repositories (`repository` null) or a repository's tags: entries and pages
+   * so far, a few times a second at most. The listing's own answer follows.
+   */
+  listingProgress: { registryId: string; repository: string | null; items: number; pages: number }
   /** Rows of a details job (startTagDetails), a few at a time as they complete. */
   tagDetails: { jobId: string; results: TagDetailsResult[]; answered: number }
+  /** A running copy (startCopy), at most ten times a second. */
+  copyProgress: { jobId: string; progress: CopyProgress }
+  /** A copy ended: its result (some items may have failed: `result.complete`), or the error that stopped it. */
+  copyFinished: { jobId: string; result: CopyResult | null; error: BerthErrorData | null }
+  /** A running measurement (startUsage): repositories and tags done, at most ten times a second. */
+  usageProgress: { jobId: string; progress: UsageProgress }
+  /** A measurement ended: its result, or the error that stopped it (`cancelled` after cancelUsage). */
+  usageFinished: { jobId: string; result: UsageResult | null; error: BerthErrorData | null }
 }
 
 export const apiMethods = Object.keys(requestSchemas) as ApiMethod[]

@@ -1,6 +1,7 @@
 // Domain types shared by the main process, the CLI, the web mode and the renderer.
 // Plain data only: everything here crosses IPC or is printed as JSON by the CLI.
 import type { BerthErrorData } from './errors'
+import type { StorageEffect } from './usage'
 
 export const registryKinds = ['distribution', 'gitlab', 'dockerhub', 'ghcr', 'harbor', 'quay', 'ecr', 'zot', 'generic'] as const
 export type RegistryKind = (typeof registryKinds)[number]
@@ -26,6 +27,32 @@ export interface RegistryProfile {
   favorites: string[]
   /** GitLab: the instance URL, when it differs from the registry URL. */
   gitlabUrl?: string
+  /**
+   * Certificates the user accepted for the other hosts this registry sends Berth to (its token
+   * realm, GitLab's API), by host:port: pinned like `pinnedFingerprint`, for this registry only.
+   */
+  hostPins?: HostPin[]
+}
+
+/** A server certificate accepted by its SHA-256 fingerprint, for one host:port. */
+export interface HostPin {
+  /** host:port, the port always written: `localhost:5443`, `[::1]:443`. */
+  host: string
+  /** AA:BB:… upper-case hex. */
+  fingerprint: string
+}
+
+/** Whether Berth trusts the certificate of one host a registry sends it to (the probe's answer). */
+export interface HostTrust {
+  /** host:port, the port always written. */
+  host: string
+  /** What Berth goes there for: the registry itself, its token server, GitLab's API. */
+  role: 'registry' | 'token-realm' | 'gitlab-api'
+  /** What the server presented; absent when it could not be read (`problem` says why). */
+  certificate?: CertificateInfo
+  trusted: boolean
+  /** Why it is not trusted (OpenSSL's reason), or why it could not be checked. */
+  problem?: string
 }
 
 /**
@@ -75,6 +102,13 @@ export interface ProbeResult {
   certificate?: CertificateInfo
   /** Whether that certificate is trusted by the system roots, the profile's CA or its pin. */
   tlsTrusted?: boolean
+  /**
+   * Every https host the registry sends Berth to (the registry, its token realm, GitLab's API) and
+   * whether its certificate is trusted: the trust step shows each one that is not.
+   */
+  hosts?: HostTrust[]
+  /** GitLab: the instance, from the token realm `<gitlab>/jwt/auth` (or the profile's GitLab URL). */
+  gitlabUrl?: string
 }
 
 export interface RepositoryListing {
@@ -209,8 +243,16 @@ export type DeleteMethod = 'tag-delete' | 'throwaway-manifest' | 'digest-delete'
 export interface DeletePreview {
   repository: string
   mode: DeleteMode
-  /** Per requested tag: its digest and, for a digest delete, every tag that goes with it. */
-  items: { tag: string; digest: string; alsoRemoved: string[] }[]
+  /**
+   * Per requested tag: its digest and, for a digest delete, every tag that goes with it.
+   * `stillTagged` (tag deletes): the kept tags on the same image, which then frees nothing.
+   */
+  items: { tag: string; digest: string; alsoRemoved: string[]; stillTagged?: string[] }[]
+  /** Bytes garbage collection frees after this deletion; null when Berth could not work it out (`storage` says why). */
+  freesBytes?: number | null
+  /** Bytes of what goes that stay stored, still used by kept tags (or other repositories). */
+  keptBytes?: number | null
+  storage?: StorageEffect | null
 }
 
 export interface DeleteResult {
@@ -225,13 +267,29 @@ export interface DeleteResult {
 
 export const garbageCollectionNote = 'Deleting removes references only: the registry frees disk space when its garbage collection runs.'
 
+/** A write by a copy: a tag written (`tag-write`), or an image copied by digest (`copy`). */
+export type WriteMethod = 'tag-write' | 'copy'
+
+/** A cleanup the registry runs itself (GitLab's bulk tag delete): one entry per submission, no single tag. */
+export type ServerCleanupMethod = 'gitlab-bulk-delete'
+
 export interface AuditEntry {
   time: string
   registry: string
   repository: string
   tag: string | null
   digest: string
-  method: DeleteMethod
+  method: DeleteMethod | WriteMethod | ServerCleanupMethod
   result: 'ok' | 'error'
   error?: string
+  /** Who: the local account that ran Berth, and the registry account it used (absent: anonymous or unknown). */
+  user?: string
+  account?: string
+  /** What was asked where no single tag says it (GitLab's bulk cleanup: the parameters it was sent). */
+  detail?: string
+  /** Writes: where the content came from (`host/repository`) and its digest there. */
+  source?: string
+  sourceDigest?: string
+  /** Writes: the digest the tag pointed at before (null: it did not exist). */
+  previousDigest?: string | null
 }

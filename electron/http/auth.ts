@@ -152,6 +152,28 @@ export async function checkRealmAddresses(realm: URL, endpoint: RegistryEndpoint
   return addresses
 }
 
+/**
+ * A token realm on another host (a GitLab instance, the lab's issuer on another port) has its own
+ * certificate: trusting the registry's does not trust it. Say whose certificate it is and where it
+ * is reviewed, instead of a bare "not trusted" the user cannot place.
+ */
+function realmTrustError(error: unknown, realm: URL, endpoint: RegistryEndpoint): unknown {
+  if (!(error instanceof BerthError) || (error.code !== 'tls_untrusted' && error.code !== 'tls_changed')) return error
+  if (realm.host === endpoint.host) return error
+  // "The certificate of <host> is not trusted (CODE)." / "… changed: it presented …": keep what follows the host.
+  const what = error.message.replace(/^The certificate of \S+ /, '')
+  return new BerthError(
+    {
+      ...error.data,
+      message: `The certificate of the token server ${realm.host} ${what} ${endpoint.host} sends Berth there for its tokens.`,
+      fix:
+        `Trust it for this registry: in the app, Review certificate… (or edit ${endpoint.host}) shows it; ` +
+        `on the command line, berth trust ${endpoint.host} --show.`,
+    },
+    { cause: error },
+  )
+}
+
 export interface RegistryAuth {
   /** Authorization for a request needing `scopes`, from what earlier challenges taught; undefined before any. */
   authorization(scopes: string[]): Promise<string | undefined>
@@ -264,6 +286,8 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
         refreshToken: rotatedRefreshToken,
         now: clock.now(),
         checkRedirect: (target) => guardRealm(target),
+      }).catch((error: unknown) => {
+        throw realmTrustError(error, bearer.realm, endpoint)
       })
       if (
         fetched.refreshToken !== undefined &&

@@ -2,6 +2,7 @@
 // operations built on it (details, inspect, delete). Operations depend only on this interface, so
 // they can be unit-tested with a fake and integration-tested against the real lab.
 import type { CertificateInfo, RepositoryListing } from '../../shared/types'
+import type { BlobTransfer } from './registry-blobs'
 
 export interface RegistryEndpoint {
   /** scheme + host[:port], no trailing slash: https://127.0.0.1:5443 */
@@ -18,6 +19,8 @@ export interface TlsTrust {
   caPems: string[]
   /** SHA-256 fingerprint (AA:BB:…) of the server certificate the user accepted. */
   pinnedFingerprint?: string
+  /** Certificates accepted for other hosts this registry sends Berth to (its token realm), by host:port. */
+  hostPins?: readonly { host: string; fingerprint: string }[]
   /** Client certificate from certs.d (`*.cert` + `*.key`). */
   clientCert?: { certPem: string; keyPem: string }
 }
@@ -45,6 +48,8 @@ export interface PingResult {
   /** Response headers of the ping (lower-cased names), for kind detection. */
   headers: Record<string, string>
   certificate?: CertificateInfo
+  /** With `signIn`: open (no auth asked), anonymous (let in without credentials) or signed-in (credentials accepted). */
+  access?: 'open' | 'anonymous' | 'signed-in'
 }
 
 export interface ManifestResponse {
@@ -69,7 +74,11 @@ export interface RateLimitInfo {
 
 export interface RegistryClient {
   readonly endpoint: RegistryEndpoint
-  ping(): Promise<PingResult>
+  /**
+   * GET /v2/: what auth the registry wants. `signIn`: then also sign in as a client would (Basic, or a
+   * token for no scope, as `docker login` does) and fail with `unauthorized` if the registry refuses.
+   */
+  ping(options?: { signIn?: boolean }): Promise<PingResult>
   /** Full catalog through pagination; 401/403/404/405 → { catalog: 'unavailable', reason }. */
   catalog(options?: { pageSize?: number; signal?: AbortSignal }): Promise<RepositoryListing>
   /** Every tag through pagination (relative/absolute Link, host-checked). */
@@ -87,6 +96,8 @@ export interface RegistryClient {
   uploadBlob(repository: string, bytes: Uint8Array): Promise<string>
   /** The OCI referrers API response bytes, or null when the registry does not support it. */
   getReferrers(repository: string, digest: string, options?: { signal?: AbortSignal }): Promise<Uint8Array | null>
+  /** Streamed blob reads, uploads and mounts, manifest pushes: what a copy needs (absent in test fakes). */
+  readonly blobs?: BlobTransfer
   /** Latest Docker Hub-style rate-limit headers seen, if any. */
   rateLimit(): RateLimitInfo | null
   close(): Promise<void>

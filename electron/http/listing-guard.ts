@@ -7,6 +7,7 @@
 // It also names the page of a failure: once a page has arrived, a failing later page means the
 // listing cannot be complete, and the error must say so rather than pass for "no catalog" or
 // end the list early.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { BerthError } from '../../shared/errors'
 import { formatSeconds, listingVariables, maxTimerMs, type ListingLimits } from './http-limits'
 
@@ -38,6 +39,19 @@ export interface ListingGuardInput {
   callerSignal?: AbortSignal
 }
 
+/** One page of one listing arrived: the entries and pages of that listing so far. */
+export type ListingPageListener = (page: { listing: object; entry: readonly [string, string]; items: number; pages: number }) => void
+
+// The app shows counts while a long listing pages in. The listener rides the async context of the
+// call that started the listing, so providers, clients and APIs (catalog, tags/list, GitLab's
+// REST and /gitlab/v1, the Hub API) report through their guard without a callback in every signature.
+const pageListeners = new AsyncLocalStorage<ListingPageListener>()
+
+/** Runs `work` with `listener` told about every page of every listing it starts. */
+export function withListingPages<T>(listener: ListingPageListener, work: () => Promise<T>): Promise<T> {
+  return pageListeners.run(listener, work)
+}
+
 function countOf(count: number, entry: readonly [string, string]): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? entry[0] : entry[1]}`
 }
@@ -47,6 +61,8 @@ const absentPageStatuses = new Set([404, 405])
 
 export function startListingGuard(input: ListingGuardInput): ListingGuard {
   const { limits, callerSignal, what, entry } = input
+  const onPage = pageListeners.getStore()
+  const listing = {}
   const controller = new AbortController()
   let pagesDone = 0
   let items = 0
@@ -114,6 +130,11 @@ export function startListingGuard(input: ListingGuardInput): ListingGuard {
       items += pageItems
       bytes += bodyBytes
       pagesDone++
+      try {
+        onPage?.({ listing, entry, items, pages: pagesDone })
+      } catch {
+        // A listener's failure must not fail the listing.
+      }
     },
     throwIfStopped() {
       if (!controller.signal.aborted) return

@@ -4,6 +4,7 @@
 // Safe for every method: a failed handshake means not one byte of the request was sent.
 import { BerthError } from '../../shared/errors'
 import type { RegistryClient } from './client-types'
+import type { BlobTransfer } from './registry-blobs'
 
 const plainHttpCodes = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO'])
 
@@ -42,11 +43,27 @@ export function withPlainHttpFallback(httpsClient: RegistryClient, makeHttpClien
     }
   }
 
+  const blobsOf = (client: RegistryClient): BlobTransfer => {
+    if (client.blobs) return client.blobs
+    throw new BerthError({ code: 'unsupported', message: `${client.endpoint.host}: this client cannot copy blobs.` })
+  }
+  const blobs: BlobTransfer = {
+    headBlob: (...args) => run((c) => blobsOf(c).headBlob(...args)),
+    openBlob: (...args) => run((c) => blobsOf(c).openBlob(...args)),
+    startUpload: (...args) => run((c) => blobsOf(c).startUpload(...args)),
+    uploadStatus: (...args) => run((c) => blobsOf(c).uploadStatus(...args)),
+    uploadChunk: (...args) => run((c) => blobsOf(c).uploadChunk(...args)),
+    completeUpload: (...args) => run((c) => blobsOf(c).completeUpload(...args)),
+    cancelUpload: (...args) => run((c) => blobsOf(c).cancelUpload(...args)),
+    pushManifest: (...args) => run((c) => blobsOf(c).pushManifest(...args)),
+  }
+
   return {
     get endpoint() {
       return current.endpoint
     },
-    ping: () => run((c) => c.ping()),
+    blobs,
+    ping: (options) => run((c) => c.ping(options)),
     catalog: (options) => run((c) => c.catalog(options)),
     listTags: (repository, options) => run((c) => c.listTags(repository, options)),
     getManifest: (repository, reference, options) => run((c) => c.getManifest(repository, reference, options)),

@@ -17,7 +17,17 @@ import { startListingGuard } from './listing-guard'
 import { baseMediaType, isSchema1MediaType, manifestAcceptHeader, ociIndex } from './media-types'
 import { sanitizeForMessage } from './sanitize'
 import { catalogScope, repositoryScope } from './scope'
-import { createTransport, flatHeaders, headerValue, headerValues, responseError, type HttpRequest, type HttpResponse } from './transport'
+import { createBlobTransfer } from './registry-blobs'
+import {
+  createTransport,
+  flatHeaders,
+  headerValue,
+  headerValues,
+  isStreamedBody,
+  responseError,
+  type HttpRequest,
+  type HttpResponse,
+} from './transport'
 import type {
   CredentialSource,
   ManifestHead,
@@ -139,6 +149,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         ...(authorization !== undefined ? { authorization } : {}),
       })
       if (response.status !== 401) return response
+      // A streamed body was consumed by the first attempt: the caller resumes instead (copy-blob.ts).
+      if (isStreamedBody(req.body)) {
+        await auth.afterUnauthorized(response, scopes, authorization).catch(() => null)
+        return response
+      }
       if (authorization !== undefined) {
         if (retriedWithCredentials) return response
         retriedWithCredentials = true
@@ -289,32 +304,35 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   return {
     endpoint,
 
-    async ping(): Promise<PingResult> {
+    async ping(options = {}): Promise<PingResult> {
       const url = v2('')
-      const response = await transport.request({
-        method: 'GET',
-        url,
-        maxBytes: errorBodyMaxBytes,
-        operation: 'check the registry API (/v2/)',
-      })
+      const operation = 'check the registry API (/v2/)'
+      const response = await transport.request({ method: 'GET', url, maxBytes: errorBodyMaxBytes, operation })
       const certificate = url.startsWith('https:') ? transport.lastCertificate(url) : undefined
       const base = { headers: flatHeaders(response.headers), ...(certificate ? { certificate } : {}) }
-      if (response.status === 200) return { auth: 'open', challenges: [], ...base }
-      if (response.status !== 401) throw responseError(response, 'check the registry API (/v2/)')
+      if (response.status === 200) return { auth: 'open', challenges: [], ...base, ...(options.signIn ? { access: 'open' as const } : {}) }
+      if (response.status !== 401) throw responseError(response, operation)
       const challenges = auth.observe(response)
       const picked = pickChallenge(challenges)
-      if (!picked) throw responseError(response, 'check the registry API (/v2/)')
-      if (picked.scheme === 'basic') return { auth: 'basic', challenges, ...base }
-      const realm = picked.params.realm ? new URL(picked.params.realm, response.url).href : undefined
+      if (!picked) throw responseError(response, operation)
+      const realm = picked.scheme === 'basic' || !picked.params.realm ? undefined : new URL(picked.params.realm, response.url).href
       // Callers hand the realm on (GitLab's REST API lives there): it passes the same guard as a
       // token request, host name resolved (docs/registry-notes.md "Auth", realm guard).
       if (realm !== undefined) await auth.checkRealmHost(new URL(realm))
+      let access: PingResult['access']
+      if (options.signIn) {
+        // docker login's check: /v2/ again with Basic, or with a token for no scope.
+        const signedIn = await send({ method: 'GET', url, maxBytes: errorBodyMaxBytes, operation: 'sign in to the registry (/v2/)' }, [])
+        if (signedIn.status !== 200) throw failure(signedIn, 'sign in to the registry (/v2/)')
+        access = auth.hasCredentials() ? 'signed-in' : 'anonymous'
+      }
       return {
-        auth: 'bearer',
+        auth: picked.scheme === 'basic' ? 'basic' : 'bearer',
         challenges,
         ...(realm ? { realm } : {}),
-        ...(picked.params.service ? { service: picked.params.service } : {}),
+        ...(picked.scheme !== 'basic' && picked.params.service ? { service: picked.params.service } : {}),
         ...base,
+        ...(access ? { access } : {}),
       }
     },
 
@@ -501,6 +519,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (response.status !== 200) throw failure(response, operation)
       return response.body
     },
+
+    blobs: createBlobTransfer({ endpoint, origin, send, failure, checkRepository }),
 
     rateLimit: () => transport.rateLimit(),
     close: () => transport.close(),

@@ -254,6 +254,20 @@ export function errorFromResponse(input: ResponseErrorInput): BerthError {
     return make('server_error', 'the registry failed', 'Retry later; if it persists, contact the registry operator.')
   }
   if (status === 409) return make('conflict', 'the registry reported a conflict', 'Reload and try again.')
+  // Go's net/http ("Client sent an HTTP request to an HTTPS server.") and nginx ("The plain HTTP
+  // request was sent to HTTPS port") answer plain HTTP on a TLS port with 400: the address is wrong.
+  if (
+    status === 400 &&
+    url?.protocol === 'http:' &&
+    /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i.test(input.bodyText)
+  ) {
+    return new BerthError({
+      code: 'network',
+      status,
+      message: `${host} serves HTTPS on this port, but Berth spoke plain HTTP to it (the address says http://${host}).`,
+      fix: `Use https://${host} — or type just ${host}: Berth tries https first. For a saved registry, edit its URL.`,
+    })
+  }
   if (status === 400) {
     return make(
       'invalid_input',

@@ -8,12 +8,12 @@ import { createSecureContext, rootCertificates, type TLSSocket } from 'node:tls'
 import { buildConnector } from 'undici'
 import { BerthError } from '../../shared/errors'
 import type { CertificateInfo } from '../../shared/types'
-import { normalizeFingerprint } from '../trust/fingerprint'
+import { pinnedHostsOf, pinRuleFor } from '../trust/host-pins'
 import { certificateInfoFromDer } from '../trust/server-certificate'
 import type { TlsTrust } from './client-types'
 
 export interface TlsConnectorOptions {
-  /** host[:port] of the registry: the pin applies to connections to exactly this authority. */
+  /** host[:port] of the registry: its pin applies to connections to exactly this authority (trust.hostPins name their own). */
   registryHost: string
   trust?: TlsTrust
   connectTimeoutMs: number
@@ -33,12 +33,6 @@ function authorityOf(hostname: string, port: string, protocol: string): string {
   return `${host}:${effectivePort}`
 }
 
-function registryAuthority(registryHost: string): string {
-  // registryHost is host[:port]; URL parsing handles IPv6 brackets and default ports for us.
-  const url = new URL(`https://${registryHost}`)
-  return authorityOf(url.hostname, url.port, 'https:')
-}
-
 function peerCertificate(socket: TLSSocket): CertificateInfo | undefined {
   const peer = socket.getPeerCertificate(false)
   if (peer.raw === undefined || peer.raw.length === 0) return undefined
@@ -56,8 +50,8 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
   const ca = trust && trust.caPems.length > 0 ? [...rootCertificates, ...trust.caPems] : undefined
   const clientCert = trust?.clientCert ? { cert: trust.clientCert.certPem, key: trust.clientCert.keyPem } : {}
   const certificates = new Map<string, CertificateInfo>()
-  const pinnedAuthority = trust?.pinnedFingerprint ? registryAuthority(options.registryHost) : undefined
-  const pin = trust?.pinnedFingerprint ? normalizeFingerprint(trust.pinnedFingerprint) : undefined
+  // The registry's pin and those of the hosts it sends Berth to, each bound to its host:port.
+  const pins = pinnedHostsOf(options.registryHost, trust)
 
   // One secure context per registry, built once: passing `ca` to every tls.connect rebuilds a
   // context from ~150 roots per connection (~20 ms of CPU each), which dominated cold listings.
@@ -85,14 +79,14 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
     else callback(null, first.address, first.family)
   }
   const verifying = buildConnector({ timeout: options.connectTimeoutMs, lookup, ...trustContext })
-  // Why chain verification is off for the pinned registry, and only for it: the user pinned a
-  // certificate that no CA vouches for (self-signed, private CA they did not import), so chain
-  // verification can never pass. The pin replaces it: the socket is handed to undici — and so gets
-  // its first request byte — only after the presented leaf's SHA-256 equals the pin exactly, which
-  // is a stronger binding than a chain. Session resumption is off so every connection shows its
-  // certificate.
+  // Why chain verification is off for a pinned host (the registry, or its token realm), and only
+  // for it: the user pinned a certificate that no CA vouches for (self-signed, private CA they did
+  // not import), so chain verification can never pass. The pin replaces it: the socket is handed to
+  // undici — and so gets its first request byte — only after the presented leaf's SHA-256 equals
+  // the pin exactly, which is a stronger binding than a chain. Session resumption is off so every
+  // connection shows its certificate.
   const pinned =
-    pin === undefined
+    pins.length === 0
       ? undefined
       : buildConnector({
           timeout: options.connectTimeoutMs,
@@ -108,10 +102,9 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
   // `rejectUnauthorized: false` only defers the decision: Node still computes `authorized`
   // (chain + host name) and the socket is refused below unless authorized or pinned.
   const samePinnedHost =
-    pin === undefined
+    pins.length === 0
       ? undefined
       : buildConnector({ timeout: options.connectTimeoutMs, lookup, ...trustContext, rejectUnauthorized: false, maxCachedSessions: 0 })
-  const pinnedHostname = pinnedAuthority?.slice(0, pinnedAuthority.lastIndexOf(':'))
 
   const refuse = (socket: TLSSocket, callback: buildConnector.Callback, error: BerthError): void => {
     socket.destroy()
@@ -121,14 +114,8 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
   const connect: buildConnector.connector = (connectOptions, callback) => {
     const authority = authorityOf(connectOptions.hostname, connectOptions.port, connectOptions.protocol)
     const isHttps = connectOptions.protocol === 'https:'
-    const mode =
-      !isHttps || pin === undefined
-        ? 'verify'
-        : authority === pinnedAuthority
-          ? 'pin'
-          : authority.slice(0, authority.lastIndexOf(':')) === pinnedHostname
-            ? 'verify-or-pin'
-            : 'verify'
+    const rule = isHttps ? pinRuleFor(authority, pins) : ({ mode: 'verify' } as const)
+    const mode = rule.mode
     const base = mode === 'pin' ? pinned : mode === 'verify-or-pin' ? samePinnedHost : verifying
     ;(base ?? verifying)(connectOptions, (error, socket) => {
       if (error !== null) {
@@ -142,7 +129,8 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
       const tlsSocket = socket as TLSSocket
       const certificate = peerCertificate(tlsSocket)
       if (certificate) certificates.set(authority, certificate)
-      const matchesPin = certificate !== undefined && certificate.fingerprint256 === pin
+      const accepted = rule.mode === 'pin' ? [rule.fingerprint] : rule.mode === 'verify-or-pin' ? rule.fingerprints : []
+      const matchesPin = certificate !== undefined && accepted.includes(certificate.fingerprint256)
       if (mode === 'verify' || matchesPin || (mode === 'verify-or-pin' && tlsSocket.authorized)) {
         callback(null, socket)
         return
@@ -155,7 +143,7 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
             code: 'tls_untrusted',
             message:
               `The certificate of ${authority} is not trusted (${String(tlsSocket.authorizationError)}) ` +
-              `and is not the one you accepted for ${pinnedHostname ?? ''}.`,
+              `and is not the one you accepted for ${authority.slice(0, authority.lastIndexOf(':'))}.`,
             fix: 'Review the certificate of this server and trust its CA for this registry.',
             ...(certificate ? { certificate } : {}),
           }),
@@ -163,16 +151,17 @@ export function createRegistryConnector(options: TlsConnectorOptions): RegistryC
         return
       }
       const presented = certificate ? certificate.fingerprint256 : 'none'
+      const pin = accepted[0] ?? ''
       refuse(
         tlsSocket,
         callback,
         new BerthError({
           code: 'tls_changed',
-          message: `The certificate of ${authority} changed: it presented ${presented}, but you accepted ${pin ?? ''}.`,
+          message: `The certificate of ${authority} changed: it presented ${presented}, but you accepted ${pin}.`,
           fix:
             'If the registry operator replaced the certificate, review the new one and accept it again; ' +
             'otherwise do not connect — someone may be intercepting the connection.',
-          expectedFingerprint: pin ?? '',
+          expectedFingerprint: pin,
           ...(certificate ? { certificate } : {}),
         }),
       )

@@ -3,6 +3,7 @@
 // capped bodies, total deadlines for headers and body (http-deadline.ts), bounded retries of
 // idempotent requests on 429/503 with a per-host backoff, and network/TLS failures mapped to
 // BerthErrors naming the host (docs/registry-notes.md "Auth", "Errors", "TLS").
+import { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
 import { BerthError } from '../../shared/errors'
 import type { CertificateInfo } from '../../shared/types'
@@ -18,11 +19,31 @@ import type { RateLimitInfo, RegistryEndpoint, TlsTrust } from './client-types'
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE'
 
+/**
+ * A request body that streams from elsewhere (a blob on its way from one registry to another):
+ * sent once with its declared length, never buffered, never replayed (a redirect or retry that
+ * would need it again fails instead).
+ */
+export interface StreamedBody {
+  chunks: AsyncIterable<Uint8Array>
+  length: number
+}
+
+/** A response body handed to the caller as it arrives (a blob being copied), instead of being read whole. */
+export interface ResponseStream {
+  /** The body's chunks; each advances the body deadline. Read once. */
+  chunks: AsyncIterable<Uint8Array>
+  /** Stops reading and lets the connection go (after a failure elsewhere). */
+  cancel: () => void
+}
+
 export interface HttpRequest {
   method: HttpMethod
   url: string
   headers?: Record<string, string>
-  body?: Uint8Array | string
+  body?: Uint8Array | string | StreamedBody
+  /** A 2xx answer to a GET hands its body over as `stream` (capped at `maxBytes`) instead of reading it. */
+  streamResponse?: boolean
   /** Sent only to `credentialOrigin`; dropped on any redirect to another origin. */
   authorization?: string
   /** Origin the Authorization belongs to; default: the origin of `url`. */
@@ -44,6 +65,18 @@ export interface HttpResponse {
   /** The URL that answered (after redirects). */
   url: string
   method: HttpMethod
+  /** Set instead of `body` for a request with `streamResponse` that was answered 2xx. */
+  stream?: ResponseStream
+}
+
+export function isStreamedBody(body: HttpRequest['body']): body is StreamedBody {
+  return typeof body === 'object' && !(body instanceof Uint8Array)
+}
+
+function requestBodyBytes(body: HttpRequest['body']): number {
+  if (body === undefined) return 0
+  if (typeof body === 'string') return Buffer.byteLength(body)
+  return isStreamedBody(body) ? body.length : body.byteLength
 }
 
 export interface TransportOptions {
@@ -153,17 +186,22 @@ export function createTransport(options: TransportOptions): Transport {
     const headers: Record<string, string> = { 'user-agent': userAgent, ...req.headers }
     if (authorization !== undefined) headers.authorization = authorization
     const body = method === 'GET' || method === 'HEAD' ? undefined : req.body
+    if (isStreamedBody(body)) headers['content-length'] = String(body.length)
     const deadline = startRequestDeadline({
       host: url.host,
       operation: req.operation,
       deadlines,
-      requestBytes: body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+      requestBytes: requestBodyBytes(body),
       ...(req.signal ? { callerSignal: req.signal } : {}),
     })
+    let handedOver = false
     try {
-      return await exchange(method, url, req, headers, body, deadline)
+      const response = await exchange(method, url, req, headers, body, deadline)
+      // A streamed body keeps its deadline until the caller has read it (or cancelled).
+      handedOver = response.stream !== undefined
+      return response
     } finally {
-      deadline.finish()
+      if (!handedOver) deadline.finish()
     }
   }
 
@@ -186,7 +224,7 @@ export function createTransport(options: TransportOptions): Transport {
         method,
         headers,
         ...(method === 'HEAD' ? { reset: false } : {}),
-        ...(body !== undefined ? { body } : {}),
+        ...(body !== undefined ? { body: isStreamedBody(body) ? Readable.from(body.chunks, { objectMode: false }) : body } : {}),
         signal: deadline.signal,
       })
     } catch (error) {
@@ -207,6 +245,10 @@ export function createTransport(options: TransportOptions): Transport {
       discardBody(response.body)
       throw oversizeError(url.host, cap)
     }
+    if (req.streamResponse === true && method === 'GET' && response.statusCode >= 200 && response.statusCode < 300) {
+      const stream = streamBody(response.body, cap, url, req, deadline)
+      return { status: response.statusCode, headers: responseHeaders, body: new Uint8Array(), url: url.href, method, stream }
+    }
     let bytes: Uint8Array
     try {
       if (method === 'HEAD') {
@@ -219,6 +261,48 @@ export function createTransport(options: TransportOptions): Transport {
       throw await toTransportError(error, url, req.signal, readCertificate)
     }
     return { status: response.statusCode, headers: responseHeaders, body: bytes, url: url.href, method }
+  }
+
+  /** The body as chunks, capped and under the body deadline, which ends with the body (or a cancel). */
+  function streamBody(
+    body: Awaited<ReturnType<typeof request>>['body'],
+    cap: number,
+    url: URL,
+    req: HttpRequest,
+    deadline: RequestDeadline,
+  ): ResponseStream {
+    let finished = false
+    const finish = (): void => {
+      if (finished) return
+      finished = true
+      deadline.finish()
+    }
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      let received = 0
+      try {
+        for await (const chunk of body as AsyncIterable<Uint8Array>) {
+          received += chunk.byteLength
+          if (received > cap) {
+            discardBody(body)
+            throw oversizeError(url.host, cap)
+          }
+          deadline.bodyProgress(received)
+          yield chunk
+        }
+      } catch (error) {
+        if (error instanceof BerthError) throw error
+        throw await toTransportError(error, url, req.signal, readCertificate)
+      } finally {
+        finish()
+      }
+    }
+    return {
+      chunks: chunks(),
+      cancel() {
+        if (!body.destroyed) discardBody(body)
+        finish()
+      },
+    }
   }
 
   async function waitForHost(host: string, signal: AbortSignal | undefined): Promise<void> {
@@ -296,6 +380,12 @@ export function createTransport(options: TransportOptions): Transport {
           method = 'GET'
           const { body: _body, ...rest } = current
           current = rest
+        } else if (isStreamedBody(current.body)) {
+          throw new BerthError({
+            code: 'invalid_response',
+            message: `${url.host} redirected an upload (${req.operation}); its body was streamed and cannot be sent again.`,
+            fix: 'Registries answer uploads at the Location they gave; check the registry or proxy configuration.',
+          })
         }
         url = target
       }

@@ -14,6 +14,7 @@ import type {
   TagDetailsResult,
   TagList,
 } from '../../shared/types'
+import type { ReportedSizeSource } from '../../shared/usage'
 import type { RateLimitInfo, RegistryClient } from '../http/client-types'
 import type { TagDetailsStream, TagSource } from '../operations/tag-details-stream'
 
@@ -49,7 +50,29 @@ export interface ServerCleanupRequest {
 export interface ServerCleanupResult {
   repository: string
   status: 'accepted'
+  /** The parameters the registry accepted, as sent (GitLab answers 202 with no body). */
+  accepted: ServerCleanupRequest
   note: string
+}
+
+/** A size the registry reports about itself (GitLab: its metadata database), and what it counts. */
+export interface ReportedRepositorySize {
+  bytes: number
+  source: ReportedSizeSource
+  note: string
+}
+
+export interface ReportedUsageRequest extends SignalOption {
+  /** The repositories Berth measured: each gets the registry's own figure where it has one. */
+  repositories: readonly string[]
+  /** The prefix measured ('' for the whole registry), or null for a single repository. */
+  prefix: string | null
+}
+
+export interface ReportedUsage {
+  repositories: Map<string, ReportedRepositorySize>
+  /** The registry's own deduplicated figure for the prefix, when it has one. */
+  prefix: ReportedRepositorySize | null
 }
 
 export interface RegistryProvider {
@@ -86,6 +109,13 @@ export interface RegistryProvider {
   deleteDigest(repository: string, digest: string): Promise<void>
   submitServerCleanup(repository: string, request: ServerCleanupRequest): Promise<ServerCleanupResult>
   rateLimit(): RateLimitInfo | null
+  /**
+   * Each tag's digest as the provider's own listing just gave it (GitLab's /gitlab/v1 pages), so
+   * storage usage needs no request per tag; null where the listing names tags only.
+   */
+  listedTagDigests?(repository: string): ReadonlyMap<string, string> | null
+  /** Sizes the registry reports itself (GitLab); absent where it reports none. */
+  reportedUsage?(request: ReportedUsageRequest): Promise<ReportedUsage>
   close(): Promise<void>
 }
 

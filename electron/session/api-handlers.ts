@@ -5,18 +5,23 @@
 import { BerthError } from '../../shared/errors'
 import type { Api, ApiRequests, ApiResponses, ProfileInput } from '../../shared/ipc'
 import { garbageCollectionNote, type ProbeResult, type RegistryProfile, type RegistryView } from '../../shared/types'
-import type { TlsTrust } from '../http/client-types'
 import { parseRegistryAddress } from '../http/reference'
-import { createRegistryClient } from '../http/registry-client'
 import { importLogins, scanLogins } from '../stores/docker-logins/docker-config'
-import { detectRegistryKind, type ProfileStore } from '../stores/profiles/profile-store'
-import { normalizeFingerprint, resolveTrust, trustCa } from '../stores/profiles/profile-trust'
+import type { ProfileStore } from '../stores/profiles/profile-store'
+import { normalizeFingerprint, pinHost, trustCa } from '../stores/profiles/profile-trust'
+import { connectDepsOf, connectRegistry } from './registry-connect'
+import { probeRegistryAddress } from './registry-probe'
 import type { EngineCore } from './engine'
+import { garbageCollectionAdvice } from '../../shared/usage'
 import { createDetailsJobs } from './details-jobs'
+import { reportListingProgress } from './listing-progress'
+import { copySelectionOf, createCopyJobs } from './copy-jobs'
+import { createUsageJobs } from './usage-jobs'
+import { createCiAuthHandlers } from './ci-auth-handlers'
 
 export interface ApiHandlers {
   api: Api
-  /** Stops every details job. */
+  /** Stops every details job and every copy. */
   close(): Promise<void>
 }
 
@@ -24,33 +29,15 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
   const { profiles, secrets, audit, cleanupRules } = engine
   const env = engine.options.env ?? process.env
   const detailsJobs = createDetailsJobs(engine)
+  const copyJobs = createCopyJobs(engine)
+  const usageJobs = createUsageJobs(engine)
+  const ciAuth = createCiAuthHandlers(engine)
+  /** When each registry's last quota report was first seen: the transport keeps only the report. */
+  const quotaSeen = new Map<string, { report: object; seenAt: string }>()
 
-  async function probe(request: ApiRequests['probeRegistry']): Promise<ProbeResult> {
+  function probe(request: ApiRequests['probeRegistry']): Promise<ProbeResult> {
     const saved = request.registryId ? profiles.get(request.registryId) : undefined
-    const endpoint = parseRegistryAddress(request.url, { insecure: request.insecure ?? saved?.insecure ?? false })
-    const trust: TlsTrust = saved ? resolveTrust(saved, { certsDirs: engine.options.certsDirs }) : { caPems: [] }
-    const client = createRegistryClient({ endpoint, trust })
-    try {
-      const ping = await client.ping()
-      return {
-        url: endpoint.url,
-        auth: ping.auth,
-        realm: ping.realm,
-        service: ping.service,
-        kind: detectRegistryKind({ headers: ping.headers, realm: ping.realm, service: ping.service }, endpoint.url),
-        certificate: ping.certificate,
-        tlsTrusted: endpoint.url.startsWith('https:') ? true : undefined,
-      }
-    } catch (error) {
-      // An untrusted certificate is an answer, not a failure: the user decides after seeing it.
-      const untrusted = error instanceof BerthError && (error.code === 'tls_untrusted' || error.code === 'tls_changed')
-      if (untrusted && error.data.certificate) {
-        return { url: endpoint.url, auth: 'open', kind: 'generic', certificate: error.data.certificate, tlsTrusted: false }
-      }
-      throw error
-    } finally {
-      await client.close()
-    }
+    return probeRegistryAddress(request, saved, { certsDirs: engine.options.certsDirs })
   }
 
   async function detectKindQuietly(input: ProfileInput): Promise<RegistryProfile['kind']> {
@@ -79,6 +66,7 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
       await engine.forget(registryId)
       await secrets.delete(registryId)
       await secrets.delete(`${registryId}:refresh`)
+      await ciAuth.forgetRegistry(registryId)
       profiles.remove(registryId)
       return null
     },
@@ -103,10 +91,16 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
       return engine.view(mustGet(profiles, registryId))
     },
     probeRegistry: (request) => probe(request),
+    async connectRegistry(request) {
+      const { profile, ...checked } = await connectRegistry(connectDepsOf(engine), request)
+      return { view: await engine.view(profile), ...checked }
+    },
     async trustCertificate(request) {
       const profile =
         'fingerprint' in request
-          ? profiles.update(request.registryId, { pinnedFingerprint: normalizeFingerprint(request.fingerprint) })
+          ? request.host !== undefined
+            ? pinHost(profiles, request.registryId, request.host, request.fingerprint)
+            : profiles.update(request.registryId, { pinnedFingerprint: normalizeFingerprint(request.fingerprint) })
           : trustCa(profiles, request.registryId, request.caPem)
       await engine.forget(request.registryId)
       return engine.view(profile)
@@ -120,8 +114,18 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
       const profile = mustGet(profiles, registryId)
       return engine.view(profiles.update(registryId, { favorites: profile.favorites.filter((name) => name !== repository) }))
     },
-    listRepositories: ({ registryId }) => engine.session(registryId).listRepositories(),
-    listTags: ({ registryId, repository }) => engine.session(registryId).listTags(repository),
+    listRepositories: ({ registryId }) =>
+      reportListingProgress(
+        'repositories',
+        (count) => engine.emit('listingProgress', { registryId, repository: null, ...count }),
+        () => engine.session(registryId).listRepositories(),
+      ),
+    listTags: ({ registryId, repository }) =>
+      reportListingProgress(
+        'tags',
+        (count) => engine.emit('listingProgress', { registryId, repository, ...count }),
+        () => engine.session(registryId).listTags(repository),
+      ),
     // The renderer asks in batches of ~50: the cache and hints persist on their own timers and at close().
     getTagDetails: ({ registryId, repository, tags }) =>
       engine.session(registryId).getTagDetails(repository, tags, { persist: 'background' }),
@@ -147,8 +151,21 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
       const imported = await importLogins(keys, { profiles, secrets, env })
       return Promise.all(imported.map((profile) => engine.view(profile)))
     },
-    async readAuditLog({ limit }) {
-      return audit.read(limit ?? 200)
+    async readAuditLog({ limit, registryId, repository }) {
+      // The host the registry's session records, exactly (host[:port], as in image references).
+      const registry = registryId !== undefined ? engine.session(registryId).registry : undefined
+      return audit.read(limit ?? 200, {
+        ...(registry !== undefined ? { registry } : {}),
+        ...(repository !== undefined ? { repository } : {}),
+      })
+    },
+    getRateLimit({ registryId }) {
+      const report = engine.session(registryId).rateLimit()
+      if (report === null) return Promise.resolve(null)
+      const known = quotaSeen.get(registryId)
+      const seen = known?.report === report ? known : { report, seenAt: new Date().toISOString() }
+      quotaSeen.set(registryId, seen)
+      return Promise.resolve({ ...report, seenAt: seen.seenAt })
     },
     previewCleanup: ({ registryId, repository, rules, selection }) =>
       engine.session(registryId).planCleanup(repository, rules, selection ? { selection } : {}),
@@ -168,8 +185,40 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
         ...(keepN !== undefined ? { keepN } : {}),
         ...(olderThan !== undefined ? { olderThan } : {}),
       }),
+    async planCopy(request) {
+      const sessions = { source: engine.session(request.source.registryId), destination: engine.session(request.destination.registryId) }
+      return (await engine.copies.plan(sessions, copySelectionOf(request))).plan
+    },
+    startCopy: (request) => copyJobs.start(request),
+    cancelCopy({ jobId }) {
+      copyJobs.cancel(jobId)
+      return Promise.resolve(null)
+    },
+    ...ciAuth.api,
+    startUsage: (request) => {
+      try {
+        return Promise.resolve(usageJobs.start(request))
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+      }
+    },
+    cancelUsage({ jobId }) {
+      usageJobs.cancel(jobId)
+      return Promise.resolve(null)
+    },
+    previewUntaggedDelete: ({ registryId, repository, digests }) => engine.session(registryId).previewUntaggedDelete(repository, digests),
+    async deleteUntagged({ registryId, repository, digests }) {
+      const session = engine.session(registryId)
+      const results = await session.deleteUntagged(repository, digests)
+      return { results, note: garbageCollectionAdvice(session.profile?.kind ?? 'generic') }
+    },
   } satisfies { [K in keyof ApiResponses]: (request: ApiRequests[K]) => Promise<ApiResponses[K]> }
-  return { api, close: () => detailsJobs.close() }
+  return {
+    api,
+    close: async () => {
+      await Promise.all([ciAuth.close(), detailsJobs.close(), copyJobs.close(), usageJobs.close()])
+    },
+  }
 }
 
 function mustGet(profiles: ProfileStore, registryId: string): RegistryProfile {

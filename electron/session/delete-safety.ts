@@ -7,6 +7,8 @@
 //   tag was pushed onto it meanwhile), nothing is deleted and the conflict names the difference.
 // - Every tag that goes, siblings included, gets its own audit.log entry; so does every refusal.
 // - No DELETE is ever retried: one that failed may still have happened at the registry.
+// - An untagged image (deleteUntaggedConfirmed) goes by digest only while no tag points at it or
+//   reaches it, asked of the registry right before; with an index go its platform manifests no tag uses.
 import { BerthError, type BerthErrorData } from '../../shared/errors'
 import type { DeleteMethod, DeleteMode, DeletePreview, DeleteResult } from '../../shared/types'
 import { createBoundedPool } from '../http/bounded-pool'
@@ -14,6 +16,10 @@ import { shortDigest } from '../http/digest'
 import { explainDeleteError } from '../operations/delete-tags'
 import { DeleteStepError, type RegistryProvider } from '../providers/provider'
 import type { AuditLog } from '../stores/audit-log'
+import { tagIndexForCache } from '../stores/cache/tag-index'
+import type { UntaggedDeleteResult } from '../../shared/usage'
+import { checkUntagged } from './usage-effects'
+import type { UsageContext } from './usage-run'
 
 export interface DeleteRequest {
   /** The tags the user picked. */
@@ -45,6 +51,17 @@ export async function previewDelete(
   mode: DeleteMode,
   options: { signal?: AbortSignal } = {},
 ): Promise<DeletePreview> {
+  return (await previewWithDigests(provider, repository, tags, mode, options)).preview
+}
+
+/** The preview, and for a delete by digest every tag's digest as just asked (what it frees is counted from them). */
+export async function previewWithDigests(
+  provider: RegistryProvider,
+  repository: string,
+  tags: readonly string[],
+  mode: DeleteMode,
+  options: { signal?: AbortSignal } = {},
+): Promise<{ preview: DeletePreview; current: Map<string, string>; everyTag: Map<string, string> | null }> {
   if (mode === 'digest' && !provider.capabilities.digestDelete) throw digestDeleteUnsupported()
   const requested = unique(tags)
   const current = await provider.resolveTags(repository, requested, options)
@@ -58,7 +75,7 @@ export async function previewDelete(
   }
   // A delete by digest removes every tag on it: the user must see all of them before confirming.
   const everyTag = mode === 'digest' ? await provider.tagDigests(repository, options) : null
-  return {
+  const preview: DeletePreview = {
     repository,
     mode,
     items: requested.map((tag) => {
@@ -67,6 +84,86 @@ export async function previewDelete(
       return { tag, digest, alsoRemoved }
     }),
   }
+  return { preview, current, everyTag }
+}
+
+/**
+ * Untagged images, deleted by digest: each must still be stored and no tag may point at it or reach
+ * it (a platform or attestation of a tagged index), asked of the registry right before the DELETEs
+ * (usage-effects.ts, checkUntagged). One audit entry per digest, with no tag.
+ */
+export async function deleteUntaggedConfirmed(
+  provider: RegistryProvider,
+  usage: UsageContext,
+  repository: string,
+  digests: readonly string[],
+  options: DeleteRunOptions,
+): Promise<UntaggedDeleteResult[]> {
+  if (!provider.capabilities.digestDelete) throw digestDeleteUnsupported()
+  const wanted = unique(digests)
+  const method: DeleteMethod = 'digest-delete'
+  const record = async (digest: string, error: BerthErrorData | null): Promise<void> => {
+    if (!options.audit) return
+    try {
+      await options.audit.append({
+        time: new Date().toISOString(),
+        registry: options.registry,
+        repository,
+        tag: null,
+        digest,
+        method,
+        result: error ? 'error' : 'ok',
+        ...(error ? { error: `${error.code}: ${error.message}` } : {}),
+      })
+    } catch {
+      // As for tags: the registry's answer stands even when the audit log cannot be written.
+    }
+  }
+  let checks: Awaited<ReturnType<typeof checkUntagged>>['checks']
+  try {
+    checks = (await checkUntagged(usage, repository, wanted, options.signal)).checks
+  } catch (error) {
+    const data = explainDeleteError(error)
+    for (const digest of wanted) await record(digest, data)
+    return wanted.map((digest) => ({ digest, ok: false, deleted: [], error: data }))
+  }
+  const hints = await tagIndexForCache(usage.cache).open(provider.client.endpoint.host, repository)
+  const results: UntaggedDeleteResult[] = []
+  // One at a time, as for tags (docs/registry-notes.md "Quirks": overlapping DELETEs), never retried.
+  // An index goes first, then the platform manifests no tag reaches: nothing is left pointing at a gap.
+  for (const check of checks) {
+    const failures: string[] = []
+    const deleted: string[] = []
+    let first: BerthErrorData | null = null
+    for (const digest of [check.digest, ...check.alsoDeleted]) {
+      if (options.signal?.aborted) {
+        first ??= { code: 'cancelled', message: 'Not attempted: the deletion was cancelled.' }
+        failures.push(digest)
+        continue
+      }
+      try {
+        await provider.deleteDigest(repository, digest)
+        hints.forgetHistory(digest)
+        deleted.push(digest)
+        await record(digest, null)
+      } catch (error) {
+        const data = explainDeleteError(error, 'after-read')
+        await record(digest, data)
+        first ??= data
+        failures.push(digest)
+        // The index itself could not go: its platform manifests stay with it.
+        if (digest === check.digest) break
+      }
+    }
+    if (first === null) results.push({ digest: check.digest, ok: true, deleted })
+    else {
+      const message =
+        failures[0] === check.digest ? first.message : `${first.message} (${failures.length} of its platform manifests were not deleted)`
+      results.push({ digest: check.digest, ok: false, deleted, error: { ...first, message } })
+    }
+  }
+  hints.saveSoon()
+  return results
 }
 
 export async function deleteConfirmed(

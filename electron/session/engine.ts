@@ -3,19 +3,20 @@
 // kept until what it was built from changes (profile, trust, credentials); a registry named on the
 // command line gets a session of its own for that call. The doors reach registries only through
 // sessions: the Api handler table (api-handlers.ts) for IPC and web mode, `session*` for the CLI.
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { BerthError } from '../../shared/errors'
 import type { Api, ApiEvents } from '../../shared/ipc'
 import type { RegistryProfile, RegistryView } from '../../shared/types'
 import type { CredentialSource, RegistryClient, RegistryCredential, TlsTrust } from '../http/client-types'
-import { hostnameOf } from '../http/host-address'
+import { planRegistryAddress } from '../../shared/registry-address'
 import { withPlainHttpFallback } from '../http/plain-http-fallback'
-import { isLoopbackHost, parseRegistryAddress } from '../http/reference'
+import { parseRegistryAddress } from '../http/reference'
 import { resolveHttpDeadlines, resolveListingLimits } from '../http/http-limits'
 import { createRegistryClient } from '../http/registry-client'
 import { capabilitiesFor } from '../../shared/registry-capabilities'
 import { providerFor } from '../providers/provider-for-kind'
-import { createAuditLog, type AuditLog } from '../stores/audit-log'
+import { auditAs, createAuditLog, type AuditLog } from '../stores/audit-log'
 import { createDigestCache, type DigestCache } from '../stores/cache/digest-cache'
 import { tagIndexForCache } from '../stores/cache/tag-index'
 import { createCleanupRulesStore, type CleanupRulesStore } from '../stores/cleanup-rules-store'
@@ -24,8 +25,11 @@ import { resolveTrust } from '../stores/profiles/profile-trust'
 import { credentialSourceFor } from '../stores/secrets/credential-source'
 import { createKeychainStore } from '../stores/secrets/keychain-store'
 import type { SecretStore } from '../stores/secrets/secret-store'
+import { createFileUploadJournal } from '../operations/copy-upload-journal'
 import { createApiHandlers } from './api-handlers'
+import { createCopyService, type CopyService } from './copy-service'
 import { createRegistrySession, type RegistrySession } from './registry-session'
+import type { ClipboardPort } from './secret-clipboard'
 
 export interface EngineOptions {
   /** Where profiles, caches and the audit log live (Electron userData; ~/.config/berth for the CLI). */
@@ -39,6 +43,11 @@ export interface EngineOptions {
   concurrency?: number
   /** Docker Hub API base URL (tests point it at a recording); default the public Hub API. */
   dockerHubApiUrl?: string
+  /**
+   * The system clipboard, for text holding a real secret (CI credentials): only the desktop shell
+   * passes one. Without it (web mode, CLI) no real secret is ever copied or accepted for copying.
+   */
+  clipboard?: ClipboardPort
 }
 
 /** One-call overrides the CLI accepts: nothing here is stored. */
@@ -56,6 +65,8 @@ export interface EngineCore {
   cache: DigestCache
   audit: AuditLog
   cleanupRules: CleanupRulesStore
+  /** Copies between two sessions (plan, run); unfinished uploads resume from `copy-uploads.json`. */
+  copies: CopyService
   readonly options: EngineOptions
   /** The session of a saved registry, built on first use. */
   session(registryId: string): RegistrySession
@@ -85,12 +96,17 @@ export function createEngine(options: EngineOptions): Engine {
   const profiles = createProfileStore(join(options.dataDirectory, 'profiles.json'))
   const secrets = options.secrets ?? createKeychainStore()
   const cache = createDigestCache({ directory: join(options.dataDirectory, 'cache', 'digests') })
-  const audit = createAuditLog(join(options.dataDirectory, 'audit.log'))
+  const audit = createAuditLog(join(options.dataDirectory, 'audit.log'), { user: localUser() })
   const cleanupRules = createCleanupRulesStore(join(options.dataDirectory, 'cleanup-rules.json'))
   const saved = new Map<string, RegistrySession>()
   const adHoc = new Set<RegistrySession>()
   const concurrency = options.concurrency ?? defaultConcurrency
   const environment = options.env ?? process.env
+  const copies = createCopyService({
+    journal: createFileUploadJournal(join(options.dataDirectory, 'copy-uploads.json')),
+    audit,
+    env: environment,
+  })
 
   function buildClient(profile: RegistryProfile, trust: TlsTrust, insecure: boolean, credentials: CredentialSource): RegistryClient {
     return createRegistryClient({
@@ -112,6 +128,8 @@ export function createEngine(options: EngineOptions): Engine {
     client: RegistryClient,
     trust: TlsTrust,
     credentials: CredentialSource,
+    /** The registry account this session acts as, for the audit log ("by whom"). */
+    account: string | null,
   ): RegistrySession {
     const provider = providerFor({
       profile,
@@ -124,7 +142,14 @@ export function createEngine(options: EngineOptions): Engine {
       // Read at each listing: starring a repository must not rebuild the session (and stop its jobs).
       ...(profile ? { favorites: () => profiles.get(profile.id)?.favorites ?? profile.favorites } : {}),
     })
-    return createRegistrySession({ provider, profile, audit, concurrency: Math.min(concurrency, 8) })
+    return createRegistrySession({
+      provider,
+      profile,
+      audit: auditAs(audit, account),
+      concurrency: Math.min(concurrency, 8),
+      cache,
+      usageConcurrency: concurrency,
+    })
   }
 
   function session(registryId: string): RegistrySession {
@@ -140,7 +165,8 @@ export function createEngine(options: EngineOptions): Engine {
     }
     const trust = resolveTrust(profile, { certsDirs: options.certsDirs })
     const credentials = credentialSourceFor(profile, secrets)
-    const created = buildSession(profile, buildClient(profile, trust, profile.insecure, credentials), trust, credentials)
+    const client = buildClient(profile, trust, profile.insecure, credentials)
+    const created = buildSession(profile, client, trust, credentials, profile.username ?? null)
     saved.set(registryId, created)
     return created
   }
@@ -170,13 +196,14 @@ export function createEngine(options: EngineOptions): Engine {
     let client = buildClient(profile, trust, insecure, credentials)
     // A bare loopback address (or one marked insecure) that answers in plain HTTP is used over
     // http://, as docker does; an explicit https:// URL or a saved profile is taken as written.
-    const bareAddress = !/^[a-z][a-z0-9+.-]*:\/\//i.test(address.trim())
-    const mayFallBack = insecure || isLoopbackHost(hostnameOf(endpoint.host))
-    if (!savedProfile && bareAddress && endpoint.url.startsWith('https:') && mayFallBack) {
-      const plain = { ...profile, url: endpoint.url.replace(/^https:/, 'http:') }
+    // The same rule as the app's add-registry dialog (shared/registry-address.ts).
+    const fallback = planRegistryAddress(address, { insecure })?.fallback ?? null
+    if (!savedProfile && fallback !== null && endpoint.url.startsWith('https:')) {
+      const plain = { ...profile, url: fallback }
       client = withPlainHttpFallback(client, () => buildClient(plain, trust, true, credentials))
     }
-    const created = buildSession(savedProfile, client, trust, credentials)
+    const account = perCall ? (perCall.kind === 'basic' ? perCall.username : null) : (savedProfile?.username ?? null)
+    const created = buildSession(savedProfile, client, trust, credentials, account)
     adHoc.add(created)
     return created
   }
@@ -208,6 +235,7 @@ export function createEngine(options: EngineOptions): Engine {
     cache,
     audit,
     cleanupRules,
+    copies,
     options,
     session,
     sessionForAddress,
@@ -238,4 +266,13 @@ export function createEngine(options: EngineOptions): Engine {
   const handlers = createApiHandlers(core)
   closers.push(() => handlers.close())
   return { ...core, api: handlers.api }
+}
+
+/** The local account, for "by whom" in the audit log; a platform that cannot say leaves it out. */
+function localUser(): string | undefined {
+  try {
+    return userInfo().username || undefined
+  } catch {
+    return undefined
+  }
 }

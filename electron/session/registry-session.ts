@@ -21,7 +21,14 @@ import { cleanupTagInfos } from '../operations/cleanup'
 import type { ProviderTagList, RegistryProvider, ServerCleanupRequest, ServerCleanupResult, TagDetailsRequest } from '../providers/provider'
 import type { AuditLog } from '../stores/audit-log'
 import { whyNotATagName } from '../../shared/tag-name'
-import { deleteConfirmed, previewDelete, type DeleteRequest } from './delete-safety'
+import { gitlabBulkParameters } from '../../shared/gitlab-cleanup'
+import type { RegistryUsage, RepositoryUsage, UntaggedDeletePreview, UntaggedDeleteResult } from '../../shared/usage'
+import { createDigestCache, type DigestCache } from '../stores/cache/digest-cache'
+import { createUsageGraph } from '../operations/usage-graph'
+import { deleteConfirmed, deleteUntaggedConfirmed, previewWithDigests, type DeleteRequest } from './delete-safety'
+import { checkUntagged, planWithStorage, previewWithStorage, untaggedEffectOf } from './usage-effects'
+import type { UsageContext, UsageRunOptions } from './usage-run'
+import { measureRegistry, measureRepository } from './usage-service'
 import { createDetailsJob, type DetailsJob, type DetailsPriority } from './details-job'
 
 export interface RegistrySession {
@@ -48,6 +55,14 @@ export interface RegistrySession {
     options?: CleanupRunOptions,
   ): Promise<CleanupRunResult>
   submitServerCleanup(repository: string, request: ServerCleanupRequest): Promise<ServerCleanupResult>
+  /** Storage usage of one repository: per tag, and the untagged images seen before (usage-service.ts). */
+  repositoryUsage(repository: string, options?: UsageRunOptions): Promise<RepositoryUsage>
+  /** Storage usage of every repository under `prefix` ('' = the whole registry), blobs shared across them once. */
+  registryUsage(prefix: string, options?: UsageRunOptions): Promise<RegistryUsage>
+  /** Untagged images to delete by digest: refused if a tag points at or reaches one (usage-effects.ts). */
+  previewUntaggedDelete(repository: string, digests: readonly string[], options?: { signal?: AbortSignal }): Promise<UntaggedDeletePreview>
+  /** Deletes untagged images by digest, after checking again that no tag points at or reaches them. */
+  deleteUntagged(repository: string, digests: readonly string[], options?: { signal?: AbortSignal }): Promise<UntaggedDeleteResult[]>
   /**
    * The app's way to load details: a job over the tags this session last listed for the repository
    * (listing them now if it has not), following the table's priorities (details-job.ts).
@@ -89,11 +104,24 @@ export interface RegistrySessionOptions {
   audit?: AuditLog
   /** Request slots of a details job where the provider has no stream of its own. Default 8. */
   concurrency?: number
+  /** The digest cache (and the tag hints and history beside it) storage usage reads; default a memory cache. */
+  cache?: DigestCache
+  /** Registry requests in flight while storage usage is measured. Default 16. */
+  usageConcurrency?: number
 }
 
 export interface DetailsJobRequest {
   priority?: DetailsPriority
   onResult: (result: TagDetailsResult) => void
+}
+
+/** Each session's provider, for the session layer's own cross-registry work (copy-service.ts); doors never see it. */
+const providers = new WeakMap<RegistrySession, RegistryProvider>()
+
+export function providerOfSession(session: RegistrySession): RegistryProvider {
+  const provider = providers.get(session)
+  if (provider === undefined) throw new BerthError({ code: 'internal', message: 'This session was not built by createRegistrySession.' })
+  return provider
 }
 
 export function createRegistrySession(options: RegistrySessionOptions): RegistrySession {
@@ -113,6 +141,20 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
 
   /** The last tag list of each repository, for details jobs. */
   const lastListed = new Map<string, string[]>()
+
+  const usage: UsageContext = {
+    provider,
+    cache: options.cache ?? createDigestCache({}),
+    graph: createUsageGraph(),
+    concurrency: options.usageConcurrency ?? 16,
+    listTags: async (repository, request) => (await session.listTags(repository, request)).tags,
+  }
+  /** The graph keeps every manifest measured: past this many, a new run starts it afresh. */
+  const maxGraphNodes = 500_000
+  const usageContext = (): UsageContext => {
+    if (usage.graph.size > maxGraphNodes) usage.graph = createUsageGraph()
+    return usage
+  }
 
   const session: RegistrySession = {
     registry,
@@ -136,7 +178,10 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
       if (digest === undefined) throw new BerthError({ code: 'not_found', message: `${repository} has no tag ${tag}.` })
       return digest
     },
-    previewDelete: (repository, tags, mode, request = {}) => previewDelete(provider, repository, tags, mode, request),
+    async previewDelete(repository, tags, mode, request = {}) {
+      const { preview, current, everyTag } = await previewWithDigests(provider, repository, tags, mode, request)
+      return previewWithStorage(usageContext(), preview, { current, everyTag }, request.signal)
+    },
     async deleteTags(repository, request, runOptions = {}) {
       const results = await deleteConfirmed(provider, repository, request, deleteOptions(runOptions.signal))
       await forgetRemoved(repository, results)
@@ -161,10 +206,11 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
         persist: 'background',
         onResult: () => planOptions.onProgress?.(++done, tags.length),
       })
-      return evaluateCleanup(repository, cleanupTagInfos(results), rules, {
+      const plan = evaluateCleanup(repository, cleanupTagInfos(results), rules, {
         now: planOptions.now ?? Date.now(),
         ...(planOptions.selection ? { selection: planOptions.selection } : {}),
       })
+      return planWithStorage(usageContext(), plan, results, planOptions.signal)
     },
 
     async runCleanup(repository, tags, expectedDigests, runOptions = {}) {
@@ -215,7 +261,28 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
       }
     },
 
-    submitServerCleanup: (repository, request) => provider.submitServerCleanup(repository, request),
+    async submitServerCleanup(repository, request) {
+      // One entry per submission: the registry picks the tags later, so the parameters are the record.
+      const entry = {
+        registry,
+        repository,
+        tag: null,
+        digest: '',
+        method: 'gitlab-bulk-delete' as const,
+        detail: serverCleanupDetail(request),
+      }
+      try {
+        const accepted = await provider.submitServerCleanup(repository, request)
+        await options.audit?.append({ ...entry, time: new Date().toISOString(), result: 'ok' }).catch(() => undefined)
+        return accepted
+      } catch (error) {
+        const data = toErrorData(error)
+        await options.audit
+          ?.append({ ...entry, time: new Date().toISOString(), result: 'error', error: `${data.code}: ${data.message}` })
+          .catch(() => undefined)
+        throw error
+      }
+    },
     async openDetailsJob(repository, request) {
       // The tags the table shows are the ones listed last: a 200,000-tag list is not sent back.
       const tags = lastListed.get(repository) ?? (await session.listTags(repository)).tags
@@ -235,9 +302,37 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
         ...(request.priority ? { priority: request.priority } : {}),
       })
     },
+    repositoryUsage: (repository, runOptions = {}) => measureRepository(usageContext(), repository, runOptions),
+    registryUsage: (prefix, runOptions = {}) => measureRegistry(usageContext(), prefix, runOptions),
+    async previewUntaggedDelete(repository, digests, request = {}) {
+      const context = usageContext()
+      const { checks, tagDigests } = await checkUntagged(context, repository, digests, request.signal)
+      try {
+        const { perDigest, ...storage } = await untaggedEffectOf(context, repository, checks, tagDigests, request.signal)
+        return {
+          repository,
+          items: checks.map((check) => ({ ...check, ...(perDigest.get(check.digest) ?? { bytes: 0, freesBytes: 0 }) })),
+          freesBytes: storage.freesBytes,
+          keptBytes: storage.keptBytes,
+          storage,
+        }
+      } catch (error) {
+        if (toErrorData(error).code === 'cancelled') throw error
+        return {
+          repository,
+          items: checks.map((check) => ({ ...check, bytes: 0, freesBytes: 0 })),
+          freesBytes: null,
+          keptBytes: null,
+          storage: null,
+        }
+      }
+    },
+    deleteUntagged: (repository, digests, request = {}) =>
+      deleteUntaggedConfirmed(provider, usageContext(), repository, digests, deleteOptions(request.signal)),
     rateLimit: () => provider.rateLimit(),
     close: () => provider.close(),
   }
+  providers.set(session, provider)
   return session
 }
 
@@ -283,6 +378,13 @@ function invalidTagRow(tag: string): TagDetailsResult | null {
       fix: 'No client can pull it by this name; ask the registry administrator to remove it.',
     },
   }
+}
+
+/** GitLab's own parameter names, as the request sent them: what the audit log keeps of a bulk cleanup. */
+export function serverCleanupDetail(request: ServerCleanupRequest): string {
+  return gitlabBulkParameters(request)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ')
 }
 
 function uniqueInOrder(items: readonly string[]): string[] {

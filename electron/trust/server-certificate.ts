@@ -3,7 +3,7 @@
 // the transport verifies the chain, or the pinned fingerprint, on every connection it makes.
 import { X509Certificate } from 'node:crypto'
 import { isIP } from 'node:net'
-import { connect } from 'node:tls'
+import { connect, rootCertificates } from 'node:tls'
 import { BerthError } from '../../shared/errors'
 import type { CertificateInfo } from '../../shared/types'
 
@@ -96,6 +96,24 @@ function networkError(host: string, port: number, cause: unknown): BerthError {
   )
 }
 
+/** What a handshake showed: the leaf, and (when asked to verify) whether it verified for this host. */
+export interface PresentedCertificate {
+  certificate: ServerCertificate
+  /** Chain and host name verified against the roots given (only with `verifyWith`). */
+  authorized: boolean
+  /** OpenSSL's or Node's reason when not authorized: DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, … */
+  authorizationError?: string
+}
+
+export interface HandshakeOptions extends FetchCertificateOptions {
+  servername?: string
+  /**
+   * Also verify the chain and the host name, as a real request would: against the system roots
+   * plus these CAs. Verification never stops the handshake here; the result says how it went.
+   */
+  verifyWith?: { caPems: readonly string[] }
+}
+
 /**
  * Opens a TLS connection to host:port, reads the leaf certificate the server presents, and closes
  * the connection at once.
@@ -112,27 +130,42 @@ export function fetchServerCertificate(
   servername?: string,
   options: FetchCertificateOptions = {},
 ): Promise<ServerCertificate> {
+  return inspectHandshake(host, port, { ...options, ...(servername === undefined ? {} : { servername }) }).then(
+    (presented) => presented.certificate,
+  )
+}
+
+/**
+ * The same handshake (nothing sent, socket destroyed at once), optionally reporting whether the
+ * certificate would verify for this host with `verifyWith`'s roots: `rejectUnauthorized: false`
+ * only defers the decision to the caller, Node still computes `authorized` (chain + host name).
+ */
+export function inspectHandshake(host: string, port: number, options: HandshakeOptions = {}): Promise<PresentedCertificate> {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs
   // SNI must be a host name (RFC 6066 §3: IP literals are not permitted).
-  const sni = servername ?? (isIP(host) === 0 ? host : undefined)
-  return new Promise<ServerCertificate>((resolve, reject) => {
+  const sni = options.servername ?? (isIP(host) === 0 ? host : undefined)
+  const verify = options.verifyWith
+  // Node's `ca` replaces the bundled roots, so they are passed along (docs/registry-notes.md "TLS").
+  const ca = verify !== undefined && verify.caPems.length > 0 ? { ca: [...rootCertificates, ...verify.caPems] } : {}
+  return new Promise<PresentedCertificate>((resolve, reject) => {
     let settled = false
     const socket = connect({
       host,
       port,
       ...(sni === undefined ? {} : { servername: sni }),
+      ...ca,
       rejectUnauthorized: false,
-      // Nothing is sent, so no identity check either: we only report what the server presented.
-      checkServerIdentity: () => undefined,
+      // Nothing is sent, so without `verifyWith` no identity check either: we only report what the server presented.
+      ...(verify === undefined ? { checkServerIdentity: () => undefined } : {}),
       ALPNProtocols: ['http/1.1'],
     })
-    const finish = (outcome: { certificate: ServerCertificate } | { error: BerthError }): void => {
+    const finish = (outcome: { presented: PresentedCertificate } | { error: BerthError }): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
       socket.destroy()
-      if ('certificate' in outcome) resolve(outcome.certificate)
+      if ('presented' in outcome) resolve(outcome.presented)
       else reject(outcome.error)
     }
     const onAbort = (): void =>
@@ -161,7 +194,18 @@ export function fetchServerCertificate(
         return
       }
       try {
-        finish({ certificate: certificateInfoFromDer(peer.raw) })
+        const certificate = certificateInfoFromDer(peer.raw)
+        const authorized = verify !== undefined && socket.authorized
+        // Node sets it to the OpenSSL code (a string), whatever its typings say.
+        const reason: unknown = socket.authorizationError
+        const why = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : undefined
+        finish({
+          presented: {
+            certificate,
+            authorized,
+            ...(verify !== undefined && !authorized && why !== undefined ? { authorizationError: why } : {}),
+          },
+        })
       } catch (error) {
         finish({ error: networkError(host, port, error) })
       }

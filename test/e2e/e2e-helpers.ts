@@ -75,10 +75,11 @@ async function removeDirectory(dir: string, timeoutMs = 15_000): Promise<void> {
   }
 }
 
-export async function startBerthWeb(): Promise<BerthWeb> {
+/** `dockerHubApiUrl`: the Docker Hub recording's Hub API, for a Docker Hub profile. */
+export async function startBerthWeb(options: { dockerHubApiUrl?: string } = {}): Promise<BerthWeb> {
   requireBuiltRenderer()
   const dataDirectory = mkdtempSync(join(tmpdir(), 'berth-e2e-'))
-  const core = createEngine({ dataDirectory, secrets: createMemorySecretStore() })
+  const core = createEngine({ dataDirectory, secrets: createMemorySecretStore(), ...options })
   let server: WebServer
   try {
     server = await startWebServer({ api: core.api, staticDir, subscribe: core.subscribe })

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createProfileStore } from '../../electron/stores/profiles/profile-store'
 import { startSilentBus, type SilentBus } from '../lab/keyring'
+import { getLab } from '../lab/lab-client'
 
 const projectRoot = join(import.meta.dirname, '..', '..')
 // The TypeScript entry through tsx, not a build: the code under test as it is in the tree.
@@ -87,7 +88,11 @@ describe('the berth CLI with a session bus that never answers', () => {
   let directory: string
   let dataDir: string
   let env: NodeJS.ProcessEnv
-  const hosts = ['registry-one.example.test', 'registry-two.example.test', 'registry-three.example.test']
+  // Registries that let anyone in: `berth login` checks the credentials with the registry before it
+  // stores them, so the registry must answer; then only the keychain is in the way.
+  const lab = getLab()
+  const registries = [lab.open, lab.noDelete, lab.paging]
+  const hosts = registries.map((registry) => registry.host)
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'berth-hung-bus-'))
@@ -100,9 +105,9 @@ describe('the berth CLI with a session bus that never answers', () => {
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(directory, 'data-'))
-    // Saved profiles, so neither command needs the network: only the keychain is in the way.
+    // Saved profiles: `registries` needs no network, and `login` only the registry's check.
     const profiles = createProfileStore(join(dataDir, 'profiles.json'))
-    for (const host of hosts) profiles.save({ name: host, url: `https://${host}`, kind: 'distribution', username: 'alice' })
+    for (const registry of registries) profiles.save({ name: registry.host, url: registry.url, kind: 'distribution', username: 'alice' })
     env = { ...process.env, BERTH_DATA_DIR: dataDir, DBUS_SESSION_BUS_ADDRESS: bus.address }
     delete env.BERTH_KEYCHAIN_TIMEOUT_MS
     delete env.DISPLAY
@@ -131,7 +136,7 @@ describe('the berth CLI with a session bus that never answers', () => {
     expect(run.code).toBe(0)
     expect(run.stderr).toBe('')
     const rows = run.stdout.trim().split('\n').slice(1)
-    expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual(hosts.map((host) => host.replaceAll('.', '-')).sort())
+    expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual(hosts.map((host) => host.replace(/[^a-z0-9]+/g, '-')).sort())
     for (const row of rows) expect(row.split(/\s+/)[4]).toBe('none')
   })
 
@@ -167,11 +172,13 @@ describe('the berth CLI with a session bus that never answers', () => {
   })
 
   it('leaves no profile behind when a login for a new registry fails at the keychain', async () => {
-    const newHost = '127.0.0.1:9'
-    const run = await runBerth(['login', newHost, '--username', 'alice', '--password-stdin'], env, 'hunter2\n')
+    // A registry the credentials are right for: the registry accepts them, then the keychain hangs.
+    const { username, password } = lab.users.reader
+    const run = await runBerth(['login', lab.basic.host, '--username', username, '--password-stdin'], env, `${password}\n`)
     expect(run.signal, `killed after ${hangMs} ms: the CLI hung`).toBeNull()
     expect(run.code).toBe(3)
+    expect(run.stderr).toMatch(/did not answer within 2 s \(write\)/)
     const saved = createProfileStore(join(dataDir, 'profiles.json')).list()
-    expect(saved.map((profile) => profile.url).sort()).toEqual(hosts.map((host) => `https://${host}`).sort())
+    expect(saved.map((profile) => profile.url).sort()).toEqual(registries.map((registry) => registry.url).sort())
   })
 })

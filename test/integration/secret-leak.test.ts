@@ -156,6 +156,16 @@ describe('secrets in a real web-mode session', () => {
     expect(deleted.results).toMatchObject([{ ok: true }])
     await ok('readAuditLog', {})
     await ok('listRegistries', {})
+    // CI / Kubernetes credentials in web mode: variables only; each real-value call is refused without echoing a secret.
+    await ok('ciAuthInfo', { registryId: registry.id })
+    const realValueCalls = [
+      ['copyCiAuth', { registryId: registry.id, format: 'docker-auth-config', name: 'lab-pull', credential: { kind: 'login' } }],
+      ['holdCiCredential', { registryId: registry.id, username: lab.users.reader.username, secret: lab.users.reader.password, save: true }],
+      ['createDeployToken', { registryId: registry.id, owner: { kind: 'project', path: 'acme/web' }, name: 'ci', save: false }],
+    ] as const
+    for (const [method, request] of realValueCalls) {
+      expect(await call(method, request)).toMatchObject({ ok: false, error: { code: 'unsupported' } })
+    }
 
     const secrets = await needles()
     // The session really did obtain tokens, and the matcher finds a planted secret: not vacuous.

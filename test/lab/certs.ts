@@ -123,3 +123,83 @@ export async function generateCertificates(dir: string): Promise<LabCertificates
     signingCertPath: path('token-signing.crt'),
   }
 }
+
+export interface LabLeafCertificate {
+  certPath: string
+  keyPath: string
+  certPem: string
+  keyPem: string
+  /** SHA-256, `AA:BB:…`. */
+  fingerprint256: string
+}
+
+/** The `tlsRealm` instance's pair: a registry certificate for 127.0.0.1 only and a realm one for localhost only. */
+export interface LabSplitRealmCertificates {
+  registry: LabLeafCertificate
+  realm: LabLeafCertificate
+}
+
+/**
+ * Two more server certificates from the lab CA that `generateCertificates` wrote into `dir`, each
+ * naming one host: the registry's IP:127.0.0.1, the token realm's DNS:localhost. Neither covers
+ * the other host, so trusting one certificate never trusts the other; the lab CA covers both.
+ */
+export async function generateSplitRealmCertificates(dir: string): Promise<LabSplitRealmCertificates> {
+  const path = (name: string): string => join(dir, name)
+  const leaf = async (name: string, subjectAltName: string, commonName: string): Promise<LabLeafCertificate> => {
+    const extFile = path(`${name}-ext.cnf`)
+    await writeFile(
+      extFile,
+      [
+        'basicConstraints=critical,CA:FALSE',
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+        `subjectAltName=${subjectAltName}`,
+        '',
+      ].join('\n'),
+    )
+    await run('openssl', [
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      path(`${name}.key`),
+      '-out',
+      path(`${name}.csr`),
+      '-subj',
+      `/CN=${commonName}`,
+    ])
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      path(`${name}.csr`),
+      '-CA',
+      path('ca.crt'),
+      '-CAkey',
+      path('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      path(`${name}.crt`),
+      '-days',
+      '2',
+      '-extfile',
+      extFile,
+    ])
+    const [certPem, keyPem] = await Promise.all([readFile(path(`${name}.crt`), 'utf8'), readFile(path(`${name}.key`), 'utf8')])
+    return {
+      certPath: path(`${name}.crt`),
+      keyPath: path(`${name}.key`),
+      certPem,
+      keyPem,
+      fingerprint256: new X509Certificate(certPem).fingerprint256,
+    }
+  }
+  // One after the other: both write the CA's serial file.
+  const registry = await leaf('split-registry', 'IP:127.0.0.1', '127.0.0.1')
+  const realm = await leaf('split-realm', 'DNS:localhost', 'localhost')
+  return { registry, realm }
+}

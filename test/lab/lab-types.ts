@@ -2,8 +2,8 @@ import type { LabTruth } from './truth'
 
 export type { LabTruth, TruthPlatform, TruthTag } from './truth'
 
-export type LabInstanceName = 'open' | 'basic' | 'token' | 'tls' | 'noDelete' | 'paging'
-export const LAB_INSTANCE_NAMES: readonly LabInstanceName[] = ['open', 'basic', 'token', 'tls', 'noDelete', 'paging']
+export type LabInstanceName = 'open' | 'basic' | 'token' | 'tls' | 'noDelete' | 'paging' | 'tlsRealm'
+export const LAB_INSTANCE_NAMES: readonly LabInstanceName[] = ['open', 'basic', 'token', 'tls', 'noDelete', 'paging', 'tlsRealm']
 
 export interface LabRegistry {
   name: string
@@ -39,11 +39,31 @@ export type LabTlsRegistry = LabTokenRegistry & {
   fingerprint256: string
 }
 
+/**
+ * HTTPS on 127.0.0.1 whose token realm is on another host name and port (https://localhost:<port>,
+ * as a GitLab registry's realm lives on the GitLab host), each with its own certificate from the
+ * lab CA naming only its host: trusting one never trusts the other; the CA covers both.
+ */
+export type LabTlsRealmRegistry = LabTokenRegistry & {
+  caPem: string
+  caPath: string
+  serverCertPem: string
+  /** SHA-256 of the registry's certificate (IP:127.0.0.1 only). */
+  fingerprint256: string
+  /** localhost:port of the realm. */
+  realmHost: string
+  realmCertPem: string
+  /** SHA-256 of the realm's certificate (DNS:localhost only). */
+  realmFingerprint256: string
+}
+
 export interface LabIssuerInfo {
   /** http://127.0.0.1:port — token endpoint at /jwt/auth, test control at /_lab/*. */
   url: string
   /** The same issuer over https (the tls registry's realm), signed by the lab CA. */
   httpsUrl: string | null
+  /** And over https at https://localhost:port with a localhost-only certificate (the tlsRealm registry's realm). */
+  otherHostUrl?: string | null
 }
 
 export interface LabIssuer extends LabIssuerInfo {
@@ -63,6 +83,7 @@ export interface Lab {
   tls: LabTlsRegistry
   noDelete: LabRegistry
   paging: LabRegistry
+  tlsRealm: LabTlsRealmRegistry
   issuer: LabIssuer
   truth: LabTruth
   /** Which instances this lab started (reading another one throws). */
@@ -84,6 +105,7 @@ export interface LabInfo {
   tls: LabTlsRegistry
   noDelete: LabRegistry
   paging: LabRegistry
+  tlsRealm: LabTlsRealmRegistry
   issuer: LabIssuerInfo
   truth: LabTruth
   started: LabInstanceName[]

@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateCertificates, type LabCertificates } from './certs'
+import { generateCertificates, generateSplitRealmCertificates, type LabCertificates, type LabSplitRealmCertificates } from './certs'
 import {
   LAB_INSTANCE_NAMES,
   type Lab,
@@ -28,6 +28,7 @@ export const LAB_USERS: LabUsers = {
 const ISSUER_NAME = 'berth-lab-issuer'
 const TOKEN_SERVICE = 'berth-lab-token'
 const TLS_SERVICE = 'berth-lab-tls'
+const TLS_REALM_SERVICE = 'berth-lab-tls-realm'
 
 type RegistryInstance = Exclude<LabInstanceName, 'paging'>
 
@@ -37,6 +38,7 @@ function registryOptions(
   certs: LabCertificates | null,
   issuer: TokenIssuer | null,
   htpasswdPath: string,
+  split: LabSplitRealmCertificates | null,
 ): RegistryProcessOptions {
   const base = { name, dir: join(dir, name), storageDir: join(dir, name, 'storage'), deleteEnabled: name !== 'noDelete' }
   const tokenAuth = (realmBase: string | null, service: string): RegistryProcessOptions['auth'] => {
@@ -57,6 +59,13 @@ function registryOptions(
         ...base,
         auth: tokenAuth(issuer?.httpsUrl ?? null, TLS_SERVICE),
         tls: { certPath: certs.serverCertPath, keyPath: certs.serverKeyPath, caPem: certs.caPem },
+      }
+    case 'tlsRealm':
+      if (certs === null || split === null) throw new Error('tlsRealm needs its certificates')
+      return {
+        ...base,
+        auth: tokenAuth(issuer?.otherHostUrl ?? null, TLS_REALM_SERVICE),
+        tls: { certPath: split.registry.certPath, keyPath: split.registry.keyPath, caPem: certs.caPem },
       }
   }
 }
@@ -89,13 +98,14 @@ function notStarted(name: string): never {
 export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const started = new Set<LabInstanceName>(options.only ?? LAB_INSTANCE_NAMES)
   const registryNames = new Set<RegistryInstance>([...started].map((name): RegistryInstance => (name === 'paging' ? 'open' : name)))
-  const needsIssuer = registryNames.has('token') || registryNames.has('tls')
+  const needsIssuer = registryNames.has('token') || registryNames.has('tls') || registryNames.has('tlsRealm')
   const dir = await mkdtemp(join(tmpdir(), 'berth-lab-'))
   trackTempDir(dir)
   const registries = new Map<RegistryInstance, RegistryProcess>()
   let issuer: TokenIssuer | null = null
   let front: PagingFront | null = null
   let seeded: SeededStore | null = null
+  let split: LabSplitRealmCertificates | null = null
 
   const stop = async (): Promise<void> => {
     await front?.close()
@@ -113,6 +123,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       registryNames.has('basic') ? writeHtpasswd(htpasswdPath, [LAB_USERS.reader, LAB_USERS.writer, LAB_USERS.admin]) : Promise.resolve(),
     ])
     seeded = store
+    if (registryNames.has('tlsRealm')) split = await generateSplitRealmCertificates(join(dir, 'certs'))
     if (needsIssuer && certs !== null) {
       issuer = await startTokenIssuer({
         signingKeyPem: certs.signingKeyPem,
@@ -120,12 +131,13 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         issuerName: ISSUER_NAME,
         tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
         tls: { certPem: certs.serverCertPem, keyPem: certs.serverKeyPem },
+        ...(split !== null ? { otherHostTls: { certPem: split.realm.certPem, keyPem: split.realm.keyPem } } : {}),
         control: { reseed: (name, repository) => reseedByName(name, repository) },
       })
     }
     await Promise.all(
       [...registryNames].map(async (name) => {
-        const opts = registryOptions(name, dir, certs, issuer, htpasswdPath)
+        const opts = registryOptions(name, dir, certs, issuer, htpasswdPath, split)
         await mkdir(opts.dir, { recursive: true })
         await copyStorage(name === 'open' ? store.storageDir : store.liteStorageDir, opts.storageDir)
         registries.set(name, await startRegistryProcess(opts))
@@ -187,11 +199,28 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         fingerprint256: certs.fingerprint256,
       }
     })
+    lazy('tlsRealm', () => {
+      if (certs === null || split === null) return notStarted('tlsRealm')
+      const realmUrl = issuer?.otherHostUrl ?? ''
+      return {
+        ...asRegistry('tlsRealm'),
+        realm: `${realmUrl}/jwt/auth`,
+        service: TLS_REALM_SERVICE,
+        caPem: certs.caPem,
+        caPath: certs.caPath,
+        serverCertPem: split.registry.certPem,
+        fingerprint256: split.registry.fingerprint256,
+        realmHost: realmUrl === '' ? '' : new URL(realmUrl).host,
+        realmCertPem: split.realm.certPem,
+        realmFingerprint256: split.realm.fingerprint256,
+      }
+    })
     lazy('issuer', () => {
       const running = issuer ?? notStarted('issuer')
       return {
         url: running.url,
         httpsUrl: running.httpsUrl,
+        otherHostUrl: running.otherHostUrl,
         stats: () => running.stats(),
         resetStats: () => running.resetStats(),
         setTtl: (seconds: number, ttlOptions?: { strictExpiry?: boolean }) => running.setTtl(seconds, ttlOptions),
@@ -216,7 +245,8 @@ export function labInfo(lab: Lab): LabInfo {
     tls: lab.tls,
     noDelete: lab.noDelete,
     paging: lab.paging,
-    issuer: { url: issuer.url, httpsUrl: issuer.httpsUrl },
+    tlsRealm: lab.tlsRealm,
+    issuer: { url: issuer.url, httpsUrl: issuer.httpsUrl, otherHostUrl: issuer.otherHostUrl ?? null },
     truth: lab.truth,
     started: lab.started,
     pids: lab.pids,

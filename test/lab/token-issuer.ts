@@ -17,6 +17,11 @@ export interface IssuerOptions {
   tokenTtlSeconds: number
   /** Also listen on https with this certificate so the `tls` registry gets an https realm. */
   tls?: { certPem: string; keyPem: string }
+  /**
+   * And on one more https port with this certificate, named by host name (`localhost`): the
+   * `tlsRealm` registry's realm, on another host name and port than the registry itself.
+   */
+  otherHostTls?: { certPem: string; keyPem: string }
   /** Test control channel behind `/_lab/*` (functions cannot cross to vitest workers). */
   control?: { reseed(registryName: string, repository: string): Promise<void> }
 }
@@ -24,6 +29,8 @@ export interface IssuerOptions {
 export interface TokenIssuer {
   url: string
   httpsUrl: string | null
+  /** https://localhost:port, with `otherHostTls`'s certificate. */
+  otherHostUrl: string | null
   stats(): Record<string, number>
   resetStats(): void
   /**
@@ -262,10 +269,14 @@ export async function startTokenIssuer(options: IssuerOptions): Promise<TokenIss
   }
   const httpPort = await listen(createHttpServer(handler))
   const httpsPort = options.tls ? await listen(createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler)) : null
+  const otherHost = options.otherHostTls
+  const otherHostPort = otherHost ? await listen(createHttpsServer({ cert: otherHost.certPem, key: otherHost.keyPem }, handler)) : null
 
   return {
     url: `http://127.0.0.1:${httpPort}`,
     httpsUrl: httpsPort === null ? null : `https://127.0.0.1:${httpsPort}`,
+    // /etc/hosts names 127.0.0.1 localhost: the same listener, reached by another host name.
+    otherHostUrl: otherHostPort === null ? null : `https://localhost:${otherHostPort}`,
     stats: snapshot,
     resetStats: () => counts.clear(),
     setTtl(seconds, ttlOptions) {

@@ -30,6 +30,9 @@ import {
   wideRepositoryTags,
   type FakeImage,
 } from './fake-data'
+import { fakeAuditEntries } from './fake-audit'
+import { fakeCiAuthApi } from './fake-ci-auth'
+import { fakeRegistrySetupApi } from './fake-registry-setup'
 
 export interface FakeApiOptions {
   /** Start with no registries (the welcome screen). */
@@ -118,6 +121,9 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
   const verifiedBefore = new Map<string, Map<string, TagDetails>>()
   /** One generated image per (repository, digest key): 10,000 wide tags share 1,000 images. */
   const images = new Map<string, FakeImage>()
+  /** Tags written by fake copies (`registry/repository:tag`), and the repositories those created. */
+  const copiedTags = new Map<string, FakeImage>()
+  const createdRepositories = new Map<string, Set<string>>()
   const savedRules = new Map<string, SavedCleanupRules>()
   let nextId = 1
 
@@ -160,6 +166,8 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
     const index = positionOf(registryId, repo, tag)
     if (index === undefined)
       fail({ code: 'not_found', message: `${repo}:${tag} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
+    const copied = copiedTags.get(`${key(registryId, repo)}:${tag}`)
+    if (copied) return copied
     if (tag === 'broken-manifest') {
       fail({
         code: 'invalid_response',
@@ -222,6 +230,11 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
     }
   }
 
+  const listedRepositories = (registryId: string): string[] => {
+    const listed = registryId === 'acme' ? catalogRepositories : registryId === 'lab' ? ['team/app', 'team/app/cache'] : []
+    return [...new Set([...listed, ...(createdRepositories.get(registryId) ?? [])])].sort()
+  }
+
   const api: Omit<Api, 'startTagDetails' | 'prioritizeTagDetails' | 'stopTagDetails'> = {
     listRegistries: () => wait(registries.map((r) => ({ ...r }))),
     saveRegistry: ({ profile }: ApiRequests['saveRegistry']) => {
@@ -247,22 +260,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
     },
     login: ({ registryId, username }) => wait(upsert({ ...registry(registryId), username, hasCredential: true })),
     logout: ({ registryId }) => wait(upsert({ ...registry(registryId), hasCredential: false })),
-    probeRegistry: ({ url }) => {
-      if (url.includes('lab.internal'))
-        return wait(
-          { url, auth: 'open' as const, kind: 'distribution' as const, certificate: untrustedCertificate, tlsTrusted: false },
-          400,
-        )
-      if (url.includes('unreachable'))
-        return wait(null, 300).then(() =>
-          fail({
-            code: 'network',
-            message: `Connection refused by ${new URL(url).host}.`,
-            fix: 'Check the host and port, and that the registry is running.',
-          }),
-        )
-      return wait({ url, auth: 'bearer' as const, realm: `${url}/jwt/auth`, service: 'container_registry', kind: 'gitlab' as const }, 300)
-    },
+    ...fakeRegistrySetupApi({ registries, upsert, wait, nextId: () => nextId++ }),
     trustCertificate: (req) =>
       wait(
         upsert({ ...registry(req.registryId), ...('fingerprint' in req ? { pinnedFingerprint: req.fingerprint } : { caPem: req.caPem }) }),
@@ -287,8 +285,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
           }),
         )
       }
-      if (r.id === 'acme') return wait({ repositories: catalogRepositories, catalog: 'available' as const })
-      if (r.id === 'lab') return wait({ repositories: ['team/app', 'team/app/cache'], catalog: 'available' as const })
+      if (r.id === 'acme' || r.id === 'lab') return wait({ repositories: listedRepositories(r.id), catalog: 'available' as const })
       return wait({
         repositories: [],
         catalog: 'unavailable' as const,
@@ -395,7 +392,15 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
           }),
         ),
       ),
-    readAuditLog: () => wait([]),
+    readAuditLog: ({ registryId, repository, limit }) => {
+      const host = registryId === undefined ? undefined : new URL(registry(registryId).url).host
+      const entries = fakeAuditEntries().filter(
+        (entry) => (host === undefined || entry.registry === host) && (repository === undefined || entry.repository === repository),
+      )
+      return wait(entries.slice(-(limit ?? 200)))
+    },
+    // No fake registry is Docker Hub: a test that needs a quota overrides this.
+    getRateLimit: ({ registryId }) => (registry(registryId), wait(null)),
     previewCleanup: ({ registryId, repository, rules, selection }) => {
       const infos: CleanupTagInfo[] = tagsOf(registryId, repository).map((tag) => {
         if (tag === 'broken-manifest') return { tag, digest: null, kind: 'unknown', created: null, createdSource: 'unknown', children: [] }
@@ -439,12 +444,28 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
       return wait(saved)
     },
     loadCleanupRules: ({ registryId, repository }) => wait(savedRules.get(key(registryId, repository)) ?? null),
-    submitGitlabBulkDelete: ({ repository }) =>
+    submitGitlabBulkDelete: ({ repository, nameRegexDelete, nameRegexKeep, keepN, olderThan }) =>
       wait({
         repository,
         status: 'accepted' as const,
+        accepted: {
+          nameRegexDelete,
+          ...(nameRegexKeep !== undefined ? { nameRegexKeep } : {}),
+          ...(keepN !== undefined ? { keepN } : {}),
+          ...(olderThan !== undefined ? { olderThan } : {}),
+        },
         note: 'GitLab accepted the cleanup; it runs in the background and can be submitted once an hour.',
       }),
+    // Copying is not faked yet: the copy dialogs bring their fake with them.
+    planCopy: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not copy images.' })),
+    startCopy: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not copy images.' })),
+    cancelCopy: () => wait(null),
+    ...fakeCiAuthApi(registries, wait),
+    // Storage usage is not faked yet: the storage views bring their fake with them.
+    startUsage: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
+    cancelUsage: () => wait(null),
+    previewUntaggedDelete: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
+    deleteUntagged: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
   }
   return Object.assign(api, fakeDetailsJobs(api, { latencyMs: latency }))
 }

@@ -4,7 +4,8 @@ import { BerthError } from '../../../shared/errors'
 import { cleanupRulesSchema, type CleanupPlan, type CleanupRules } from '../../../shared/cleanup-rules'
 import { garbageCollectionNote } from '../../../shared/types'
 import type { CleanupRulesStore } from '../../stores/cleanup-rules-store'
-import type { CleanupRunResult } from '../../session/registry-session'
+import type { CleanupRunResult, RegistrySession } from '../../session/registry-session'
+import { gitlabBulkParameters, gitlabBulkRequestFor, gitlabRunsLaterNote } from '../../../shared/gitlab-cleanup'
 import { shortDigest } from '../../http/digest'
 import { parseImageReference } from '../../http/reference'
 import type { CliContext } from './cli-context'
@@ -15,11 +16,18 @@ export async function cleanupCommand(context: CliContext, target: string): Promi
   if (ref.tag || ref.digest) throw new UsageError('cleanup takes <registry>/<repository> without a tag or digest')
   if (context.flag('dry-run') && context.flag('yes')) throw new UsageError('--dry-run and --yes contradict each other')
   const session = await context.session(ref.registry)
+  if (context.flag('server-side') && !session.capabilities.serverSideCleanup)
+    throw new BerthError({
+      code: 'unsupported',
+      message: `${ref.registry} does not run cleanups itself: only GitLab does (its bulk tag delete).`,
+      fix: 'Drop --server-side: Berth then removes the planned tags one by one.',
+    })
   const store = context.core().cleanupRules
   // The same key the app uses (the profile id), so rules saved in one are re-run by the other.
   const registryKey = session.profile?.id ?? ref.registry
   const rules = context.flag('saved-rules') ? await savedRules(store, registryKey, ref.repository) : rulesFromFlags(context)
   if (context.flag('save-rules')) await store.save(registryKey, ref.repository, rules)
+  if (context.flag('server-side')) return serverSideCleanup(context, session, ref.repository, rules)
 
   const plan = await session.planCleanup(ref.repository, rules, {
     onProgress: (done, total) => progress(context.io, `Reading tag details ${done}/${total}`),
@@ -120,6 +128,7 @@ function printPlan(context: CliContext, plan: CleanupPlan): void {
     ]),
   )
   context.io.stdout(`\n${plan.summary}\n`)
+  if (plan.storage && plan.remove.length > 0) context.io.stdout(`${plan.storage.note}\n`)
   for (const shared of plan.sharedWithKept) {
     const kept = shared.kept.map(terminalSafe).join(', ')
     const removed = shared.removed.map(terminalSafe).join(', ')
@@ -142,4 +151,29 @@ function printRun(context: CliContext, plan: CleanupPlan, run: CleanupRunResult)
   for (const result of run.results) {
     if (!result.ok) context.io.stdout(`  FAILED ${terminalSafe(result.tag)}: ${terminalSafe(result.error?.message ?? 'unknown error')}\n`)
   }
+}
+
+/**
+ * --server-side: the rules in GitLab's vocabulary, shown (dry run) or submitted (--yes). GitLab
+ * answers 202 and runs the cleanup later, so what it accepted is all there is to print.
+ */
+async function serverSideCleanup(context: CliContext, session: RegistrySession, repository: string, rules: CleanupRules): Promise<void> {
+  const translated = gitlabBulkRequestFor(rules)
+  if (!translated.ok) throw new UsageError(`--server-side: ${translated.error}`)
+  const { request, notes } = translated
+  const parameters = (pairs: [string, string][]) => pairs.map(([name, value]) => `  ${name.padEnd(18)} ${terminalSafe(value)}\n`).join('')
+  if (!context.flag('yes')) {
+    if (context.json)
+      return printJson(context.io, { serverSide: true, dryRun: true, repository, request, notes, note: gitlabRunsLaterNote })
+    context.io.stdout(`GitLab would be asked to clean up ${terminalSafe(repository)} with:\n${parameters(gitlabBulkParameters(request))}\n`)
+    for (const note of notes) context.io.stdout(`- ${note}\n`)
+    context.io.stdout(`- ${gitlabRunsLaterNote}\n\nDry run: nothing was submitted. Run again with --yes to hand this cleanup to GitLab.\n`)
+    return
+  }
+  const result = await session.submitServerCleanup(repository, request)
+  if (context.json) return printJson(context.io, { serverSide: true, dryRun: false, ...result, notes })
+  context.io.stdout(
+    `GitLab accepted the cleanup of ${terminalSafe(result.repository)} with:\n${parameters(gitlabBulkParameters(result.accepted))}\n` +
+      `${result.note}\nGitLab runs it in the background: refresh the tag list (berth tags) in a few minutes to see what went.\n`,
+  )
 }

@@ -8,7 +8,7 @@ import type { RegistryCredential } from '../../http/client-types'
 import type { CliIo } from './cli-output'
 import { UsageError } from './cli-output'
 
-export type OptionValues = Record<string, string | boolean | undefined>
+export type OptionValues = Record<string, string | boolean | string[] | undefined>
 
 export interface CliContext {
   io: CliIo
@@ -18,6 +18,8 @@ export interface CliContext {
   session(registry: string): Promise<RegistrySession>
   flag(name: string): boolean
   string(name: string): string | undefined
+  /** Every value of an option given several times (--platform a --platform b). */
+  strings(name: string): string[]
   number(name: string): number | undefined
   /** The secret piped on stdin with --password-stdin (read once). */
   stdinSecret(): Promise<string | null>
@@ -36,6 +38,10 @@ export function createCliContext(io: CliIo, values: OptionValues, makeCore: () =
     core: () => (core ??= makeCore()),
     flag: (name) => values[name] === true,
     string,
+    strings(name) {
+      const value = values[name]
+      return Array.isArray(value) ? value : typeof value === 'string' ? [value] : []
+    },
     number(name) {
       const value = string(name)
       if (value === undefined) return undefined
@@ -75,7 +81,7 @@ function perCallCredential(username: string | undefined, secret: string): Regist
   return { kind: 'basic', username, password: secret }
 }
 
-function readCaFile(path: string): string {
+export function readCaFile(path: string): string {
   let pem: string
   try {
     pem = readFileSync(path, 'utf8')

@@ -8,6 +8,11 @@ export interface CliIo {
   stderr: (text: string) => void
   /** Progress lines are drawn only on a terminal. */
   isTty: boolean
+  /**
+   * Whether standard output is a terminal: a command that prints a real secret refuses to without
+   * --show-secret. Unknown (absent) counts as a terminal.
+   */
+  stdoutIsTty?: boolean
   readStdin: () => Promise<string>
   confirm: (question: string) => Promise<boolean>
 }

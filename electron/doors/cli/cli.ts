@@ -11,10 +11,14 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { exitCodeFor, exitCodes, toErrorData } from '../../../shared/errors'
 import type { Engine } from '../../session/engine'
+import type { RegistrySession } from '../../session/registry-session'
 import { defaultDataDirectory } from '../../stores/profiles/data-directory'
 import { createCliContext, type CliContext } from './cli-context'
 import { IncompleteResult, printError, terminalSafe, UsageError, type CliIo } from './cli-output'
 import { cleanupOptions, cleanupUsage } from './cleanup-options'
+import { copyOptions, copyOptionsUsage, copyUsage } from './copy-options'
+import { duOptions, duUsage } from './du-options'
+import { ciAuthOptions, ciAuthOptionsUsage, ciAuthUsage } from './ci-auth-options'
 
 export const usage = `berth — browse container registries
 
@@ -23,15 +27,27 @@ Usage:
   berth tags     <registry>/<repo> [--details] [--sort name|semver|date|size] [--desc] [--filter REGEX]
   berth inspect  <registry>/<repo>(:tag|@digest)   manifest, config, platforms, layers, referrers
   berth rm       <registry>/<repo>:tag [--digest] [--dry-run] [--yes]
-                                                   deletes only that tag, unless --digest
+                                                   deletes only that tag, unless --digest; says what it frees
+  berth rm       <registry>/<repo>@digest [--dry-run] [--yes]
+                                                   deletes an untagged image (refused if a tag uses it)
 ${cleanupUsage}
+${duUsage}
+${copyUsage}
   berth pull-cmd <registry>/<repo>(:tag|@digest) [--format docker|docker-digest|podman|nerdctl|digest|reference|from|kubectl-secret]
-  berth login    <registry> --username U --password-stdin
+${ciAuthUsage}
+  berth login    <registry> --username U --password-stdin [--ca FILE] [--insecure]
+                                                   checks the credentials with the registry (and its token
+                                                   server) first: refused ones are not stored
   berth logout   <registry>
   berth registries
-  berth trust    <registry> --show | --ca FILE | --fingerprint SHA256
+  berth trust    <registry> --show | --ca FILE | --fingerprint SHA256 [--fingerprint SHA256]
+                                                   the certificates of the registry and of every host it sends
+                                                   Berth to (its token server); pin each, or a CA for them all
   berth import-docker-logins [--dry-run] [--only KEY,KEY]
   berth web      [--port P]                        serve the app on 127.0.0.1 and print its URL
+  berth audit    [<registry>[/<repo>]] [--limit N] what Berth deleted, copied, tagged or handed to GitLab to clean up:
+                                                   when, by whom, with what result (oldest first; default the last 200;
+                                                   --json: an array of entries, schema in the README)
   berth link     <registry>[/<repo>[:tag|@digest]] [--sort KEY] [--desc] [--filter REGEX]
                                                    print the berth:// link that opens this view in the app
 
@@ -42,12 +58,15 @@ Options:
                          credentials for this call only (nothing is stored)
   --insecure             allow plain HTTP for this host (loopback is always allowed)
   --concurrency N        registry requests in flight (1-256, default 32)
+  -v, --verbose          also say on stderr what the registry reported about this run (Docker Hub: pulls left)
+${copyOptionsUsage}
+${ciAuthOptionsUsage}
   -h, --help             this text
 
 Registry names are printed with invisible and control characters escaped (\n, \u202e); --json keeps them exact.
 
 Exit codes: 0 ok, 1 usage, 2 registry or network error, 3 authentication or authorization,
-            4 cancelled at a prompt, 5 incomplete (some rows failed; the output says which).
+            4 cancelled (at a prompt, or Ctrl-C), 5 incomplete (some rows failed; the output says which).
 `
 
 const options = {
@@ -63,22 +82,31 @@ const options = {
   username: { type: 'string', short: 'u' },
   'password-stdin': { type: 'boolean' },
   ca: { type: 'string' },
-  fingerprint: { type: 'string' },
+  fingerprint: { type: 'string', multiple: true },
   show: { type: 'boolean' },
   insecure: { type: 'boolean' },
   concurrency: { type: 'string' },
   only: { type: 'string' },
   port: { type: 'string' },
+  limit: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
   ...cleanupOptions,
+  ...copyOptions,
+  ...duOptions,
+  ...ciAuthOptions,
 } as const
 
-/** A command; those without an argument ignore it. */
-type Command = (context: CliContext, argument: string) => Promise<void>
+/** A command; those without an argument ignore it, those without `more` get no `rest`. */
+type Command = (context: CliContext, argument: string, rest: string[]) => Promise<void>
 
 interface CommandEntry {
   /** The one argument the command takes (checked before anything is loaded), or null for none. */
   argument: string | null
+  /** The argument may be left out (the command then gets ''). */
+  optional?: boolean
+  /** Further arguments after it: how they read in messages, and how many at least. */
+  more?: { usage: string; min: number; max: number }
   /**
    * Whether the command builds the core (engine, keychain, data directory): the engine is imported
    * before it runs, since `context.core()` is synchronous. A command without it may still reach a
@@ -91,6 +119,7 @@ interface CommandEntry {
 
 const browse = () => import('./browse-commands')
 const manage = () => import('./manage-commands')
+const copyCommands = () => import('./copy-commands')
 
 const commands: Record<string, CommandEntry> = {
   repos: { argument: '<registry>', engine: true, load: async () => (await browse()).reposCommand },
@@ -98,6 +127,7 @@ const commands: Record<string, CommandEntry> = {
   inspect: { argument: '<registry>/<repository>:<tag>', engine: true, load: async () => (await browse()).inspectCommand },
   rm: { argument: '<registry>/<repository>:<tag>', engine: true, load: async () => (await manage()).rmCommand },
   cleanup: { argument: '<registry>/<repository>', engine: true, load: async () => (await import('./cleanup-command')).cleanupCommand },
+  du: { argument: '<registry>[/<prefix>]', engine: true, load: async () => (await import('./du-command')).duCommand },
   // Only the by-digest formats ask the registry (through context.session()); the others print offline.
   'pull-cmd': { argument: '<registry>/<repository>:<tag>', engine: false, load: async () => (await browse()).pullCmdCommand },
   login: { argument: '<registry>', engine: true, load: async () => (await manage()).loginCommand },
@@ -106,6 +136,31 @@ const commands: Record<string, CommandEntry> = {
   registries: { argument: null, engine: true, load: async () => (await manage()).registriesCommand },
   'import-docker-logins': { argument: null, engine: true, load: async () => (await manage()).importDockerLoginsCommand },
   web: { argument: null, engine: true, load: () => Promise.resolve(webCommand) },
+  audit: {
+    argument: '<registry>[/<repository>]',
+    optional: true,
+    engine: true,
+    load: async () => (await import('./audit-command')).auditCommand,
+  },
+  tag: {
+    argument: '<registry>/<repository>:<tag>',
+    more: { usage: 'NEWTAG...', min: 1, max: 50 },
+    engine: true,
+    load: async () => (await copyCommands()).tagCommand,
+  },
+  cp: {
+    argument: '<registry>/<repository>:<tag>',
+    more: { usage: '<registry>/<repository>[:<tag>]', min: 1, max: 1 },
+    engine: true,
+    load: async () => (await copyCommands()).cpCommand,
+  },
+  sync: {
+    argument: '<registry>/<repository>',
+    more: { usage: '<registry>/<repository>', min: 1, max: 1 },
+    engine: true,
+    load: async () => (await copyCommands()).syncCommand,
+  },
+  'ci-auth': { argument: '<registry>', engine: true, load: async () => (await import('./ci-auth-command')).ciAuthCommand },
   link: {
     argument: '<registry>[/<repository>[:<tag>|@<digest>]]',
     engine: false,
@@ -160,6 +215,7 @@ export function nodeIo(): CliIo {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTty: Boolean(process.stderr.isTTY),
+    stdoutIsTty: Boolean(process.stdout.isTTY),
     async readStdin() {
       const chunks: Buffer[] = []
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
@@ -176,10 +232,30 @@ export function nodeIo(): CliIo {
   }
 }
 
+/**
+ * `--tags` means two things, both in the issues' contracts: `du REPO --tags` (per-tag rows, a
+ * switch) and `sync SRC DST --tags REGEX` (which tags, a pattern). One parseArgs table holds one
+ * type per flag, so for sync it is read as its long name, `--tag-regex`, before parsing.
+ */
+export function commandArgs(argv: readonly string[]): string[] {
+  const takesValue = new Set(Object.entries(options).flatMap(([name, option]) => (option.type === 'string' ? [`--${name}`] : [])))
+  let command: string | undefined
+  for (let i = 0; i < argv.length && command === undefined; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--') break
+    if (!arg.startsWith('-')) command = arg
+    else if (takesValue.has(arg)) i++
+  }
+  if (command !== 'sync') return [...argv]
+  return argv.map((arg) =>
+    arg === '--tags' ? '--tag-regex' : arg.startsWith('--tags=') ? `--tag-regex=${arg.slice('--tags='.length)}` : arg,
+  )
+}
+
 export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let json = argv.includes('--json')
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+    const { values, positionals } = parseArgs({ args: commandArgs(argv), options, allowPositionals: true, strict: true })
     json = values.json === true
     const [name, ...rest] = positionals
     if (values.help || !name) {
@@ -189,7 +265,11 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     const entry = commands[name]
     if (!entry) throw new UsageError(`unknown command "${name}"`)
     const [argument, ...extra] = rest
-    if (entry.argument !== null && (!argument || extra.length > 0)) throw new UsageError(`expected exactly one ${entry.argument}`)
+    if (entry.more !== undefined) {
+      if (!argument || extra.length < entry.more.min || extra.length > entry.more.max)
+        throw new UsageError(`expected ${entry.argument ?? ''} ${entry.more.usage}`.trim())
+    } else if (entry.argument !== null && ((!argument && entry.optional !== true) || extra.length > 0))
+      throw new UsageError(`expected ${entry.optional === true ? 'at most' : 'exactly'} one ${entry.argument}`)
     let engine: EngineModule | null = null
     let core: Engine | null = null
     const base = createCliContext(io, values, (): Engine => {
@@ -206,18 +286,24 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     // Flags are checked before anything reaches a registry or the keychain.
     const concurrency = base.number('concurrency')
     const [command] = await Promise.all([entry.load(), entry.engine ? loadEngine().then((loaded) => (engine = loaded)) : null])
+    // Kept for --verbose, which reports what each registry said once the command is done.
+    const sessions: RegistrySession[] = []
     const context: CliContext = {
       ...base,
       async session(registry) {
         engine ??= await loadEngine()
-        return base.session(registry)
+        const session = await base.session(registry)
+        sessions.push(session)
+        return session
       },
     }
     try {
-      await command(context, argument ?? '')
+      await command(context, argument ?? '', extra)
       // A profiles file that could not be read was moved aside: say so, whatever the command was.
       for (const warning of (core as Engine | null)?.profiles.warnings ?? []) io.stderr(`berth: warning: ${warning}\n`)
     } finally {
+      // Also after a failure: a quota running out is often why it failed.
+      if (values.verbose === true && sessions.length > 0) (await import('./verbose-report')).reportVerbose(io, sessions)
       await (core as Engine | null)?.close()
     }
     return 0

@@ -1,18 +1,26 @@
 // Commands that change something: rm, login, logout, trust, import-docker-logins; and registries.
-import { readFileSync } from 'node:fs'
 import { BerthError } from '../../../shared/errors'
-import { garbageCollectionNote } from '../../../shared/types'
-import type { RegistryProfile, RegistryView } from '../../../shared/types'
+import type { ProfileInput } from '../../../shared/ipc'
+import { describeCertificateProblem, describeGitlabToken, hostRoleLabel } from '../../../shared/registry-setup'
+import { garbageCollectionNote, type HostTrust } from '../../../shared/types'
 import { parseImageReference, parseRegistryAddress } from '../../http/reference'
 import { confirmationFor } from '../../../shared/delete-confirmation'
-import { fetchServerCertificate } from '../../trust/server-certificate'
-import { normalizeFingerprint, trustCa } from '../../stores/profiles/profile-trust'
-import type { CliContext } from './cli-context'
+import { normalizeFingerprint } from '../../stores/profiles/profile-trust'
+import { connectDepsOf, connectRegistry } from '../../session/registry-connect'
+import { describeHost, untrustedHostsError } from '../../session/registry-probe'
+import { readCaFile, type CliContext } from './cli-context'
 import { printJson, printTable, terminalSafe, UsageError } from './cli-output'
+import { freesClause, rmUntaggedCommand } from './rm-untagged'
 
 export async function rmCommand(context: CliContext, target: string): Promise<void> {
   const ref = parseImageReference(target)
-  if (!ref.tag || ref.digest) throw new UsageError('rm takes <registry>/<repository>:<tag> (add --digest to delete the whole digest)')
+  // An image by digest alone: deleted only when no tag points at or reaches it (rm-untagged.ts).
+  if (ref.digest && !ref.tag) return rmUntaggedCommand(context, ref)
+  if (!ref.tag || ref.digest)
+    throw new UsageError(
+      'rm takes <registry>/<repository>:<tag> (add --digest to delete the whole digest), ' +
+        'or <registry>/<repository>@<digest> for an untagged image',
+    )
   const mode = context.flag('digest') ? 'digest' : 'tag'
   const session = await context.session(ref.registry)
   const preview = await session.previewDelete(ref.repository, [ref.tag], mode)
@@ -24,6 +32,7 @@ export async function rmCommand(context: CliContext, target: string): Promise<vo
     if (context.json) return printJson(context.io, { dryRun: true, ...preview })
     const what = mode === 'digest' ? `digest ${item.digest}, removing tags` : 'only the tag'
     context.io.stdout(`Would delete ${what}: ${going.map(terminalSafe).join(', ')}\n`)
+    if (preview.storage) context.io.stdout(`${preview.storage.note}\n`)
     return
   }
   if (!context.flag('yes')) {
@@ -31,49 +40,68 @@ export async function rmCommand(context: CliContext, target: string): Promise<vo
     const question =
       mode === 'digest'
         ? `Delete ${item.digest} from ${terminalSafe(ref.repository)}? ` +
-          `These tags all disappear: ${going.map(terminalSafe).join(', ')} [y/N] `
+          `These tags all disappear: ${going.map(terminalSafe).join(', ')}.${freesClause(preview)} [y/N] `
         : `Delete tag ${terminalSafe(ref.tag)} from ${terminalSafe(ref.repository)} ` +
-          `(other tags on ${item.digest.slice(0, 19)} stay)? [y/N] `
+          `(other tags on ${item.digest.slice(0, 19)} stay)?${freesClause(preview)} [y/N] `
     if (!(await context.io.confirm(question))) throw new BerthError({ code: 'cancelled', message: 'Nothing was deleted.' })
   }
   // Exactly what the preview showed, and no more: a tag pushed onto the digest meanwhile is a conflict.
   const results = await session.deleteTags(ref.repository, { tags: [ref.tag], mode, expectedDigests: confirmationFor(preview) })
-  if (context.json) printJson(context.io, { results, note: garbageCollectionNote })
+  if (context.json)
+    printJson(context.io, {
+      results,
+      note: garbageCollectionNote,
+      freesBytes: preview.freesBytes ?? null,
+      keptBytes: preview.keptBytes ?? null,
+    })
   for (const result of results) {
     if (!result.ok && result.error) throw new BerthError(result.error)
     if (!context.json) {
       context.io.stdout(`Deleted ${result.removedTags.map(terminalSafe).join(', ')} (${result.method ?? mode}). ${garbageCollectionNote}\n`)
+      if (preview.storage) context.io.stdout(`${preview.storage.note}\n`)
     }
   }
 }
 
-/** The saved profile for `registry`, and whether this run created it (so a failed login can take it back). */
-async function profileForLogin(context: CliContext, registry: string): Promise<{ profile: RegistryProfile; created: boolean }> {
-  const core = context.core()
-  const endpoint = parseRegistryAddress(registry, { insecure: context.flag('insecure') })
-  const existing = core.profiles.findByHost(endpoint.host)
-  if (existing) return { profile: existing, created: false }
-  const view = await core.api.saveRegistry({ profile: { name: endpoint.host, url: endpoint.url, insecure: context.flag('insecure') } })
-  return { profile: view, created: true }
-}
-
+/**
+ * Checks before it stores: the registry (and its token server) must accept the credentials, with
+ * the trust saved for it or given with --ca for this call; only then are the profile and the secret
+ * saved (the same check as the app's dialog: electron/session/registry-connect.ts).
+ */
 export async function loginCommand(context: CliContext, registry: string): Promise<void> {
   const username = context.string('username')
   if (!username) throw new UsageError('login needs --username (and the secret on standard input with --password-stdin)')
   const secret = await context.stdinSecret()
   if (secret === null)
     throw new UsageError('login reads the secret from standard input: pass --password-stdin (never put it on the command line)')
-  const { profile, created } = await profileForLogin(context, registry)
-  let view: RegistryView
-  try {
-    view = await context.core().api.login({ registryId: profile.id, username, secret })
-  } catch (error) {
-    // A login that could not store its secret leaves no profile behind.
-    if (created) context.core().profiles.remove(profile.id)
-    throw error
+  const core = context.core()
+  const insecure = context.flag('insecure')
+  const caFile = context.string('ca')
+  const callCaPems = caFile ? [readCaFile(caFile)] : []
+  const existing = core.profiles.findByHost(parseRegistryAddress(registry, { insecure: true }).host)
+  let profile: ProfileInput
+  if (existing) {
+    profile = { ...existing, insecure: existing.insecure || insecure }
+  } else {
+    // Where it answers (https first) and whether every host it sends Berth to is trusted.
+    const probe = await core.api.probeRegistry({
+      url: registry,
+      insecure,
+      ...(callCaPems[0] ? { trust: { pins: [], caPem: callCaPems[0] } } : {}),
+    })
+    if ((probe.hosts ?? []).some((host) => !host.trusted)) throw untrustedHostsError(registry, probe.hosts ?? [])
+    profile = { name: new URL(probe.url).host, url: probe.url, insecure, kind: probe.kind }
   }
-  if (context.json) return printJson(context.io, view)
-  context.io.stdout(`Stored the credentials for ${terminalSafe(username)}@${new URL(view.url).host} in the system keychain.\n`)
+  const result = await connectRegistry(
+    connectDepsOf(core),
+    { profile, trust: { pins: [] }, credential: { username, secret } },
+    { callCaPems },
+  )
+  const view = await core.view(result.profile)
+  if (context.json) return printJson(context.io, { ...view, access: result.access, ...(result.gitlab ? { gitlab: result.gitlab } : {}) })
+  const host = new URL(view.url).host
+  context.io.stdout(`${host} accepted the credentials of ${terminalSafe(username)}: stored them in the system keychain.\n`)
+  if (result.gitlab) context.io.stdout(`${describeGitlabToken(result.gitlab)}\n`)
 }
 
 export async function logoutCommand(context: CliContext, registry: string): Promise<void> {
@@ -108,48 +136,110 @@ export async function registriesCommand(context: CliContext): Promise<void> {
   )
 }
 
+function certificateLines(host: HostTrust): string[] {
+  const why = host.problem ? `: ${describeCertificateProblem(host.problem)}` : ''
+  const lines = [`${capitalize(hostRoleLabel(host.role))} ${host.host}: ${host.trusted ? 'trusted' : `NOT trusted${why}`}`]
+  const certificate = host.certificate
+  if (!certificate) return lines
+  return [
+    ...lines,
+    `  Subject:             ${terminalSafe(certificate.subject)}`,
+    `  Issuer:              ${terminalSafe(certificate.issuer)}`,
+    `  Valid:               ${certificate.validFrom} → ${certificate.validTo}`,
+    `  SHA-256 fingerprint: ${certificate.fingerprint256}`,
+    `  Self-signed:         ${certificate.selfSigned ? 'yes' : 'no'}`,
+  ]
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/**
+ * Shows, then trusts, the certificates of every host the registry sends Berth to: the registry
+ * and its token server (which may be another host, as GitLab's is). `--fingerprint` pins what a
+ * host presents right now (given once per certificate); `--ca` must cover every host.
+ */
 export async function trustCommand(context: CliContext, registry: string): Promise<void> {
   const core = context.core()
-  const endpoint = parseRegistryAddress(registry, { insecure: false })
-  const url = new URL(endpoint.url)
-  const port = Number(url.port || 443)
-  const presented = await fetchServerCertificate(url.hostname, port)
+  const insecure = context.flag('insecure')
+  const existing = core.profiles.findByHost(parseRegistryAddress(registry, { insecure: true }).host)
+  const probe = await core.api.probeRegistry({ url: existing?.url ?? registry, insecure, ...(existing ? { registryId: existing.id } : {}) })
+  const hosts = probe.hosts ?? []
+  const host = new URL(probe.url).host
+  if (hosts.length === 0) {
+    throw new BerthError({
+      code: 'invalid_input',
+      message: `${host} answers in plain HTTP: it has no certificate to trust.`,
+      fix: 'Nothing to do.',
+    })
+  }
   const caFile = context.string('ca')
-  const fingerprint = context.string('fingerprint')
-  if (context.flag('show') || (!caFile && !fingerprint)) {
-    if (context.json) return printJson(context.io, { ...presented, pem: undefined })
-    context.io.stdout(
-      [
-        `Subject:             ${terminalSafe(presented.subject)}`,
-        `Issuer:              ${terminalSafe(presented.issuer)}`,
-        `Valid:               ${presented.validFrom} → ${presented.validTo}`,
-        `SHA-256 fingerprint: ${presented.fingerprint256}`,
-        `Self-signed:         ${presented.selfSigned ? 'yes' : 'no'}`,
-        '',
-        `Trust it with: berth trust ${registry} --fingerprint ${presented.fingerprint256}`,
-      ].join('\n') + '\n',
-    )
+  const fingerprints = context.strings('fingerprint').map((f) => normalizeFingerprint(f))
+  if (context.flag('show') || (!caFile && fingerprints.length === 0)) {
+    if (context.json) return printJson(context.io, { registry: host, hosts })
+    const untrusted = hosts.filter((h) => !h.trusted && h.certificate)
+    const lines = hosts.flatMap((h) => [...certificateLines(h), ''])
+    if (untrusted.length > 0) {
+      const pins = [...new Set(untrusted.map((h) => h.certificate?.fingerprint256 ?? ''))].map((f) => `--fingerprint ${f}`).join(' ')
+      lines.push(`Trust ${untrusted.length === 1 ? 'it' : 'them'} with: berth trust ${registry} ${pins}`)
+      lines.push(`or with a CA that issued ${untrusted.length === 1 ? 'it' : 'every one'}: berth trust ${registry} --ca FILE`)
+    } else {
+      lines.push(`Every host ${host} sends Berth to is trusted.`)
+    }
+    context.io.stdout(lines.join('\n') + '\n')
     return
   }
-  let profile = core.profiles.findByHost(endpoint.host)
-  profile ??= await core.api.saveRegistry({ profile: { name: endpoint.host, url: endpoint.url } })
-  if (fingerprint) {
-    const wanted = normalizeFingerprint(fingerprint)
-    // Pin only what the server presents right now: a typo must not pin a stranger's certificate.
-    if (wanted !== presented.fingerprint256) {
+  // Pin only what the hosts present right now: a typo must not pin a stranger's certificate.
+  const pins = fingerprints.flatMap((wanted) => {
+    const matching = hosts.filter((h) => h.certificate?.fingerprint256 === wanted)
+    if (matching.length === 0) {
+      const presented = hosts.map((h) => `${h.host}: ${h.certificate?.fingerprint256 ?? 'none'}`).join('; ')
       throw new BerthError({
         code: 'tls_changed',
-        message: `${endpoint.host} presents a certificate with fingerprint ${presented.fingerprint256}, not ${wanted}.`,
+        message: `No host ${host} sends Berth to presents the certificate ${wanted} (${presented}).`,
         fix: 'Check the fingerprint with the registry administrator; nothing was trusted.',
-        certificate: presented,
         expectedFingerprint: wanted,
+        ...(hosts[0]?.certificate ? { certificate: hosts[0].certificate } : {}),
       })
     }
-    await core.api.trustCertificate({ registryId: profile.id, fingerprint: wanted })
-    context.io.stdout(`Pinned ${wanted} for ${endpoint.host}.\n`)
-  } else if (caFile) {
-    trustCa(core.profiles, profile.id, readFileSync(caFile, 'utf8'))
-    context.io.stdout(`Trusting the CA in ${caFile} for ${endpoint.host} only.\n`)
+    return matching.map((h) => ({ host: h.host, fingerprint: wanted }))
+  })
+  const caPem = caFile ? readCaFile(caFile) : undefined
+  if (caPem !== undefined) {
+    // The CA must vouch for every host, or the user would be asked again at the first token.
+    const checked = await core.api.probeRegistry({
+      url: probe.url,
+      insecure,
+      ...(existing ? { registryId: existing.id } : {}),
+      trust: { pins, caPem },
+    })
+    const still = (checked.hosts ?? []).filter((h) => !h.trusted)
+    if (still.length > 0) {
+      throw new BerthError({
+        code: 'tls_untrusted',
+        message:
+          `The CA in ${caFile ?? ''} did not issue the certificate of ` +
+          `${still.map((h) => describeHost(h)).join(' and ')}; nothing was trusted.`,
+        fix: `Use the CA that issued every certificate (berth trust ${registry} --show lists them), or pin them with --fingerprint.`,
+      })
+    }
+  }
+  const profile = existing ?? (await core.api.saveRegistry({ profile: { name: host, url: probe.url, insecure, kind: probe.kind } }))
+  for (const pin of pins) await core.api.trustCertificate({ registryId: profile.id, fingerprint: pin.fingerprint, host: pin.host })
+  if (caPem !== undefined) await core.api.trustCertificate({ registryId: profile.id, caPem })
+  for (const pin of pins) {
+    const pinned = hosts.find((h) => h.host === pin.host)
+    const what = pinned === undefined || pinned.role === 'registry' ? host : `${describeHost(pinned)} of ${host}`
+    context.io.stdout(`Pinned ${pin.fingerprint} for ${what}.\n`)
+  }
+  if (caFile) context.io.stdout(`Trusting the CA in ${caFile} for ${host} and the hosts it sends Berth to, for this registry only.\n`)
+  const uncovered = caPem !== undefined ? [] : hosts.filter((h) => !h.trusted && !pins.some((pin) => pin.host === h.host))
+  for (const h of uncovered) {
+    context.io.stderr(
+      `berth: ${describeHost(h)} is still not trusted: ` +
+        `pin its certificate too (--fingerprint ${h.certificate?.fingerprint256 ?? '…'}) or use --ca.\n`,
+    )
   }
 }
 

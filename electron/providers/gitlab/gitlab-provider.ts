@@ -14,9 +14,25 @@ import { createContentLoader } from '../../operations/content-loader'
 import { describeManifest, detailsForTag } from '../../operations/tag-details'
 import type { DigestCache } from '../../stores/cache/digest-cache'
 import type { RegistryProfile } from '../../../shared/types'
-import { DeleteStepError, type ProviderTagList, type RegistryProvider, type ServerCleanupResult } from '../provider'
+import {
+  DeleteStepError,
+  type ProviderTagList,
+  type RegistryProvider,
+  type ReportedRepositorySize,
+  type ReportedUsage,
+  type ReportedUsageRequest,
+  type ServerCleanupResult,
+} from '../provider'
 import { createGitlabRegistryApi, type GitlabRegistryTag } from './gitlab-registry-api'
-import { createGitlabRest, type GitlabBulkDelete, type GitlabRepository, type GitlabRest, type GitlabToken } from './gitlab-rest'
+import {
+  createGitlabRest,
+  type GitlabBulkDelete,
+  type GitlabDeployToken,
+  type GitlabDeployTokenRequest,
+  type GitlabRepository,
+  type GitlabRest,
+  type GitlabToken,
+} from './gitlab-rest'
 
 export interface GitlabProviderOptions {
   profile: RegistryProfile
@@ -32,6 +48,8 @@ export interface GitlabProvider extends RegistryProvider {
   readonly kind: 'gitlab'
   /** The GitLab instance URL: the profile's, or derived from the registry's token realm. */
   instanceUrl(): Promise<string>
+  /** A deploy token through the REST API with the signed-in user's token (which needs the api scope). */
+  createDeployToken(request: GitlabDeployTokenRequest): Promise<GitlabDeployToken>
 }
 
 export const bulkDeleteNote =
@@ -39,6 +57,14 @@ export const bulkDeleteNote =
   'It never deletes `latest`, and accepts one bulk cleanup per repository per hour.'
 
 const sizeNoteGitlab = 'GitLab registry size: compressed layers + config + manifest.'
+
+const reportedNotes = {
+  self: "GitLab's own deduplicated size of the repository, from its registry's metadata database (/gitlab/v1, size=self).",
+  descendants:
+    "GitLab's own deduplicated size of this repository and every repository below it, from its registry's metadata " +
+    'database (/gitlab/v1, size=self_with_descendants).',
+  rest: "GitLab's own deduplicated size of the repository, from its REST API (size=true).",
+}
 
 /** The instance behind a GitLab registry: its token realm is `<gitlab>/jwt/auth` (docs/registry-notes.md "Auth"). */
 export function instanceUrlFromRealm(realm: string): string | null {
@@ -103,8 +129,10 @@ export function createGitlabProvider(base: RegistryProvider, options: GitlabProv
     rest ??= instanceUrl().then((url) => {
       const parsed = new URL(url)
       const endpoint = { ...parseRegistryAddress(parsed.origin, { insecure: profile.insecure }), url: url.replace(/\/+$/, '') }
-      // The pinned fingerprint belongs to the registry's certificate; the instance may be another host.
-      const trust = endpoint.host === client.endpoint.host ? options.trust : { caPems: options.trust.caPems }
+      // The pinned fingerprint belongs to the registry's certificate; the instance may be another
+      // host, whose own pin (accepted for the token realm, which lives there) is in hostPins.
+      const { caPems, hostPins } = options.trust
+      const trust = endpoint.host === client.endpoint.host ? options.trust : { caPems, ...(hostPins ? { hostPins } : {}) }
       return createGitlabRest({
         endpoint,
         trust,
@@ -219,6 +247,7 @@ export function createGitlabProvider(base: RegistryProvider, options: GitlabProv
     kind: 'gitlab',
     capabilities: gitlabCapabilities,
     instanceUrl,
+    createDeployToken: async (request) => (await restClient()).createDeployToken(request),
     listRepositories,
     listTags,
     async getTagDetails(repository, tags, request = {}): Promise<TagDetailsResult[]> {
@@ -286,13 +315,58 @@ export function createGitlabProvider(base: RegistryProvider, options: GitlabProv
       }
       await api.bulkDelete(await lookup(repository), bulk)
       rows.delete(repository)
-      return { repository, status: 'accepted', note: bulkDeleteNote }
+      return { repository, status: 'accepted', accepted: bulk, note: bulkDeleteNote }
     },
+    listedTagDigests(repository) {
+      // The /gitlab/v1 page of the last listing named each tag's digest: no request per tag.
+      const byName = rows.get(repository)
+      return byName ? new Map([...byName].map(([name, row]) => [name, row.digest])) : null
+    },
+    reportedUsage: (request) => reportedUsage(request),
     async close() {
       const pending = rest
       rest = undefined
       await Promise.all([registryApi.close(), pending?.then((api) => api.close()).catch(() => undefined), base.close()])
     },
+  }
+
+  /**
+   * GitLab's own sizes: /gitlab/v1 repository details where the registry has them (GLREG, the
+   * metadata database), else the REST `size` (GLAPI); for a prefix, the registry's deduplicated size
+   * of the prefix repository and every repository below it. What GitLab does not report is left out.
+   */
+  async function reportedUsage(request: ReportedUsageRequest): Promise<ReportedUsage> {
+    const viaRegistryApi = await registryApiAvailable()
+    const api = viaRegistryApi ? null : await restClient().catch(() => null)
+    const pool = createBoundedPool(4, request.signal)
+    const found = new Map<string, ReportedRepositorySize>()
+    await Promise.all(
+      request.repositories.map((path) =>
+        pool.run(async () => {
+          try {
+            if (viaRegistryApi) {
+              const bytes = await registryApi.repositorySize(path, 'self', request.signal)
+              if (bytes !== null) found.set(path, { bytes, source: 'gitlab-registry-api', note: reportedNotes.self })
+            } else if (api !== null) {
+              const bytes = await api.repositorySize(await lookup(path))
+              if (bytes !== null) found.set(path, { bytes, source: 'gitlab-rest-api', note: reportedNotes.rest })
+            }
+          } catch (error) {
+            if (toErrorData(error).code === 'cancelled') throw error
+            // GitLab reports no size for this one: Berth's count stands alone.
+          }
+        }),
+      ),
+    )
+    let prefix: ReportedRepositorySize | null = null
+    if (viaRegistryApi && request.prefix) {
+      const bytes = await registryApi.repositorySize(request.prefix, 'self_with_descendants', request.signal).catch((error: unknown) => {
+        if (toErrorData(error).code === 'cancelled') throw error
+        return null
+      })
+      if (bytes !== null) prefix = { bytes, source: 'gitlab-registry-api', note: reportedNotes.descendants }
+    }
+    return { repositories: found, prefix }
   }
 
   async function detailsWithoutRow(repository: string, tag: string, loader: ReturnType<typeof createContentLoader>): Promise<TagDetails> {

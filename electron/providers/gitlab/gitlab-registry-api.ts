@@ -28,6 +28,8 @@ export interface GitlabRegistryTag {
   publishedAt: string | null
 }
 
+export type GitlabSizeScope = 'self' | 'self_with_descendants'
+
 /** GLREG sort keys; a leading `-` sorts descending. */
 export type GitlabTagSort = 'name' | '-name' | 'published_at' | '-published_at'
 
@@ -45,6 +47,12 @@ export interface GitlabRegistryApi {
   available(): Promise<boolean>
   /** Every tag, one request per page. */
   listTags(path: string, query?: GitlabTagQuery): Promise<GitlabRegistryTag[]>
+  /**
+   * The deduplicated size the registry's metadata database records (GLREG "Get repository details"):
+   * of the repository alone (`self`), or with every repository below it (`self_with_descendants`).
+   * Null where it gives none (unknown path, a token without access, an older registry).
+   */
+  repositorySize(path: string, scope: GitlabSizeScope, signal?: AbortSignal): Promise<number | null>
   close(): Promise<void>
 }
 
@@ -70,6 +78,8 @@ const rowSchema = z.looseObject({
   updated_at: z.string().nullable().optional(),
   published_at: z.string().nullable().optional(),
 })
+
+const repositoryDetailsSchema = z.looseObject({ size_bytes: z.number().int().nonnegative().nullable().optional() })
 
 const pageMaxBytes = 16 * 1024 * 1024
 const maxPages = 10_000
@@ -179,6 +189,16 @@ export function createGitlabRegistryApi(
       } finally {
         guard.finish()
       }
+    },
+    async repositorySize(path, scope, signal) {
+      const url = new URL(`${origin}/gitlab/v1/repositories/${path.split('/').map(encodeURIComponent).join('/')}/`)
+      url.searchParams.set('size', scope)
+      const operation = `read the size of ${path} (GitLab registry API)`
+      const response = await send(url.href, [repositoryScope(path, ['pull'])], operation, signal)
+      // Not found, or not for this token: the registry reports nothing, and Berth's own count stands.
+      if (response.status === 404 || response.status === 401 || response.status === 403) return null
+      if (response.status !== 200) throw responseError(response, operation)
+      return parseJsonBody(response, repositoryDetailsSchema, operation).size_bytes ?? null
     },
     close: () => transport.close(),
   }

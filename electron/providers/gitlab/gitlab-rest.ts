@@ -47,6 +47,7 @@ const repositorySchema = z.looseObject({
   location: z.string().optional(),
 })
 const tagRowSchema = z.looseObject({ name: z.string() })
+const repositorySizeSchema = z.looseObject({ size: z.number().int().nonnegative().nullable().optional() })
 const tagDetailSchema = z.looseObject({
   name: z.string(),
   digest: z.string().nullable().optional(),
@@ -80,6 +81,37 @@ export interface GitlabBulkDelete {
   olderThan?: string
 }
 
+/** GLAPI "Create a project deploy token" / "Create a group deploy token" (needs the api scope). */
+export interface GitlabDeployTokenRequest {
+  /** A project grants access to its own registry; a group to every project in it. Path or numeric id. */
+  owner: { kind: 'project' | 'group'; path: string }
+  name: string
+  scopes: readonly string[]
+  /** YYYY-MM-DD; the token expires at midnight UTC that day. None: never expires. */
+  expiresAt?: string
+  /** None: GitLab names it gitlab+deploy-token-{n}. */
+  username?: string
+}
+
+export interface GitlabDeployToken {
+  id: number
+  name: string
+  username: string
+  expiresAt: string | null
+  scopes: string[]
+  /** The secret: shown once by GitLab, never stored by Berth unless the user asks. */
+  token: string
+}
+
+const deployTokenSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  username: z.string().min(1),
+  expires_at: z.string().nullable().optional(),
+  scopes: z.array(z.string()).default([]),
+  token: z.string().min(1),
+})
+
 export interface GitlabRest {
   readonly instanceUrl: string
   /** Groups where the user is at least Reporter (min_access_level=20), the role that reads the registry. */
@@ -89,14 +121,20 @@ export interface GitlabRest {
   projectRepositories(project: number | string): Promise<GitlabRepository[]>
   listTags(repository: GitlabRepository): Promise<string[]>
   tagDetail(repository: GitlabRepository, tag: string): Promise<GitlabTagDetail>
+  /** GLAPI `GET /registry/repositories/:id?size=true`: the repository's deduplicated size, where GitLab reports one. */
+  repositorySize(repository: GitlabRepository): Promise<number | null>
   /** Removes only this tag, never others sharing its digest. */
   deleteTag(repository: GitlabRepository, tag: string): Promise<void>
   /** Queues GitLab's asynchronous bulk cleanup (202); at most once an hour per repository. */
   bulkDelete(repository: GitlabRepository, request: GitlabBulkDelete): Promise<void>
+  /** A project or group deploy token (GLAPI deploy_tokens): the token is in the answer once, never again. */
+  createDeployToken(request: GitlabDeployTokenRequest): Promise<GitlabDeployToken>
   close(): Promise<void>
 }
 
 const pageMaxBytes = 8 * 1024 * 1024
+/** Counted as repositories by the app's listing progress (the other REST listings count groups and projects). */
+const repositoryEntry = ['repository', 'repositories'] as const
 const maxPages = 1000
 /** Reporter: the lowest role that may read a project's container registry. */
 const reporterAccessLevel = 20
@@ -154,11 +192,17 @@ export function createGitlabRest(
     return response
   }
 
-  async function all<T>(path: string, query: Record<string, string>, schema: z.ZodType<T>, operation: string): Promise<T[]> {
+  async function all<T>(
+    path: string,
+    query: Record<string, string>,
+    schema: z.ZodType<T>,
+    operation: string,
+    entry: readonly [string, string] = ['entry', 'entries'],
+  ): Promise<T[]> {
     const first = new URL(`${api}${path}`)
     for (const [name, value] of Object.entries({ per_page: String(options.pageSize ?? 100), ...query })) first.searchParams.set(name, value)
     const items: T[] = []
-    const guard = startListingGuard({ what: `GitLab's answer to "${operation}"`, entry: ['entry', 'entries'], limits: listingLimits })
+    const guard = startListingGuard({ what: `GitLab's answer to "${operation}"`, entry, limits: listingLimits })
     try {
       let url: string | null = first.href
       while (url !== null) {
@@ -221,6 +265,7 @@ export function createGitlabRest(
           {},
           repositorySchema,
           `list the container repositories of group ${groupId}`,
+          repositoryEntry,
         )
       ).map(toRepository)
     },
@@ -231,17 +276,23 @@ export function createGitlabRest(
           {},
           repositorySchema,
           `list the container repositories of project ${project}`,
+          repositoryEntry,
         )
       ).map(toRepository)
     },
     async listTags(repository) {
-      return (await all(tagsPath(repository), {}, tagRowSchema, `list the tags of ${repository.path}`)).map((t) => t.name)
+      return (await all(tagsPath(repository), {}, tagRowSchema, `list the tags of ${repository.path}`, ['tag', 'tags'])).map((t) => t.name)
     },
     async tagDetail(repository, tag) {
       const operation = `read tag ${repository.path}:${tag}`
       const response = await send('GET', `${api}${tagsPath(repository)}/${encodeURIComponent(tag)}`, operation)
       const row = parseJsonBody(response, tagDetailSchema, operation)
       return { name: row.name, digest: row.digest ?? null, createdAt: row.created_at ?? null, totalSize: row.total_size ?? null }
+    },
+    async repositorySize(repository) {
+      const operation = `read the size of ${repository.path}`
+      const response = await send('GET', `${api}/registry/repositories/${repository.id}?size=true`, operation)
+      return parseJsonBody(response, repositorySizeSchema, operation).size ?? null
     },
     async deleteTag(repository, tag) {
       await send('DELETE', `${api}${tagsPath(repository)}/${encodeURIComponent(tag)}`, `delete tag ${repository.path}:${tag}`)
@@ -258,6 +309,17 @@ export function createGitlabRest(
         form.toString(),
       )
       if (response.status !== 202 && response.status !== 200) throw gitlabError(response, `submit a bulk tag cleanup of ${repository.path}`)
+    },
+    async createDeployToken(request) {
+      const form = new URLSearchParams({ name: request.name })
+      for (const scope of request.scopes) form.append('scopes[]', scope)
+      if (request.expiresAt !== undefined) form.set('expires_at', request.expiresAt)
+      if (request.username !== undefined) form.set('username', request.username)
+      const owner = `${request.owner.kind}s/${id(request.owner.path)}`
+      const operation = `create a deploy token for ${request.owner.kind} ${request.owner.path}`
+      const response = await send('POST', `${api}/${owner}/deploy_tokens`, operation, form.toString())
+      const row = parseJsonBody(response, deployTokenSchema, operation)
+      return { id: row.id, name: row.name, username: row.username, expiresAt: row.expires_at ?? null, scopes: row.scopes, token: row.token }
     },
     close: () => transport.close(),
   }

@@ -5,6 +5,9 @@
 // Beside the hints, the details last derived for each digest: what the app shows at once, marked
 // "checking", when it opens a repository it has seen (cached-details.ts). Verified rows are always
 // derived again from hash-checked content, never taken from this file.
+// Beside both, the tag history: every digest Berth saw behind a tag, with those tags, kept after the
+// tags move or go, so a manifest left untagged by a delete or a re-push can be listed as "untagged
+// (seen before)" and deleted by digest (electron/session/usage-service.ts).
 // The file is not trusted either: schema-validated on load, discarded whole when anything is off.
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
@@ -32,6 +35,10 @@ export interface RepositoryTagHints {
   details(digest: string): DigestDetails | undefined
   /** Keeps the details derived (from verified content) for the digest of `details`. */
   setDetails(details: DigestDetails): void
+  /** Every digest seen behind a tag of this repository (tags moved or deleted since included). */
+  history(): IterableIterator<[string, TagHistoryEntry]>
+  /** The manifest at `digest` is gone (deleted, or collected): it leaves the history. */
+  forgetHistory(digest: string): void
   /** Writes the hints atomically when they changed since the last save; never rejects. */
   save(): Promise<void>
   /**
@@ -40,6 +47,18 @@ export interface RepositoryTagHints {
    */
   saveSoon(): void
 }
+
+export interface TagHistoryEntry {
+  /** The tags seen on the digest, the most recent last (at most `maxHistoryTags`). */
+  tags: string[]
+  /** When Berth first saw a tag on it; null for digests known before the history was kept. */
+  firstSeen: string | null
+}
+
+/** Tags remembered per digest: a CI tag scheme can put hundreds on one image. */
+export const maxHistoryTags = 20
+/** Digests remembered per repository; beyond it, the oldest no tag points at are forgotten. */
+export const maxHistoryDigests = 20_000
 
 export interface TagIndex {
   /** The hints of one repository, read from disk at most once per index (then kept in memory). */
@@ -81,13 +100,19 @@ const digestDetailsSchema = z.object({
   artifactType: short.nullable(),
 }) satisfies z.ZodType<DigestDetails>
 
+const historySchema = z.object({
+  tags: z.array(z.string().max(maxTagLength)).max(maxHistoryTags),
+  firstSeen: short.nullable(),
+})
+
 const indexFileSchema = z.object({
-  // 1: hints only (Berth before details were kept); still read.
+  // 1: hints only (Berth before details were kept); still read. 2 gained details, then history.
   version: z.union([z.literal(1), z.literal(2)]),
   host: z.string(),
   repository: z.string(),
   tags: z.record(z.string().max(maxTagLength), digestSchema),
   details: z.record(digestSchema, digestDetailsSchema).optional(),
+  history: z.record(digestSchema, historySchema).optional(),
 })
 
 /** ~10× a 10,000-tag repository's file with details (~5 MB): anything larger is not ours. */
@@ -133,7 +158,7 @@ async function openRepository(directory: string | undefined, host: string, repos
   // A hash for a file name: repository names hold slashes, hosts hold colons.
   const file =
     directory === undefined ? null : join(directory, `${createHash('sha256').update(`${host}\n${repository}`).digest('hex')}.json`)
-  const { tags, details } = file === null ? empty() : await load(file, host, repository)
+  const { tags, details, history } = file === null ? empty() : await load(file, host, repository)
   let dirty = false
   let saving: Promise<void> = Promise.resolve()
   let saveTimer: ReturnType<typeof setTimeout> | null = null
@@ -142,7 +167,15 @@ async function openRepository(directory: string | undefined, host: string, repos
     // Only details some tag still points at: a repository's file stays the size of its tag list.
     const referenced = new Set(tags.values())
     const kept = [...details].filter(([digest]) => referenced.has(digest))
-    const body = JSON.stringify({ version: 2, host, repository, tags: Object.fromEntries(tags), details: Object.fromEntries(kept) })
+    trimHistory(history, referenced)
+    const body = JSON.stringify({
+      version: 2,
+      host,
+      repository,
+      tags: Object.fromEntries(tags),
+      details: Object.fromEntries(kept),
+      history: Object.fromEntries(history),
+    })
     try {
       await mkdir(join(target, '..'), { recursive: true, mode: 0o700 })
       // Temp file + rename: a concurrent reader (another Berth process) never sees half a file.
@@ -163,6 +196,7 @@ async function openRepository(directory: string | undefined, host: string, repos
       // Longer names break the tag grammar (DIST: at most 128) and would fail the schema on load.
       if (tag.length > maxTagLength || !isDigest(digest) || tags.get(tag) === digest) return
       tags.set(tag, digest)
+      remember(history, digest, tag)
       dirty = true
     },
     forget(tag) {
@@ -179,6 +213,10 @@ async function openRepository(directory: string | undefined, host: string, repos
       }
     },
     details: (digest) => details.get(digest),
+    history: () => history.entries(),
+    forgetHistory(digest) {
+      if (history.delete(digest)) dirty = true
+    },
     setDetails(derived) {
       if (!isDigest(derived.digest)) return
       const known = details.get(derived.digest)
@@ -224,9 +262,32 @@ function canonicalJson(value: unknown): string {
 interface LoadedIndex {
   tags: Map<string, string>
   details: Map<string, DigestDetails>
+  history: Map<string, TagHistoryEntry>
 }
 
-const empty = (): LoadedIndex => ({ tags: new Map(), details: new Map() })
+const empty = (): LoadedIndex => ({ tags: new Map(), details: new Map(), history: new Map() })
+
+/** Records that `tag` points at `digest` now (the tag moves to the end of the digest's list). */
+function remember(history: Map<string, TagHistoryEntry>, digest: string, tag: string): void {
+  const entry = history.get(digest)
+  if (entry === undefined) {
+    history.set(digest, { tags: [tag], firstSeen: new Date().toISOString() })
+    return
+  }
+  const at = entry.tags.indexOf(tag)
+  if (at === entry.tags.length - 1) return
+  if (at >= 0) entry.tags.splice(at, 1)
+  entry.tags.push(tag)
+  if (entry.tags.length > maxHistoryTags) entry.tags.splice(0, entry.tags.length - maxHistoryTags)
+}
+
+/** Past the cap, the oldest digests no tag points at go first (those of current tags always stay). */
+function trimHistory(history: Map<string, TagHistoryEntry>, current: ReadonlySet<string>): void {
+  if (history.size <= maxHistoryDigests) return
+  const untagged = [...history].filter(([digest]) => !current.has(digest))
+  untagged.sort(([, a], [, b]) => (a.firstSeen ?? '').localeCompare(b.firstSeen ?? ''))
+  for (const [digest] of untagged.slice(0, history.size - maxHistoryDigests)) history.delete(digest)
+}
 
 async function load(file: string, host: string, repository: string): Promise<LoadedIndex> {
   try {
@@ -237,7 +298,17 @@ async function load(file: string, host: string, repository: string): Promise<Loa
     if (!parsed.success || parsed.data.host !== host || parsed.data.repository !== repository) return empty()
     // Keyed by digest in the file and inside each entry: an entry filed under another digest is not trusted.
     const details = Object.entries(parsed.data.details ?? {}).filter(([digest, entry]) => entry.digest === digest)
-    return { tags: new Map(Object.entries(parsed.data.tags)), details: new Map(details) }
+    const tags = new Map(Object.entries(parsed.data.tags))
+    const history = new Map<string, TagHistoryEntry>(Object.entries(parsed.data.history ?? {}))
+    // A file written before the history was kept: what its tags point at is history from now on.
+    if (parsed.data.history === undefined) {
+      for (const [tag, digest] of tags) {
+        const entry = history.get(digest) ?? { tags: [], firstSeen: null }
+        if (entry.tags.length < maxHistoryTags) entry.tags.push(tag)
+        history.set(digest, entry)
+      }
+    }
+    return { tags, details: new Map(details), history }
   } catch {
     return empty()
   }

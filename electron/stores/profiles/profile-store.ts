@@ -26,6 +26,10 @@ export const registryProfileSchema = z.object({
   insecure: z.boolean(),
   favorites: z.array(z.string()),
   gitlabUrl: z.string().url().optional(),
+  hostPins: z
+    .array(z.object({ host: z.string().min(1).max(300), fingerprint: z.string().regex(fingerprintPattern) }))
+    .max(16)
+    .optional(),
 })
 
 const profilesFileSchema = z.object({ version: z.literal(1), profiles: z.array(registryProfileSchema) })

@@ -9,6 +9,7 @@ import { normalizeRegistryHost } from './registry-host'
 import type { TlsTrust } from '../../http/client-types'
 import { defaultCertsDirs, readCertsDirs, type CertsDirTrust } from '../../trust/certs-d'
 import { normalizeFingerprint } from '../../trust/fingerprint'
+import { canonicalAuthority } from '../../trust/host-pins'
 
 export { normalizeFingerprint, sameFingerprint } from '../../trust/fingerprint'
 
@@ -22,6 +23,7 @@ export function resolveTrust(profile: RegistryProfile, options: ResolveTrustOpti
   const fromDirs: CertsDirTrust = host === null ? { caPems: [], files: [] } : readCertsDirs(host, options.certsDirs ?? defaultCertsDirs())
   const trust: TlsTrust = { caPems: [...(profile.caPem === undefined ? [] : [profile.caPem]), ...fromDirs.caPems] }
   if (profile.pinnedFingerprint !== undefined) trust.pinnedFingerprint = normalizeFingerprint(profile.pinnedFingerprint)
+  if (profile.hostPins !== undefined && profile.hostPins.length > 0) trust.hostPins = profile.hostPins
   if (fromDirs.clientCert !== undefined) trust.clientCert = fromDirs.clientCert
   return trust
 }
@@ -86,7 +88,21 @@ export function pinFingerprint(profiles: ProfileStore, id: string, fingerprint: 
   return profiles.update(id, { pinnedFingerprint: normalizeFingerprint(fingerprint) })
 }
 
-/** Forgets the profile's CA and pin: back to the system roots (and certs.d). */
+/**
+ * Pins the certificate the user accepted for a host this registry sends Berth to (its token realm,
+ * GitLab's API), replacing an earlier pin for that host:port; the registry's own host gets
+ * `pinnedFingerprint`. The pin is for this registry only.
+ */
+export function pinHost(profiles: ProfileStore, id: string, host: string, fingerprint: string): RegistryProfile {
+  const profile = profiles.get(id)
+  if (!profile) throw new BerthError({ code: 'not_found', message: `No registry with id "${id}" is configured.` })
+  const authority = canonicalAuthority(host)
+  if (canonicalAuthority(new URL(profile.url).host) === authority) return pinFingerprint(profiles, id, fingerprint)
+  const others = (profile.hostPins ?? []).filter((pin) => canonicalAuthority(pin.host) !== authority)
+  return profiles.update(id, { hostPins: [...others, { host: authority, fingerprint: normalizeFingerprint(fingerprint) }] })
+}
+
+/** Forgets the profile's CA and pins: back to the system roots (and certs.d). */
 export function clearTrust(profiles: ProfileStore, id: string): RegistryProfile {
-  return profiles.update(id, { caPem: null, pinnedFingerprint: null })
+  return profiles.update(id, { caPem: null, pinnedFingerprint: null, hostPins: null })
 }

@@ -21,11 +21,13 @@ const hostIs = (host: string, ...names: string[]): boolean => names.some((name) 
 // Harbor and others run distribution underneath and send its version header too).
 const rules: Rule[] = [
   // GitLab's registry sends clients to the GitLab instance: realm `<gitlab>/jwt/auth`, service
-  // `container_registry` (GitLab's default registry.auth_token service name).
+  // `container_registry` (the audience GitLab's /jwt/auth serves registry tokens for). A
+  // `/jwt/auth` realm for another service is some other token server in GitLab's shape (the
+  // test lab's issuer is one): not GitLab, whose API Berth would then ask for nothing.
   {
     kind: 'gitlab',
     matches: (signals) =>
-      signals.realm?.pathname === '/jwt/auth' ||
+      (signals.realm?.pathname.endsWith('/jwt/auth') === true && (signals.service === '' || signals.service === 'container_registry')) ||
       signals.service === 'container_registry' ||
       'gitlab-container-registry-version' in signals.headers,
   },

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { recordingFakeApi, type RecordingApi } from '../../../test/ui-harness/recording-api'
 import { installApi } from '../api/call'
 import { useCleanup } from '../stores/cleanup'
+import { useRegistries } from '../stores/registries'
 import { useTags } from '../stores/tags'
 import { useToasts } from '../stores/toasts'
 import { CleanupDialog } from './cleanup-dialog'
@@ -30,10 +31,10 @@ afterEach(() => {
   useTags.getState().close()
 })
 
-function openDialog() {
+function openDialog(selection: string[] | null = null) {
   render(
     <>
-      <CleanupDialog registryId="acme" repository={repository} selection={null} onClose={() => undefined} />
+      <CleanupDialog registryId="acme" repository={repository} selection={selection} onClose={() => undefined} />
       <Toasts />
     </>,
   )
@@ -88,5 +89,46 @@ describe('the cleanup dialog', () => {
     expect(fake.requests('saveCleanupRules')).toEqual([
       { registryId: 'acme', repository, rules: { keepN: 0, keepRegex: '', removeRegex: '^dev-', olderThan: '30d', unlockLatest: false } },
     ])
+  })
+
+  it("on GitLab hands the rules to GitLab's bulk delete: shows what it sends, what GitLab accepted, and that it runs later", async () => {
+    await useRegistries.getState().load()
+    const user = userEvent.setup()
+    const dialog = openDialog()
+    await user.type(dialog.getByLabelText('Remove tags matching'), '^pr-')
+    await user.type(dialog.getByLabelText('Keep the most recent'), '5')
+    await user.type(dialog.getByLabelText('Only if older than'), '2w')
+    await user.click(dialog.getByRole('button', { name: 'Let GitLab run it…' }))
+
+    expect(dialog.getByRole('heading', { name: `Let GitLab clean up ${repository}` })).toBeTruthy()
+    const sent = within(dialog.getByLabelText('GitLab parameters'))
+    expect(sent.getByText('name_regex_delete').nextSibling?.textContent).toBe('(?i)pr-.*')
+    expect(sent.getByText('keep_n').nextSibling?.textContent).toBe('5')
+    expect(sent.getByText('older_than').nextSibling?.textContent).toBe('14d')
+    expect(dialog.getByText(/GitLab runs the cleanup in the background/)).toBeTruthy()
+    expect(dialog.getByText(/5 newest of the tags its patterns would delete/)).toBeTruthy()
+
+    await user.click(dialog.getByRole('button', { name: 'Submit to GitLab' }))
+    expect(await dialog.findByRole('heading', { name: `GitLab accepted the cleanup of ${repository}` })).toBeTruthy()
+    expect(dialog.getByText('It has not run yet.')).toBeTruthy()
+    expect(fake.requests('submitGitlabBulkDelete')).toEqual([
+      { registryId: 'acme', repository, nameRegexDelete: '(?i)pr-.*', keepN: 5, olderThan: '14d' },
+    ])
+    // GitLab picks the tags: Berth deleted nothing itself.
+    expect(fake.requests('runCleanup')).toEqual([])
+    expect(fake.requests('previewCleanup')).toEqual([])
+  })
+
+  it('says why a rule cannot go to GitLab, and offers GitLab nothing for a selection', async () => {
+    await useRegistries.getState().load()
+    const user = userEvent.setup()
+    const dialog = openDialog()
+    await user.type(dialog.getByLabelText('Remove tags matching'), '^(?!main)')
+    await user.click(dialog.getByRole('button', { name: 'Let GitLab run it…' }))
+    expect(dialog.getByRole('alert').textContent).toMatch(/lookaround .* RE2/)
+    expect(fake.requests('submitGitlabBulkDelete')).toEqual([])
+    cleanup()
+    const selected = openDialog(useTags.getState().tags.slice(0, 2))
+    expect(selected.queryByRole('button', { name: 'Let GitLab run it…' })).toBeNull()
   })
 })

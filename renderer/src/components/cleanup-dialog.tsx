@@ -14,6 +14,8 @@ import { useView } from '../stores/view'
 import { showToast } from '../stores/toasts'
 import { shortDigest } from '../model/tag-summary'
 import { CleanupPlanTable } from './cleanup-plan-table'
+import { GitlabAcceptedStep, GitlabCleanupOffer, GitlabConfirmStep } from './gitlab-cleanup-steps'
+import { registryById, useRegistries } from '../stores/registries'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
 import './cleanup-dialog.css'
@@ -40,22 +42,32 @@ export function CleanupDialog({ registryId, repository, selection, onClose }: Cl
   const title =
     phase.kind === 'done'
       ? `Cleanup of ${repository}: ${phase.results.filter((r) => r.ok).length} of ${phase.plan.remove.length} removed`
-      : `Clean up ${repository}${selection ? ` (${selection.length} selected)` : ''}`
+      : phase.kind === 'server-accepted'
+        ? `GitLab accepted the cleanup of ${repository}`
+        : phase.kind.startsWith('server-')
+          ? `Let GitLab clean up ${repository}`
+          : `Clean up ${repository}${selection ? ` (${selection.length} selected)` : ''}`
   return (
-    <Modal title={title} onClose={onClose} busy={running || phase.kind === 'reviewing'} wide>
+    <Modal title={title} onClose={onClose} busy={running || phase.kind === 'reviewing' || phase.kind === 'server-submitting'} wide>
       <div className="cleanup">
         {phase.kind === 'editing' || phase.kind === 'reviewing' ? <EditStep /> : null}
         {phase.kind === 'error' ? <ErrorStep error={phase.error} /> : null}
         {phase.kind === 'confirm' ? <ConfirmStep plan={phase.plan} /> : null}
         {phase.kind === 'running' ? <RunningStep /> : null}
         {phase.kind === 'done' ? <DoneStep onClose={onClose} /> : null}
+        {phase.kind === 'server-confirm' || phase.kind === 'server-submitting' || phase.kind === 'server-error' ? (
+          <GitlabConfirmStep />
+        ) : null}
+        {phase.kind === 'server-accepted' ? <GitlabAcceptedStep onClose={onClose} /> : null}
       </div>
     </Modal>
   )
 }
 
 function EditStep() {
-  const { repository, selection, fields, setField, review, phase, save, savedAt } = useCleanup()
+  const { registryId, repository, selection, fields, setField, review, phase, save, savedAt } = useCleanup()
+  // GitLab runs a whole-repository cleanup itself; a selection cannot be sent there.
+  const serverSide = useRegistries((s) => registryById(s.registries, registryId)?.capabilities.serverSideCleanup === true) && !selection
   const tags = useTags((s) => s.tags)
   const rows = useTags((s) => s.rows)
   const loaded = useTags((s) => s.loaded)
@@ -205,6 +217,7 @@ function EditStep() {
         {plan?.summary ?? ''}
       </p>
       <div className="dialog-actions">
+        {serverSide ? <GitlabCleanupOffer disabled={!rules || rules.removeRegex === '' || phase.kind === 'reviewing'} /> : null}
         <button
           type="button"
           className="button danger"

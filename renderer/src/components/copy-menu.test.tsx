@@ -11,6 +11,7 @@ import { recordingFakeApi, type RecordingApi } from '../../../test/ui-harness/re
 import { installApi } from '../api/call'
 import { useRegistries } from '../stores/registries'
 import { useToasts } from '../stores/toasts'
+import { useDialogs } from '../stores/dialogs'
 import { DetailsPanel } from './details-panel'
 import { Toasts } from './toasts'
 
@@ -79,6 +80,25 @@ describe('the copy menu', () => {
     const toast = within(await screen.findByRole('status'))
     expect(toast.getByText('Copied Podman')).toBeTruthy()
     expect(toast.getByText(command)).toBeTruthy()
+  })
+
+  it('opens "Use in CI / Kubernetes…" for this image only once the registry confirmed its digest', async () => {
+    const user = userEvent.setup()
+    showDetails()
+    let menu = await openCopyMenu(user)
+    expect(menu.getByRole('menuitem', { name: 'Use in CI / Kubernetes…' }).getAttribute('aria-disabled')).toBe('true')
+    await user.keyboard('{Escape}')
+    answerInspect()
+    await screen.findByText('Manifest JSON')
+    menu = await openCopyMenu(user)
+    await user.click(menu.getByRole('menuitem', { name: 'Use in CI / Kubernetes…' }))
+    const dialog = useDialogs.getState().dialog
+    expect(dialog).toEqual({
+      kind: 'ci-auth',
+      registryId: 'acme',
+      image: { repository: bigRepository, tag, digest: expect.stringMatching(/^sha256:/) as string },
+    })
+    useDialogs.getState().close()
   })
 
   it('says so when the clipboard refuses the copy', async () => {

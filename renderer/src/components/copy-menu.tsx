@@ -4,6 +4,7 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { pullCommands } from '../../../shared/pull-commands'
 import { registryHost } from '../model/tag-summary'
 import { showToast } from '../stores/toasts'
+import { useDialogs } from '../stores/dialogs'
 import { ChevronDownIcon, CopyIcon } from './icons'
 import './copy-menu.css'
 
@@ -17,13 +18,16 @@ export async function copyText(text: string, what: string): Promise<void> {
 }
 
 interface CopyMenuProps {
+  /** With it, the menu also opens "Use in CI / Kubernetes…" for this image (once its digest is confirmed). */
+  registryId?: string
   registryUrl: string
   repository: string
   tag: string | null
   digest: string | null
 }
 
-export function CopyMenu({ registryUrl, repository, tag, digest }: CopyMenuProps) {
+export function CopyMenu({ registryId, registryUrl, repository, tag, digest }: CopyMenuProps) {
+  const openDialog = useDialogs((s) => s.open)
   const disabled = tag === null || registryUrl === ''
   const commands = disabled ? [] : pullCommands({ registryHost: registryHost(registryUrl), repository, tag, digest: digest ?? undefined })
   return (
@@ -51,6 +55,21 @@ export function CopyMenu({ registryUrl, repository, tag, digest }: CopyMenuProps
           ))}
           {digest === null && !disabled ? (
             <div className="menu-note">By-digest commands appear once the registry has confirmed the tag’s digest.</div>
+          ) : null}
+          {registryId !== undefined && !disabled ? (
+            <>
+              <DropdownMenu.Separator className="menu-separator" />
+              <DropdownMenu.Item
+                className="menu-item"
+                disabled={digest === null}
+                onSelect={() => {
+                  if (digest !== null)
+                    openDialog({ kind: 'ci-auth', registryId, image: { repository, digest, ...(tag !== null ? { tag } : {}) } })
+                }}
+              >
+                Use in CI / Kubernetes…
+              </DropdownMenu.Item>
+            </>
           ) : null}
         </DropdownMenu.Content>
       </DropdownMenu.Portal>

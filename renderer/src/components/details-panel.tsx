@@ -63,6 +63,7 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
             ]}
           />
           <CopyMenu
+            registryId={registryId}
             registryUrl={registry?.url ?? ''}
             repository={repository}
             tag={tag}

@@ -1,8 +1,11 @@
 import { useDialogs } from '../stores/dialogs'
+import { AuditDialog } from './audit-dialog'
+import { CiAuthDialog } from './ci-auth-dialog'
 import { CleanupDialog } from './cleanup-dialog'
 import { DeleteDialog } from './delete-dialog'
 import { ImportLoginsDialog } from './import-logins-dialog'
 import { RegistryDialog } from './registry-dialog'
+import { ShortcutsDialog } from './shortcuts-dialog'
 import { AddRepositoryDialog, RemoveRegistryDialog } from './simple-dialogs'
 
 export function Dialogs() {
@@ -22,5 +25,11 @@ export function Dialogs() {
       return <DeleteDialog registryId={dialog.registryId} repository={dialog.repository} tags={dialog.tags} onClose={close} />
     case 'cleanup':
       return <CleanupDialog registryId={dialog.registryId} repository={dialog.repository} selection={dialog.selection} onClose={close} />
+    case 'ci-auth':
+      return <CiAuthDialog registryId={dialog.registryId} image={dialog.image} onClose={close} />
+    case 'audit':
+      return <AuditDialog registryId={dialog.registryId} onClose={close} />
+    case 'shortcuts':
+      return <ShortcutsDialog onClose={close} />
   }
 }

@@ -12,6 +12,7 @@ import { ErrorView } from './error-view'
 import { ChevronDownIcon, ChevronRightIcon, CloseIcon } from './icons'
 import { removeRepositoryByName } from '../stores/actions/favorites'
 import { RegistryText } from './registry-text'
+import { ListingCount } from './listing-count'
 import './repository-pane.css'
 
 const smallTree = 12
@@ -71,16 +72,15 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
           Add by name
         </button>
       </div>
-      {all.length > 6 ? (
-        <input
-          className="input search-input"
-          type="search"
-          placeholder="Search repositories"
-          aria-label="Search repositories"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-      ) : null}
+      {/* Always here, whatever the count: where it appears must not depend on how many there are. */}
+      <input
+        className="input search-input"
+        type="search"
+        placeholder="Search repositories"
+        aria-label="Search repositories"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+      />
       {entry?.status === 'error' && entry.error ? (
         <ErrorView error={entry.error} onRetry={() => void load(registryId, true)} compact>
           {['tls_untrusted', 'tls_changed', 'unauthorized', 'forbidden'].includes(entry.error.code) ? (
@@ -105,6 +105,7 @@ export function RepositoryPane({ registryId }: { registryId: string }) {
         </div>
       ) : null}
       <div className="repo-scroll" ref={scrollRef}>
+        {entry?.status === 'loading' ? <ListingCount registryId={registryId} repository={null} noun="repositories" /> : null}
         {entry?.status === 'loading' && all.length === 0 ? (
           <div className="repo-skeleton">
             {[70, 55, 80, 45, 60].map((w) => (

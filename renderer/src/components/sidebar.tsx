@@ -59,7 +59,12 @@ export function Sidebar() {
       </ul>
       {status === 'error' && error ? <ErrorView error={error} onRetry={() => void load()} compact /> : null}
       {status === 'ready' && registries.length === 0 ? <p className="sidebar-hint">No registries yet.</p> : null}
-      {registryId !== null ? <RepositoryPane key={registryId} registryId={registryId} /> : null}
+      {registryId !== null ? <RepositoryPane key={registryId} registryId={registryId} /> : <div className="sidebar-spacer" />}
+      <div className="sidebar-footer">
+        <button type="button" className="link-button" onClick={() => openDialog({ kind: 'shortcuts' })}>
+          Keyboard shortcuts <kbd className="key">?</kbd>
+        </button>
+      </div>
     </nav>
   )
 }
@@ -97,6 +102,12 @@ function RegistryItem({ registry, active }: { registry: RegistryView; active: bo
             </DropdownMenu.Item>
             <DropdownMenu.Item className="menu-item" onSelect={() => openDialog({ kind: 'add-repository', registryId: registry.id })}>
               Add repository by name…
+            </DropdownMenu.Item>
+            <DropdownMenu.Item className="menu-item" onSelect={() => openDialog({ kind: 'ci-auth', registryId: registry.id })}>
+              Use in CI / Kubernetes…
+            </DropdownMenu.Item>
+            <DropdownMenu.Item className="menu-item" onSelect={() => openDialog({ kind: 'audit', registryId: registry.id })}>
+              Activity…
             </DropdownMenu.Item>
             <DropdownMenu.Separator className="menu-separator" />
             <DropdownMenu.Item

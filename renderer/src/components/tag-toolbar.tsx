@@ -15,6 +15,7 @@ import { CopyMenu } from './copy-menu'
 import { LinkMenu } from './link-menu'
 import { ArrowIcon, RefreshIcon, TrashIcon } from './icons'
 import { RegistryText } from './registry-text'
+import { RateLimitBadge } from './rate-limit-badge'
 import './tag-toolbar.css'
 
 const sortLabels: Record<SortKey, string> = { name: 'Name', semver: 'Version', date: 'Date', size: 'Size' }
@@ -68,6 +69,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
                 : `${display.rows.length.toLocaleString('en')} of ${total.toLocaleString('en')} ${total === 1 ? 'tag' : 'tags'}`}
             </span>
           ) : null}
+          <RateLimitBadge registryId={registryId} />
           {loadingDetails ? (
             <span
               className="progress"

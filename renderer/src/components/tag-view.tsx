@@ -7,6 +7,7 @@ import { ErrorView } from './error-view'
 import { TagToolbar } from './tag-toolbar'
 import { TagTable } from './tag-table'
 import { DetailsPanel } from './details-panel'
+import { ListingCount } from './listing-count'
 import './tag-view.css'
 
 export function TagView({ registryId, repository }: { registryId: string; repository: string }) {
@@ -59,6 +60,8 @@ export function TagView({ registryId, repository }: { registryId: string; reposi
     <div className={openTag !== null ? 'tag-view with-details' : 'tag-view'}>
       <div className="tag-main">
         <TagToolbar registryId={registryId} repository={repository} display={display} />
+        {/* Only over placeholder rows: with cached rows on screen, a line coming and going would move them. */}
+        {status === 'loading' && total === 0 ? <ListingCount registryId={registryId} repository={repository} noun="tags" /> : null}
         {body}
       </div>
       {openTag !== null ? (

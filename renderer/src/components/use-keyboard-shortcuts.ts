@@ -1,6 +1,6 @@
 // Keyboard: `/` filter, ↑/↓ or j/k move, Enter details, Delete asks to delete, Ctrl/Cmd+C copies
 // the docker pull command (only when no text is selected: copying text must keep working), Esc
-// closes details.
+// closes details, `?` lists them all (`shortcuts` below, shown by shortcuts-dialog.tsx).
 import { useEffect } from 'react'
 import { selectedInOrder } from '../model/selection'
 import { currentDisplay } from '../stores/display'
@@ -11,6 +11,35 @@ import { useView } from '../stores/view'
 import { copyText, dockerPullCommand } from './copy-menu'
 import { filterInputId } from './tag-toolbar'
 
+export interface Shortcut {
+  /** Each alternative is a sequence of keys pressed together: [['Ctrl', 'C'], ['⌘', 'C']]. */
+  keys: string[][]
+  what: string
+}
+
+/** What the handler below does, for the `?` dialog: keep the two together. */
+export const shortcuts: { section: string; items: Shortcut[] }[] = [
+  {
+    section: 'Tags',
+    items: [
+      { keys: [['/']], what: 'Filter the tags' },
+      { keys: [['↓'], ['j']], what: 'Next tag (Shift extends the selection)' },
+      { keys: [['↑'], ['k']], what: 'Previous tag (Shift extends the selection)' },
+      { keys: [['Enter']], what: "Open the tag's details" },
+      { keys: [['Esc']], what: 'Close the details; in the filter, clear it' },
+      { keys: [['Delete'], ['⌘', '⌫']], what: 'Delete the selected tags (asks first)' },
+      {
+        keys: [
+          ['Ctrl', 'C'],
+          ['⌘', 'C'],
+        ],
+        what: 'Copy the docker pull command of the focused tag',
+      },
+    ],
+  },
+  { section: 'Anywhere', items: [{ keys: [['?']], what: 'Show these shortcuts' }] },
+]
+
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
@@ -18,10 +47,16 @@ function isEditable(target: EventTarget | null): boolean {
 
 export function handleShortcut(e: KeyboardEvent): void {
   if (useDialogs.getState().dialog !== null || e.defaultPrevented || e.altKey) return
-  const view = useView.getState()
-  if (view.registryId === null || view.repository === null) return
   const mod = e.ctrlKey || e.metaKey
   const editing = isEditable(e.target)
+  // `?` is typed with Shift on most layouts; in a text field it is just a character.
+  if (e.key === '?' && !mod && !editing) {
+    e.preventDefault()
+    useDialogs.getState().open({ kind: 'shortcuts' })
+    return
+  }
+  const view = useView.getState()
+  if (view.registryId === null || view.repository === null) return
   if (editing) {
     // From the filter, ↓ moves into the table so typing then arrowing works.
     if (!(e.target instanceof HTMLInputElement && e.target.id === filterInputId && (e.key === 'ArrowDown' || e.key === 'Enter'))) return

@@ -5,6 +5,8 @@
 //   that one is executed, with its digests as `expectedDigests` (a tag moved since is refused).
 // Execution goes in small batches so the dialog can count progress and stop between batches
 // (cancel); a DELETE already sent is never called back.
+// On GitLab the same rules can instead be handed to GitLab's bulk delete (shared/gitlab-cleanup.ts):
+// Berth shows what it will send, GitLab answers that it accepted, and runs the cleanup later.
 import { create } from 'zustand'
 import type { BerthErrorData } from '../../../shared/errors'
 import {
@@ -15,6 +17,8 @@ import {
   type CleanupTagInfo,
 } from '../../../shared/cleanup-rules'
 import type { DeleteResult } from '../../../shared/types'
+import type { ApiResponses } from '../../../shared/ipc'
+import { gitlabBulkRequestFor, type GitlabBulkRequest } from '../../../shared/gitlab-cleanup'
 import type { TagRow } from '../model/tag-rows'
 import { call } from '../api/call'
 
@@ -36,6 +40,11 @@ export type CleanupPhase =
   | { kind: 'running'; plan: CleanupPlan; done: number; total: number; cancelling: boolean }
   | { kind: 'done'; plan: CleanupPlan; results: DeleteResult[]; cancelled: string[]; note: string }
   | { kind: 'error'; error: BerthErrorData }
+  /** GitLab's bulk delete: what will be sent, being sent, what GitLab accepted, or why it refused. */
+  | { kind: 'server-confirm'; request: GitlabBulkRequest; notes: string[] }
+  | { kind: 'server-submitting'; request: GitlabBulkRequest; notes: string[] }
+  | { kind: 'server-accepted'; result: ApiResponses['submitGitlabBulkDelete']; notes: string[] }
+  | { kind: 'server-error'; request: GitlabBulkRequest; notes: string[]; error: BerthErrorData }
 
 export const emptyFields: RuleFields = { keepN: '', keepRegex: '', removeRegex: '', olderThan: '', unlockLatest: false }
 
@@ -57,6 +66,9 @@ interface CleanupStore {
   back: () => void
   run: (tags?: string[]) => Promise<void>
   cancel: () => void
+  /** The rules in GitLab's vocabulary, to confirm; a message when they cannot be expressed there. */
+  prepareServerCleanup: () => string | null
+  submitServerCleanup: () => Promise<void>
 }
 
 export function fieldsToRules(fields: RuleFields): { rules: CleanupRules | null; errors: RuleErrors } {
@@ -185,6 +197,28 @@ export const useCleanup = create<CleanupStore>()((set, get) => {
       cancelRequested = true
       const phase = get().phase
       if (phase.kind === 'running') set({ phase: { ...phase, cancelling: true } })
+    },
+    prepareServerCleanup() {
+      const { rules } = fieldsToRules(get().fields)
+      if (!rules) return 'Fix the highlighted rules first.'
+      const translated = gitlabBulkRequestFor(rules)
+      if (!translated.ok) return translated.error
+      set({ phase: { kind: 'server-confirm', request: translated.request, notes: translated.notes } })
+      return null
+    },
+    async submitServerCleanup() {
+      const phase = get().phase
+      if (phase.kind !== 'server-confirm' && phase.kind !== 'server-error') return
+      const { request, notes } = phase
+      const { registryId, repository } = get()
+      set({ phase: { kind: 'server-submitting', request, notes } })
+      const result = await call('submitGitlabBulkDelete', { registryId, repository, ...request })
+      if (get().repository !== repository) return
+      set({
+        phase: result.ok
+          ? { kind: 'server-accepted', result: result.value, notes }
+          : { kind: 'server-error', request, notes, error: result.error },
+      })
     },
   }
 })

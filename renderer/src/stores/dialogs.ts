@@ -10,6 +10,11 @@ export type DialogState =
   /** `selection` null = the whole repository. */
   | { kind: 'cleanup'; registryId: string; repository: string; selection: string[] | null }
   | { kind: 'remove-registry'; registryId: string }
+  /** Pull credentials for CI and Kubernetes; from a tag, `image` carries the digest the registry confirmed. */
+  | { kind: 'ci-auth'; registryId: string; image?: { repository: string; digest: string; tag?: string } }
+  /** The registry's audit log: deletes, copies, tag writes, GitLab cleanups. */
+  | { kind: 'audit'; registryId: string }
+  | { kind: 'shortcuts' }
 
 interface DialogStore {
   dialog: DialogState | null

@@ -269,7 +269,7 @@ describe('provider listings', () => {
     cleanups.push(() => restUnbounded.close())
     expect(await restUnbounded.listTags({ id: 1, projectId: 1, path: 'g/p' })).toHaveLength(200_000)
     const error = await rejection(rest.listTags({ id: 2, projectId: 1, path: 'g/q' }))
-    expect(error.message).toMatch(/^Listing GitLab's answer to "list the tags of g\/q" passed 65,536 bytes: 4,000 entries/)
+    expect(error.message).toMatch(/^Listing GitLab's answer to "list the tags of g\/q" passed 65,536 bytes: 4,000 tags/)
     expect(endlessPages).toBe(4)
   })
 

@@ -46,9 +46,9 @@ describe('registry addresses typed by the user', () => {
     expect(normalizeRegistryUrl('registry.example.com:5050')).toBe('https://registry.example.com:5050')
   })
 
-  it('uses plain http for loopback registries', () => {
-    expect(normalizeRegistryUrl('localhost:5000/')).toBe('http://localhost:5000')
-    expect(normalizeRegistryUrl('127.0.0.1:5000')).toBe('http://127.0.0.1:5000')
+  it('tries https first for loopback registries too (plain http is a fallback main decides on)', () => {
+    expect(normalizeRegistryUrl('localhost:5000/')).toBe('https://localhost:5000')
+    expect(normalizeRegistryUrl('127.0.0.1:5000')).toBe('https://127.0.0.1:5000')
   })
 
   it('keeps an explicit scheme and drops any path', () => {

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createAuditLog } from '../../../electron/stores/audit-log'
+import { auditAs, createAuditLog } from '../../../electron/stores/audit-log'
 import type { AuditEntry } from '../../../shared/types'
 
 const dirs: string[] = []
@@ -79,5 +79,43 @@ describe('audit log', () => {
     expect(text).not.toContain('eyJhbGciOiJIUzI1NiJ9')
     expect(text).not.toContain('hunter2')
     expect(text).toContain('forbidden')
+  })
+
+  it('reads the last entries of one registry, and of one repository there, past entries of others', async () => {
+    const log = createAuditLog(join(await tempDir(), 'audit.log'))
+    await log.append(entry(1))
+    await log.append(entry(2, { registry: 'registry.example.com' }))
+    await log.append(entry(3, { repository: 'acme/api' }))
+    for (let i = 4; i <= 8; i++) await log.append(entry(i, { registry: 'registry.example.com' }))
+    expect((await log.read(2, { registry: '127.0.0.1:5000' })).map((e) => e.tag)).toEqual(['t1', 't3'])
+    expect((await log.read(10, { registry: '127.0.0.1:5000', repository: 'acme/api' })).map((e) => e.tag)).toEqual(['t3'])
+    // Host names compare without case, as the registry's own address does.
+    expect((await log.read(3, { registry: 'Registry.Example.com' })).map((e) => e.tag)).toEqual(['t6', 't7', 't8'])
+  })
+
+  it('records who: the local account on every entry, the registry account a session acts as, both kept short', async () => {
+    const file = join(await tempDir(), 'audit.log')
+    const log = createAuditLog(file, { user: 'bob' })
+    await log.append(entry(1))
+    await auditAs(log, 'ada').append(entry(2))
+    await auditAs(log, null).append(entry(3))
+    await auditAs(log, 'ada').append(entry(4, { account: 'ci-bot', user: 'runner\nx' }))
+    const read = await log.read(10)
+    expect(read.map((e) => [e.user, e.account])).toEqual([
+      ['bob', undefined],
+      ['bob', 'ada'],
+      ['bob', undefined],
+      ['runner x', 'ci-bot'],
+    ])
+    expect((await readFile(file, 'utf8')).split('\n').filter(Boolean)).toHaveLength(4)
+  })
+
+  it("keeps a GitLab bulk cleanup's parameters, and every field a copy writes", async () => {
+    const log = createAuditLog(join(await tempDir(), 'audit.log'))
+    await log.append(entry(1, { method: 'gitlab-bulk-delete', tag: null, digest: '', detail: 'name_regex_delete=(?i)pr-.* keep_n=5' }))
+    await log.append(entry(2, { method: 'copy', source: 'other.example/team/app', sourceDigest: 'sha256:ab', previousDigest: null }))
+    const [bulk, copy] = await log.read(10)
+    expect(bulk).toMatchObject({ method: 'gitlab-bulk-delete', tag: null, detail: 'name_regex_delete=(?i)pr-.* keep_n=5' })
+    expect(copy).toMatchObject({ method: 'copy', source: 'other.example/team/app', previousDigest: null })
   })
 })

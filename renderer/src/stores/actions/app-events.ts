@@ -1,7 +1,8 @@
 // What main pushes to the whole app, apart from details rows (stores/tags.ts): a view to show (a
-// berth:// link, a second launch) and a pinned certificate that changed.
+// berth:// link, a second launch), a pinned certificate that changed, and listings paging in.
 import { onApiEvent, onNavigate } from '../../api/call'
 import { useRepositories } from '../repositories'
+import { followListingProgress } from '../listing-progress'
 import { showToast } from '../toasts'
 import { applyHash } from '../view'
 
@@ -18,8 +19,10 @@ export function followAppEvents(): () => void {
     })
     void useRepositories.getState().load(registryId, true)
   })
+  const stopListing = followListingProgress()
   return () => {
     stopNavigate()
     stopCertificate()
+    stopListing()
   }
 }

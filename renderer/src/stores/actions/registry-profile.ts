@@ -1,37 +1,47 @@
-// Adding, editing, signing out of and removing a registry profile. Connecting probes first (what
-// auth it wants, whether its certificate is trusted); saving stores the profile, trusts the
-// certificate the user reviewed, then sends the secret once with `login` (it goes to the keychain).
+// Adding, editing, signing out of and removing a registry profile. Connecting probes first (where
+// the registry answers, what auth it wants, every host it sends Berth to and whether each
+// certificate is trusted); then `connectRegistry` checks the registry with the trust chosen and
+// the credentials typed, and saves profile, trust and secret only if the registry lets Berth in.
 import type { BerthErrorData } from '../../../../shared/errors'
-import type { CertificateInfo, ProbeResult, RegistryView } from '../../../../shared/types'
+import type { TrustChoice } from '../../../../shared/ipc'
+import type { ConnectResult } from '../../../../shared/registry-setup'
+import type { HostTrust, ProbeResult, RegistryView } from '../../../../shared/types'
 import { call } from '../../api/call'
 import { useRegistries } from '../registries'
 import { useRepositories } from '../repositories'
 import { showToast } from '../toasts'
 import { useView } from '../view'
 
-/** How the user chose to trust a certificate: pin the one shown, or a CA they pasted. */
-export type TrustChoice = { fingerprint: string } | { caPem: string }
+export type { TrustChoice } from '../../../../shared/ipc'
 
 export type ProbeOutcome =
-  /** The certificate is not trusted: the user reviews it before anything is saved. */
-  | { kind: 'trust'; certificate: CertificateInfo | undefined; probe: ProbeResult | null }
+  /** Some host's certificate is not trusted: the user reviews each one before anything is saved. */
+  | { kind: 'trust'; probe: ProbeResult; untrusted: HostTrust[] }
   | { kind: 'ready'; probe: ProbeResult }
   | { kind: 'error'; error: BerthErrorData }
 
-export async function probeRegistry(url: string, insecure: boolean, registryId: string | undefined): Promise<ProbeOutcome> {
-  const probe = await call('probeRegistry', { url, insecure, registryId })
-  if (!probe.ok) {
-    if (probe.error.code === 'tls_untrusted' || probe.error.code === 'tls_changed') {
-      return { kind: 'trust', certificate: probe.error.certificate, probe: null }
-    }
-    return { kind: 'error', error: probe.error }
-  }
-  if (probe.value.certificate && probe.value.tlsTrusted === false)
-    return { kind: 'trust', certificate: probe.value.certificate, probe: probe.value }
+/** Probes the address as typed; `trust` is what the user chose in the trust step so far (nothing saved). */
+export async function probeRegistry(
+  address: string,
+  insecure: boolean,
+  registryId: string | undefined,
+  trust?: TrustChoice,
+): Promise<ProbeOutcome> {
+  const probe = await call('probeRegistry', { url: address, insecure, registryId, ...(trust ? { trust } : {}) })
+  if (!probe.ok) return { kind: 'error', error: probe.error }
+  const untrusted = (probe.value.hosts ?? []).filter((host) => !host.trusted)
+  if (untrusted.length > 0) return { kind: 'trust', probe: probe.value, untrusted }
   return { kind: 'ready', probe: probe.value }
 }
 
-/** The dialog's fields, resolved: a full URL, the name to show, trimmed user name. */
+/** Adds the choice just made to those made before (a later pin for a host replaces an earlier one). */
+export function mergeTrust(before: TrustChoice | undefined, next: TrustChoice): TrustChoice {
+  const pins = [...(before?.pins ?? []).filter((pin) => !(next.pins ?? []).some((p) => p.host === pin.host)), ...(next.pins ?? [])]
+  const caPem = next.caPem ?? before?.caPem
+  return { pins, ...(caPem !== undefined ? { caPem } : {}) }
+}
+
+/** The dialog's fields, resolved: the URL the probe answered on, the name to show, trimmed user name. */
 export interface RegistryForm {
   name: string
   url: string
@@ -44,51 +54,43 @@ export interface RegistryForm {
 }
 
 export type SaveOutcome =
-  | { ok: true; view: RegistryView }
-  /** `secretSent`: the secret went to `login`, so the form need not keep it. */
+  | { ok: true; result: ConnectResult }
+  /** `secretSent`: the secret went to main, so the form need not keep it. */
   | { ok: false; error: BerthErrorData; secretSent: boolean }
 
-/** Saves the profile (new when `existing` is undefined), then the trust, then the login; then shows it. */
-export async function saveRegistryProfile(
+/** Checks the registry with this trust and these credentials, then saves it (new when `existing` is undefined) and shows it. */
+export async function connectRegistryProfile(
   existing: RegistryView | undefined,
   form: RegistryForm,
   probe: ProbeResult | null,
-  trust: TrustChoice | null,
+  trust: TrustChoice | undefined,
+  /** `show: false`: added from another dialog (Copy to…), the view stays where the user is. */
+  options: { show?: boolean } = {},
 ): Promise<SaveOutcome> {
-  const { upsert } = useRegistries.getState()
-  const saved = await call('saveRegistry', {
+  const username = form.username || undefined
+  const connected = await call('connectRegistry', {
     profile: {
       id: existing?.id,
       name: form.name,
       url: form.url,
-      kind: form.gitlabUrl ? 'gitlab' : (probe?.kind ?? existing?.kind),
-      username: form.username || undefined,
+      kind: form.gitlabUrl ? 'gitlab' : probe?.kind,
+      username,
       insecure: form.insecure,
       favorites: existing?.favorites ?? [],
       gitlabUrl: form.gitlabUrl || undefined,
     },
-  })
-  if (!saved.ok) return { ok: false, error: saved.error, secretSent: false }
-  let view = saved.value
-  upsert(view)
-  if (trust) {
-    const trusted = await call('trustCertificate', { registryId: view.id, ...trust })
-    if (!trusted.ok) return { ok: false, error: trusted.error, secretSent: false }
-    view = trusted.value
-    upsert(view)
-  }
-  if (form.secret !== '') {
+    trust: trust ?? { pins: [] },
     // The form requires a username with a secret: "<token>" would mean a docker identity token.
-    const loggedIn = await call('login', { registryId: view.id, username: form.username, secret: form.secret })
-    if (!loggedIn.ok) return { ok: false, error: loggedIn.error, secretSent: true }
-    view = loggedIn.value
-    upsert(view)
-  }
+    ...(form.secret !== '' ? { credential: { username: form.username, secret: form.secret } } : {}),
+  })
+  if (!connected.ok) return { ok: false, error: connected.error, secretSent: form.secret !== '' }
+  const { view } = connected.value
+  useRegistries.getState().upsert(view)
   void useRepositories.getState().load(view.id, true)
   // A registry added from a link opens the linked place; an edited one stays where the user was.
-  useView.getState().showRegistry(view.id)
+  if (options.show !== false) useView.getState().showRegistry(view.id)
   showToast({ kind: 'success', title: existing ? `Saved ${view.name}` : `Added ${view.name}` })
-  return { ok: true, view }
+  return { ok: true, result: connected.value }
 }
 
 /** Forgets the stored secret; resolves with the error when the core could not. */

@@ -1,0 +1,13 @@
+// `berth du`'s usage lines and flags, apart from du-command.ts so that cli.ts can parse arguments
+// and print --help without loading the command (and the session behind it).
+
+export const duUsage = `  berth du       <registry>[/<prefix>] [--verify]  storage per repository, largest first, and the registry total
+                                                   (blobs shared across repositories counted once)
+  berth du       <registry>/<repo> --tags [--verify]
+                                                   per tag: bytes, unique bytes, shared bytes; the repository total;
+                                                   untagged images seen before (delete one with rm <repo>@<digest>)`
+
+export const duOptions = {
+  tags: { type: 'boolean' },
+  verify: { type: 'boolean' },
+} as const
