@@ -6,7 +6,9 @@
 // Scenario 10: storage usage of the whole registry and of perf/wide's 10,000 tags (bench/storage-scenario.ts).
 // Options: --reps N (5), --concurrency N (Berth's default), --sample N (skopeo tags, 50), --sweep (concurrency
 // 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json), --only browser (scenario 6
-// alone, written to bench/results/browser.json).
+// alone, written to bench/results/browser.json), --only copy (scenario 11 alone, bench/results/copy.json).
+// Scenario 11: copying a ~300 MB 3-platform image across registries, berth cp against skopeo copy --all
+// (bench/copy-scenario.ts).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util'
 import { startBenchLab, type BenchLab } from './bench-lab'
 import { browserRequestLine, browserRows, firstRowsWanted, runBrowserScenario, type BrowserTimings } from './browser-scenario'
 import { killChildren } from './child-processes'
+import { copyCountLines, copyOnly, copyRows, runCopyScenario } from './copy-scenario'
 import { berthBin, ensureCliBundle, timeCliListing, timeStartups, type CliListingTiming } from './cli-process'
 import { timeCold, type CoreTarget, type DetailsTiming } from './core-scenarios'
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy'
@@ -41,8 +44,8 @@ const { values: args } = parseArgs({
 const reps = Math.max(1, Number(args.reps))
 const concurrency = Math.max(1, Number(args.concurrency))
 const sampleSize = Math.max(1, Number(args.sample))
-if (args.only !== undefined && args.only !== 'browser')
-  throw new Error(`--only ${args.only}: the one scenario that runs alone is "browser"`)
+if (args.only !== undefined && args.only !== 'browser' && args.only !== 'copy')
+  throw new Error(`--only ${args.only}: the scenarios that run alone are "browser" and "copy"`)
 /** Start-up figures are ~0.05–0.1 s each: more rounds than the scenarios' repetitions cost little. */
 const startupRounds = Math.max(10, 3 * reps)
 /** One way, per chunk, per direction: a round trip gains 50 ms. */
@@ -204,6 +207,7 @@ async function main(): Promise<void> {
   log(`  registry ${bench.target.url}, ${bench.tagCount} tags, realm ${bench.lab.tls.realm}`)
   if (args.sweep) return sweep(bench)
   if (args.only === 'browser') return browserOnly(bench)
+  if (args.only === 'copy') return void (await copyOnly(bench, { reps, workDir: work, log, resultsDir }))
 
   log(`scenario 1: cold, ${bench.tagCount} tags, concurrency ${concurrency}`)
   // The first repetition also counts requests: diagnostics-channel listeners cost microseconds
@@ -313,6 +317,11 @@ async function main(): Promise<void> {
   log('scenario 10: storage usage: the whole registry cold (vs a detailed listing) and warm; perf/wide per tag, cached')
   const storage = storageRows(await runStorageScenario(bench, { reps, concurrency, workDir: work, log }))
 
+  // After 10: the copies add repositories (and 300 MB images) to the registry that 10 measures whole.
+  log('scenario 11: copy a ~300 MB 3-platform image across registries (berth cp, skopeo copy --all); retag; same-registry; 50-tag sync')
+  const copy = await runCopyScenario(bench, { reps, workDir: work, log })
+  const copyTable = copyRows(copy)
+
   const coldSummary = summarize(cold.map((t) => t.totalMs))
   const berthCpu = summarize(cold.map((t) => t.cpu.selfMs))
   const cliWall = summarize(cliCold.map((t) => t.wallMs))
@@ -390,6 +399,7 @@ async function main(): Promise<void> {
     },
     ...hugeRepositoryRows(huge),
     ...storage.rows,
+    ...copyTable.rows,
   ]
   const ratios: RatioRow[] = [
     {
@@ -421,6 +431,7 @@ async function main(): Promise<void> {
     { id: 'cli-skopeo-ratio', label: 'CLI cold (whole process) vs skopeo, per 1,000 tags', value: skopeoPer1000 / cliWall.median },
     ...hugeRepositoryRatios(huge),
     ...storage.ratios,
+    ...copyTable.ratios,
   ]
 
   console.log(`\nBerth bench — ${new Date().toISOString()} — concurrency ${concurrency}, ${bench.tagCount} tags\n`)
@@ -433,6 +444,7 @@ async function main(): Promise<void> {
       `${requests.total} requests, ${requests.unauthorized} × 401, ${requests.connections} connections`,
   )
   for (const b of browser) console.log(browserRequestLine(b.timings, b.tagCount) ?? '')
+  for (const line of copyCountLines(copy)) console.log(line)
   const machine = machineInfo()
   console.log(
     `machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}; ` +
@@ -453,6 +465,7 @@ async function main(): Promise<void> {
       warm: warm[0]?.requests,
       browser: browser.map((b) => ({ tags: b.tagCount, ...b.timings.requests })),
     },
+    copy: { image: copy.image, counts: copyCountLines(copy) },
     markdown: formatMarkdown(rows, ratios),
   })
   log(`\nwrote ${join(resultsDir, 'latest.json')}`)
