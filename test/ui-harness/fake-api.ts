@@ -32,6 +32,7 @@ import {
 } from './fake-data'
 import { fakeAuditEntries } from './fake-audit'
 import { fakeCiAuthApi } from './fake-ci-auth'
+import { fakeCopyApi } from './fake-copy'
 import { fakeRegistrySetupApi } from './fake-registry-setup'
 
 export interface FakeApiOptions {
@@ -234,6 +235,42 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
     const listed = registryId === 'acme' ? catalogRepositories : registryId === 'lab' ? ['team/app', 'team/app/cache'] : []
     return [...new Set([...listed, ...(createdRepositories.get(registryId) ?? [])])].sort()
   }
+  const repositoryExists = (registryId: string, repo: string): boolean =>
+    tagsByRepo.has(key(registryId, repo)) || listedRepositories(registryId).includes(repo) || registry(registryId).favorites.includes(repo)
+  const copies = fakeCopyApi({
+    latencyMs: latency,
+    wait,
+    hostOf: (registryId) => new URL(registry(registryId).url).host,
+    resolve: (registryId, repo, reference) => {
+      if (!reference.startsWith('sha256:')) return image(registryId, repo, reference)
+      for (const made of [...copiedTags.values(), ...images.values()]) if (made.details.digest === reference) return made
+      return fail({ code: 'not_found', message: `${repo}@${reference} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
+    },
+    exists: (registryId, repo) => repositoryExists(registryId, repo),
+    currentDigest: (registryId, repo, tag) => {
+      if (!repositoryExists(registryId, repo)) return null
+      try {
+        return image(registryId, repo, tag).details.digest
+      } catch {
+        return null
+      }
+    },
+    writeTag: (registryId, repo, tag, img) => {
+      const k = key(registryId, repo)
+      if (!repositoryExists(registryId, repo)) {
+        tagsByRepo.set(k, [])
+        positions.set(k, new Map())
+        createdRepositories.set(registryId, new Set([...(createdRepositories.get(registryId) ?? []), repo]))
+      }
+      const tags = (tagsOf(registryId, repo), tagsByRepo.get(k) ?? [])
+      deleted.delete(`${k}:${tag}`)
+      if (!positions.get(k)?.has(tag)) {
+        tags.push(tag)
+        positions.get(k)?.set(tag, tags.length - 1)
+      }
+      copiedTags.set(`${k}:${tag}`, { ...img, details: { ...img.details, tag } })
+    },
+  })
 
   const api: Omit<Api, 'startTagDetails' | 'prioritizeTagDetails' | 'stopTagDetails'> = {
     listRegistries: () => wait(registries.map((r) => ({ ...r }))),
@@ -456,10 +493,9 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
         },
         note: 'GitLab accepted the cleanup; it runs in the background and can be submitted once an hour.',
       }),
-    // Copying is not faked yet: the copy dialogs bring their fake with them.
-    planCopy: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not copy images.' })),
-    startCopy: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not copy images.' })),
-    cancelCopy: () => wait(null),
+    planCopy: copies.planCopy,
+    startCopy: copies.startCopy,
+    cancelCopy: copies.cancelCopy,
     ...fakeCiAuthApi(registries, wait),
     // Storage usage is not faked yet: the storage views bring their fake with them.
     startUsage: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
@@ -467,7 +503,12 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
     previewUntaggedDelete: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
     deleteUntagged: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
   }
-  return Object.assign(api, fakeDetailsJobs(api, { latencyMs: latency }))
+  const details = fakeDetailsJobs(api, { latencyMs: latency })
+  const on: NonNullable<ApiWithEvents['on']> = (event, listener) =>
+    event === 'copyProgress' || event === 'copyFinished'
+      ? copies.on(event, listener as (payload: ApiEvents['copyProgress' | 'copyFinished']) => void)
+      : details.on(event, listener)
+  return Object.assign(api, details, { on })
 }
 
 /** `stable` is protected, like a GitLab protected tag: deleting it (or its digest) is refused. */

@@ -9,6 +9,7 @@ import { useDialogs } from '../stores/dialogs'
 import { registryById, useRegistries } from '../stores/registries'
 import { ErrorView } from './error-view'
 import { CopyMenu } from './copy-menu'
+import { TagCopyActions } from './copy-actions'
 import { LinkMenu } from './link-menu'
 import {
   ConfigSection,
@@ -81,6 +82,12 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
           </button>
         </div>
       </header>
+      <TagCopyActions
+        registryId={registryId}
+        repository={repository}
+        tag={tag}
+        details={state.status === 'ready' ? state.inspection.details : null}
+      />
       <div className="details-body">
         {state.status === 'loading' ? <DetailsSkeleton /> : null}
         {state.status === 'error' ? <ErrorView error={state.error} onRetry={() => void load()} /> : null}

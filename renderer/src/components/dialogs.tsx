@@ -1,7 +1,9 @@
 import { useDialogs } from '../stores/dialogs'
+import { AddTagDialog } from './add-tag-dialog'
 import { AuditDialog } from './audit-dialog'
 import { CiAuthDialog } from './ci-auth-dialog'
 import { CleanupDialog } from './cleanup-dialog'
+import { CopyDialog } from './copy-dialog'
 import { DeleteDialog } from './delete-dialog'
 import { ImportLoginsDialog } from './import-logins-dialog'
 import { RegistryDialog } from './registry-dialog'
@@ -31,5 +33,9 @@ export function Dialogs() {
       return <AuditDialog registryId={dialog.registryId} onClose={close} />
     case 'shortcuts':
       return <ShortcutsDialog onClose={close} />
+    case 'add-tag':
+      return <AddTagDialog registryId={dialog.registryId} repository={dialog.repository} images={dialog.images} onClose={close} />
+    case 'copy':
+      return <CopyDialog registryId={dialog.registryId} repository={dialog.repository} images={dialog.images} onClose={close} />
   }
 }

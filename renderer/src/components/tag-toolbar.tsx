@@ -12,6 +12,7 @@ import { useTags } from '../stores/tags'
 import { useView } from '../stores/view'
 import { useDialogs } from '../stores/dialogs'
 import { CopyMenu } from './copy-menu'
+import { SelectionCopyActions } from './copy-actions'
 import { LinkMenu } from './link-menu'
 import { ArrowIcon, RefreshIcon, TrashIcon } from './icons'
 import { RegistryText } from './registry-text'
@@ -177,6 +178,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             targets={[{ what: 'this view', place: { repository, tag: openTag, digest, sort, dir, q, mode } }]}
           />
           <CopyMenu registryUrl={registry?.url ?? ''} repository={repository} tag={single ?? null} digest={singleDigest} />
+          <SelectionCopyActions registryId={registryId} repository={repository} tags={selection} />
           <button
             type="button"
             className="button"

@@ -1,12 +1,15 @@
-// Keyboard: `/` filter, ↑/↓ or j/k move, Enter details, Delete asks to delete, Ctrl/Cmd+C copies
+// Keyboard: `/` filter, ↑/↓ or j/k move, Enter details, Delete asks to delete, T adds tags and C
+// copies the selected images (each through its dialog), Ctrl/Cmd+C copies
 // the docker pull command (only when no text is selected: copying text must keep working), Esc
 // closes details, `?` lists them all (`shortcuts` below, shown by shortcuts-dialog.tsx).
 import { useEffect } from 'react'
 import { selectedInOrder } from '../model/selection'
 import { currentDisplay } from '../stores/display'
+import { openCopyForTags } from '../stores/copy'
 import { useDialogs } from '../stores/dialogs'
 import { registryById, useRegistries } from '../stores/registries'
 import { useSelection } from '../stores/selection'
+import { showToast } from '../stores/toasts'
 import { useView } from '../stores/view'
 import { copyText, dockerPullCommand } from './copy-menu'
 import { filterInputId } from './tag-toolbar'
@@ -28,6 +31,8 @@ export const shortcuts: { section: string; items: Shortcut[] }[] = [
       { keys: [['Enter']], what: "Open the tag's details" },
       { keys: [['Esc']], what: 'Close the details; in the filter, clear it' },
       { keys: [['Delete'], ['⌘', '⌫']], what: 'Delete the selected tags (asks first)' },
+      { keys: [['T']], what: 'Add tags to the selected images (asks first)' },
+      { keys: [['C']], what: 'Copy the selected images to another repository or registry (asks first)' },
       {
         keys: [
           ['Ctrl', 'C'],
@@ -98,6 +103,14 @@ export function handleShortcut(e: KeyboardEvent): void {
     if (tags.length === 0) return
     e.preventDefault()
     useDialogs.getState().open({ kind: 'delete', registryId: view.registryId, repository: view.repository, tags })
+    return
+  }
+  if (!mod && !e.shiftKey && (e.key === 't' || e.key === 'c')) {
+    const tags = selectedInOrder(selection, order)
+    if (tags.length === 0) return
+    e.preventDefault()
+    const blocked = openCopyForTags(e.key === 't' ? 'tag' : 'copy', view.registryId, view.repository, tags)
+    if (blocked !== null) showToast({ kind: 'info', title: e.key === 't' ? 'Cannot add tags yet' : 'Cannot copy yet', detail: blocked })
     return
   }
   if (mod && e.key.toLowerCase() === 'c' && !e.shiftKey) {

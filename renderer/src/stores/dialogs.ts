@@ -1,5 +1,6 @@
 // Which modal is open. One at a time: Radix dialogs trap focus, and two would fight over it.
 import { create } from 'zustand'
+import type { CopySourceImage } from '../model/copy-form'
 
 export type DialogState =
   /** `address`: a new registry pre-filled with the address a link named. */
@@ -15,6 +16,9 @@ export type DialogState =
   /** The registry's audit log: deletes, copies, tag writes, GitLab cleanups. */
   | { kind: 'audit'; registryId: string }
   | { kind: 'shortcuts' }
+  /** More tags in the same repository, or a copy elsewhere: `images` carry the digests the registry confirmed. */
+  | { kind: 'add-tag'; registryId: string; repository: string; images: CopySourceImage[] }
+  | { kind: 'copy'; registryId: string; repository: string; images: CopySourceImage[] }
 
 interface DialogStore {
   dialog: DialogState | null
