@@ -15,6 +15,7 @@ import {
 } from '../../shared/types'
 import { evaluateCleanup, type CleanupTagInfo } from '../../shared/cleanup-rules'
 import type { ApiEvents, SavedCleanupRules } from '../../shared/ipc'
+import { garbageCollectionAdvice, type StorageEffect } from '../../shared/usage'
 import { capabilitiesFor } from '../../shared/registry-capabilities'
 import type { ApiWithEvents } from '../../renderer/src/api/call'
 import {
@@ -34,6 +35,7 @@ import { fakeAuditEntries } from './fake-audit'
 import { fakeCiAuthApi } from './fake-ci-auth'
 import { fakeCopyApi } from './fake-copy'
 import { fakeRegistrySetupApi } from './fake-registry-setup'
+import { fakeUsageApi } from './fake-usage'
 
 export interface FakeApiOptions {
   /** Start with no registries (the welcome screen). */
@@ -237,6 +239,14 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
   }
   const repositoryExists = (registryId: string, repo: string): boolean =>
     tagsByRepo.has(key(registryId, repo)) || listedRepositories(registryId).includes(repo) || registry(registryId).favorites.includes(repo)
+  const usage = fakeUsageApi({
+    latencyMs: latency,
+    tagsOf,
+    image,
+    // The wide repository's 10,000 tags would make every harness measurement slow: leave it out.
+    repositories: (registryId) => listedRepositories(registryId).filter((r) => r !== wideRepository),
+    kind: (registryId) => registry(registryId).kind,
+  })
   const copies = fakeCopyApi({
     latencyMs: latency,
     wait,
@@ -368,9 +378,44 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
           tag,
           digest: image(registryId, repository, tag).details.digest,
           alsoRemoved: mode === 'digest' ? all.filter((t) => digestKey(t) === k) : [tag],
+          // Tag deletes: the kept tags on the same image, which then frees nothing.
+          ...(mode === 'tag' ? { stillTagged: all.filter((t) => digestKey(t) === k && !tags.includes(t)) } : {}),
         }
       })
-      return wait({ repository, mode, items })
+      // Like the core's figures: an image that loses its last tag frees what it holds, but its base
+      // layer (the first) stays, shared with the images that are kept.
+      let freesBytes = 0
+      let keptBytes = 0
+      const counted = new Set<string>()
+      for (const item of items) {
+        if (counted.has(item.digest)) continue
+        counted.add(item.digest)
+        const img = image(registryId, repository, item.tag)
+        const base = img.layers[0]?.size ?? 0
+        const size = img.details.size ?? 0
+        if (item.stillTagged && item.stillTagged.length > 0) keptBytes += size
+        else {
+          freesBytes += Math.max(0, size - base)
+          keptBytes += Math.min(size, base)
+        }
+      }
+      const gc = garbageCollectionAdvice(registry(registryId).kind)
+      const storage: StorageEffect = {
+        freesBytes,
+        keptBytes,
+        keptByOtherRepositoriesBytes: 0,
+        otherRepositories: { measured: 3, notMeasured: 0 },
+        tagsFromCache: 0,
+        incomplete: false,
+        note: items
+          .filter((i) => i.stillTagged && i.stillTagged.length > 0)
+          .map(
+            (i) => `Deleting only the tag ${i.tag} frees nothing by itself: the image stays tagged as ${(i.stillTagged ?? []).join(', ')}.`,
+          )
+          .join(' '),
+        garbageCollection: gc,
+      }
+      return wait({ repository, mode, items, freesBytes, keptBytes, storage })
     },
     deleteTags: ({ registryId, repository, tags, mode }) => {
       const all = tagsOf(registryId, repository)
@@ -451,7 +496,33 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
           children: d.platforms.map((p) => p.digest),
         }
       })
-      return wait(evaluateCleanup(repository, infos, rules, { now, ...(selection ? { selection } : {}) }), latency * 3)
+      const plan = evaluateCleanup(repository, infos, rules, { now, ...(selection ? { selection } : {}) })
+      // The session adds what the plan frees: images losing their last tag free all but the base layer.
+      let freesBytes = 0
+      let keptBytes = 0
+      for (const u of plan.untaggedDigests) {
+        const tag = u.tags[0]
+        if (tag === undefined) continue
+        const img = image(registryId, repository, tag)
+        const base = Math.min(img.details.size ?? 0, img.layers[0]?.size ?? 0)
+        freesBytes += (img.details.size ?? 0) - base
+        keptBytes += base
+      }
+      for (const s of plan.sharedWithKept) {
+        const tag = s.removed[0]
+        if (tag !== undefined) keptBytes += image(registryId, repository, tag).details.size ?? 0
+      }
+      const storage: StorageEffect = {
+        freesBytes,
+        keptBytes,
+        keptByOtherRepositoriesBytes: 0,
+        otherRepositories: { measured: 3, notMeasured: 0 },
+        tagsFromCache: 0,
+        incomplete: false,
+        note: '',
+        garbageCollection: garbageCollectionAdvice(registry(registryId).kind),
+      }
+      return wait({ ...plan, freesBytes, keptBytes, storage }, latency * 3)
     },
     runCleanup: ({ registryId, repository, tags, expectedDigests }) => {
       const results: DeleteResult[] = tags.map((tag) => {
@@ -497,17 +568,18 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
     startCopy: copies.startCopy,
     cancelCopy: copies.cancelCopy,
     ...fakeCiAuthApi(registries, wait),
-    // Storage usage is not faked yet: the storage views bring their fake with them.
-    startUsage: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
-    cancelUsage: () => wait(null),
-    previewUntaggedDelete: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
-    deleteUntagged: () => Promise.reject(new BerthError({ code: 'unsupported', message: 'The fake API does not measure storage.' })),
+    startUsage: usage.startUsage,
+    cancelUsage: usage.cancelUsage,
+    previewUntaggedDelete: usage.previewUntaggedDelete,
+    deleteUntagged: usage.deleteUntagged,
   }
   const details = fakeDetailsJobs(api, { latencyMs: latency })
   const on: NonNullable<ApiWithEvents['on']> = (event, listener) =>
     event === 'copyProgress' || event === 'copyFinished'
       ? copies.on(event, listener as (payload: ApiEvents['copyProgress' | 'copyFinished']) => void)
-      : details.on(event, listener)
+      : event === 'usageProgress' || event === 'usageFinished'
+        ? usage.on(event, listener as (payload: ApiEvents['usageProgress' | 'usageFinished']) => void)
+        : details.on(event, listener)
   return Object.assign(api, details, { on })
 }
 

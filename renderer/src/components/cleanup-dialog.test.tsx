@@ -59,6 +59,9 @@ describe('the cleanup dialog', () => {
     ])
     const phase = useCleanup.getState().phase
     if (phase.kind !== 'confirm') throw new Error(`expected the confirm step, got ${phase.kind}`)
+    // Before anyone confirms: what the removal frees once garbage collection runs, and what stays.
+    expect(dialog.getByText(/^Frees \d[\d.]* [kMG]?B after garbage collection; \d[\d.]* [kMG]?B stay used by kept tags\.$/)).toBeTruthy()
+    expect(dialog.getByText(/online garbage collection/)).toBeTruthy()
 
     await user.click(remove)
     expect(await dialog.findByText(new RegExp(`Removed ${matching.length} tags?\\.`))).toBeTruthy()

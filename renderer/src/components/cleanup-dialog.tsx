@@ -13,6 +13,7 @@ import { useTags } from '../stores/tags'
 import { useView } from '../stores/view'
 import { showToast } from '../stores/toasts'
 import { shortDigest } from '../model/tag-summary'
+import { garbageCollectionText, StorageEffectView } from './storage-effect'
 import { CleanupPlanTable } from './cleanup-plan-table'
 import { GitlabAcceptedStep, GitlabCleanupOffer, GitlabConfirmStep } from './gitlab-cleanup-steps'
 import { registryById, useRegistries } from '../stores/registries'
@@ -295,8 +296,14 @@ function ConfirmStep({ plan }: { plan: CleanupPlan }) {
           <Facts title="How it is removed">
             <li>One tag at a time; other tags on the same image stay.</li>
             <li>A tag pushed again since this review is refused, not removed.</li>
-            <li>{garbageCollectionNote}</li>
+            <li>{garbageCollectionText(plan.storage, garbageCollectionNote)}</li>
           </Facts>
+          <StorageEffectView
+            freesBytes={plan.freesBytes}
+            keptBytes={plan.keptBytes}
+            storage={plan.storage}
+            allStillTagged={plan.untaggedDigests.length === 0 && plan.sharedWithKept.length > 0}
+          />
         </div>
         <section className="cleanup-plan" aria-label="Tags to remove">
           <CleanupPlanTable plan={plan} onlyRemoved />
@@ -392,7 +399,7 @@ function DoneStep({ onClose }: { onClose: () => void }) {
         {phase.cancelled.length > 0 ? ` ${phase.cancelled.length} not attempted (cancelled).` : ''} Everything is in the audit log.
       </p>
       <CleanupPlanTable plan={phase.plan} results={results} onlyRemoved />
-      <p className="gc-note">{phase.note || garbageCollectionNote}</p>
+      <p className="gc-note">{phase.note || garbageCollectionText(phase.plan.storage, garbageCollectionNote)}</p>
       <div className="dialog-actions">
         {failed.length + phase.cancelled.length > 0 ? (
           <button type="button" className="button danger-outline" onClick={() => void run([...failed, ...phase.cancelled])}>

@@ -6,6 +6,7 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { recordingFakeApi, type RecordingApi } from '../../../test/ui-harness/recording-api'
 import { bigRepository } from '../../../test/ui-harness/fake-data'
+import { garbageCollectionNote } from '../../../shared/types'
 import { installApi } from '../api/call'
 import { useTags } from '../stores/tags'
 import { useToasts } from '../stores/toasts'
@@ -80,6 +81,25 @@ describe('the delete dialog', () => {
     expect(Object.keys(sent?.expectedDigests ?? {}).sort()).toEqual(['6.0', '6.0.0', 'latest', 'stable'])
     expect(dialog.getByText(/the tag "stable" is protected/)).toBeTruthy()
     expect(await screen.findByText('1 of 1 deletions failed')).toBeTruthy()
+  })
+
+  it('says what the deletion frees after garbage collection, and who runs it', async () => {
+    // 1.0.1 is the image's only tag: deleting it frees all but the base layer kept images share.
+    const dialog = openDialog(['1.0.1'])
+    await dialog.findByRole('button', { name: 'Delete 1 tag' })
+    const effect = within(dialog.getByTestId('storage-effect'))
+    expect(effect.getByText(/^Frees \d[\d.]* [kMG]?B after garbage collection; \d[\d.]* [kMG]?B stay used by kept tags\.$/)).toBeTruthy()
+    // The registry's own advice replaces the general sentence.
+    expect(dialog.getByText(/garbage/i, { selector: '.gc-note' }).textContent).not.toBe(garbageCollectionNote)
+  })
+
+  it('says that deleting a tag whose image stays tagged frees nothing', async () => {
+    const dialog = openDialog(['latest'])
+    await dialog.findByRole('button', { name: 'Delete 1 tag' })
+    expect(dialog.getByText(/frees nothing: the image stays tagged as .*stable/)).toBeTruthy()
+    expect(dialog.getByText('Frees nothing: every image stays tagged.')).toBeTruthy()
+    // Said beside the tag: the core's sentence saying the same is not repeated below.
+    expect(dialog.queryByText(/Deleting only the tag latest/)).toBeNull()
   })
 
   it('says when the registry moved a tag since the table showed it', async () => {

@@ -16,6 +16,7 @@ import { deleteTags, previewDelete } from '../stores/actions/delete-tags'
 import { registryById, useRegistries } from '../stores/registries'
 import { useTags } from '../stores/tags'
 import { ErrorView } from './error-view'
+import { garbageCollectionText, StorageEffectView } from './storage-effect'
 import { Modal } from './modal'
 import { RegistryText } from './registry-text'
 import './delete-dialog.css'
@@ -99,7 +100,9 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
       {phase.kind === 'error' ? <ErrorView error={phase.error} onRetry={() => void preview()} /> : null}
       {phase.kind === 'preview' || phase.kind === 'deleting' ? <PreviewList preview={phase.preview} shown={shown} /> : null}
       {phase.kind === 'done' ? <ResultList results={phase.results} note={phase.note} /> : null}
-      <p className="gc-note">{garbageCollectionNote}</p>
+      <p className="gc-note">
+        {garbageCollectionText(phase.kind === 'preview' || phase.kind === 'deleting' ? phase.preview.storage : null, garbageCollectionNote)}
+      </p>
       <div className="dialog-actions">
         {phase.kind === 'done' ? (
           <button type="button" className="button primary" onClick={onClose}>
@@ -164,6 +167,9 @@ function PreviewList({ preview, shown }: { preview: DeletePreview; shown: Readon
                 moved: the table showed {shortDigest(shown.get(item.tag) ?? '')}
               </span>
             ) : null}
+            {preview.mode === 'tag' && item.stillTagged && item.stillTagged.length > 0 ? (
+              <span className="muted still-tagged">frees nothing: the image stays tagged as {item.stillTagged.join(', ')}</span>
+            ) : null}
             {preview.mode === 'digest' && item.alsoRemoved.filter((t) => t !== item.tag).length > 0 ? (
               <span className="also">
                 also removes{' '}
@@ -179,6 +185,12 @@ function PreviewList({ preview, shown }: { preview: DeletePreview; shown: Readon
           </li>
         ))}
       </ul>
+      <StorageEffectView
+        freesBytes={preview.freesBytes}
+        keptBytes={preview.keptBytes}
+        storage={preview.storage}
+        allStillTagged={preview.mode === 'tag' && preview.items.every((i) => (i.stillTagged?.length ?? 0) > 0)}
+      />
     </div>
   )
 }

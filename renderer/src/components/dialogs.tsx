@@ -8,6 +8,7 @@ import { DeleteDialog } from './delete-dialog'
 import { ImportLoginsDialog } from './import-logins-dialog'
 import { RegistryDialog } from './registry-dialog'
 import { ShortcutsDialog } from './shortcuts-dialog'
+import { StorageView } from './storage-view'
 import { AddRepositoryDialog, RemoveRegistryDialog } from './simple-dialogs'
 
 export function Dialogs() {
@@ -33,6 +34,8 @@ export function Dialogs() {
       return <AuditDialog registryId={dialog.registryId} onClose={close} />
     case 'shortcuts':
       return <ShortcutsDialog onClose={close} />
+    case 'storage':
+      return <StorageView registryId={dialog.registryId} repository={dialog.repository} onClose={close} />
     case 'add-tag':
       return <AddTagDialog registryId={dialog.registryId} repository={dialog.repository} images={dialog.images} onClose={close} />
     case 'copy':

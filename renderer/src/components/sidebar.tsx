@@ -109,6 +109,12 @@ function RegistryItem({ registry, active }: { registry: RegistryView; active: bo
             <DropdownMenu.Item className="menu-item" onSelect={() => openDialog({ kind: 'audit', registryId: registry.id })}>
               Activity…
             </DropdownMenu.Item>
+            <DropdownMenu.Item
+              className="menu-item"
+              onSelect={() => openDialog({ kind: 'storage', registryId: registry.id, repository: null })}
+            >
+              Storage…
+            </DropdownMenu.Item>
             <DropdownMenu.Separator className="menu-separator" />
             <DropdownMenu.Item
               className="menu-item danger"

@@ -183,6 +183,15 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             type="button"
             className="button"
             disabled={status !== 'ready' || total === 0}
+            title="What each tag uses on disk, and untagged images still stored"
+            onClick={() => openDialog({ kind: 'storage', registryId, repository })}
+          >
+            Storage…
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={status !== 'ready' || total === 0}
             title={
               selection.length > 1
                 ? `Remove old tags by rules, among the ${selection.length} selected`

@@ -16,6 +16,8 @@ export type DialogState =
   /** The registry's audit log: deletes, copies, tag writes, GitLab cleanups. */
   | { kind: 'audit'; registryId: string }
   | { kind: 'shortcuts' }
+  /** What the registry (`repository` null) or one repository uses on disk. */
+  | { kind: 'storage'; registryId: string; repository: string | null }
   /** More tags in the same repository, or a copy elsewhere: `images` carry the digests the registry confirmed. */
   | { kind: 'add-tag'; registryId: string; repository: string; images: CopySourceImage[] }
   | { kind: 'copy'; registryId: string; repository: string; images: CopySourceImage[] }
