@@ -22,10 +22,10 @@ describe('the open registry', () => {
   it('lists every fixture repository in its catalog', async () => {
     const { status, body } = await getJson(`${lab.open.url}/v2/_catalog`)
     expect(status).toBe(200)
-    // Tests that push their own content (the e2e hostile-content test) do it under e2e/: the shared
-    // lab's catalog is the fixtures plus those.
+    // Tests that push their own content do it under e2e/ (the hostile-content test) or scratch/
+    // (client-push, the copy tests): the shared lab's catalog is the fixtures plus those.
     const listed = catalogSchema.parse(body).repositories
-    expect(listed.filter((r) => !r.startsWith('e2e/'))).toEqual(fixtureRepositories)
+    expect(listed.filter((r) => !r.startsWith('e2e/') && !r.startsWith('scratch/'))).toEqual(fixtureRepositories)
     expect([...lab.open.repositories].sort()).toEqual(fixtureRepositories)
   })
 
@@ -53,7 +53,9 @@ describe('the basic-auth registry', () => {
     const authorization = basicAuthorization(lab.users.writer)
     expect((await fetch(`${lab.basic.url}/v2/`, { headers: { authorization } })).status).toBe(200)
     const catalog = await getJson(`${lab.basic.url}/v2/_catalog`, authorization)
-    expect(catalogSchema.parse(catalog.body).repositories).toEqual([...lab.basic.repositories].sort())
+    // The copy tests push throw-away repositories under scratch/ to this shared registry too.
+    const seeded = catalogSchema.parse(catalog.body).repositories.filter((name) => !name.startsWith('scratch/'))
+    expect(seeded).toEqual([...lab.basic.repositories].sort())
     expect(lab.basic.repositories).not.toContain('perf/many')
     const tags = await getJson(`${lab.basic.url}/v2/public/hello/tags/list`, authorization)
     expect([...tagListSchema.parse(tags.body).tags].sort()).toEqual(['1.0', 'latest'])
