@@ -86,7 +86,9 @@ export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowPr
   )
 })
 
-function PendingCells() {
+// The cells are memoised apart from the row: while a date sort takes in answers, rows move (a new
+// `top` and `index` each frame) but their details do not, so only the row's own attributes change.
+const PendingCells = memo(function PendingCells() {
   return (
     <>
       {['digest', 'size', 'date', 'platforms', 'type'].map((c) => (
@@ -96,7 +98,7 @@ function PendingCells() {
       ))}
     </>
   )
-}
+})
 
 function ErrorCells({
   message,
@@ -136,7 +138,7 @@ function ErrorCells({
   )
 }
 
-function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
+const DetailCells = memo(function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
   const date = displayDate(d)
   const pushedToo = typeof d.pushed === 'string' && date.source !== 'pushed'
   const platforms = platformSummary(d, 2)
@@ -204,7 +206,7 @@ function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
       </div>
     </>
   )
-}
+})
 
 /** "3 days ago" → "3d": the push date shares the narrow date cell with the build date. */
 function compactAge(relative: string): string {

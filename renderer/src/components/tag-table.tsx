@@ -86,17 +86,19 @@ export function TagTable({ repository, display, loading }: { repository: string;
     const element = scrollRef.current
     if (element === null || previous === null || previous.order === order) return
     if (previous.sort !== sort || previous.dir !== dir || previous.q !== q || previous.mode !== mode) return
+    // The virtualizer's offset and size, kept from the last scroll and resize: reading the element's
+    // scrollTop here, right after React changed the rows, would force a layout on every re-sort.
     const top = anchoredScrollTop({
       previous: previous.rows,
-      previousScrollTop: element.scrollTop,
+      previousScrollTop: virtualizer.scrollOffset ?? 0,
       current: rows,
       currentOrder: order,
       sort,
       rowHeight,
-      viewportHeight: element.clientHeight,
+      viewportHeight: virtualizer.scrollRect?.height ?? 0,
     })
     if (top !== null) element.scrollTop = top
-  }, [rows, order, sort, dir, q, mode])
+  }, [rows, order, sort, dir, q, mode, virtualizer])
 
   const onHeader = (key: SortKey | undefined) => {
     if (!key) return
