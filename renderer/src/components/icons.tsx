@@ -78,3 +78,13 @@ export const TrashIcon = (p: IconProps) => (
 export const ArrowIcon = ({ up, ...p }: IconProps & { up: boolean }) => (
   <Svg {...p}>{up ? <path d="M8 13V3M4 7l4-4 4 4" /> : <path d="M8 3v10M4 9l4 4 4-4" />}</Svg>
 )
+
+/** Two chain links: "Copy link". */
+export function LinkIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M6.5 9.5a3 3 0 0 0 4.2 0l2.3-2.3a3 3 0 0 0-4.2-4.2l-.8.8" />
+      <path d="M9.5 6.5a3 3 0 0 0-4.2 0L3 8.8a3 3 0 0 0 4.2 4.2l.8-.8" />
+    </Svg>
+  )
+}

@@ -3,7 +3,7 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { shareLinks, webBaseOf, type LinkPlace } from '../model/share-links'
 import { copyText } from './copy-menu'
-import { ChevronDownIcon } from './icons'
+import { ChevronDownIcon, LinkIcon } from './icons'
 // The same menu rows as the pull commands: a label over a one-line value.
 import './copy-menu.css'
 
@@ -11,27 +11,6 @@ export interface LinkTarget {
   /** "this view", "this tag", "this digest": the group heading says what the link opens. */
   what: string
   place: LinkPlace
-}
-
-/** Two chain links, drawn like the icons of icons.tsx (a 16-unit box, 1.5 stroke). */
-function LinkIcon() {
-  return (
-    <svg
-      width="14"
-      height="14"
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.5"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d="M6.5 9.5a3 3 0 0 0 4.2 0l2.3-2.3a3 3 0 0 0-4.2-4.2l-.8.8" />
-      <path d="M9.5 6.5a3 3 0 0 0-4.2 0L3 8.8a3 3 0 0 0 4.2 4.2l.8-.8" />
-    </svg>
-  )
 }
 
 /** `compact`: the icon alone (the details panel's header is narrow); its accessible name stays "Copy link". */
