@@ -1,6 +1,8 @@
-// `berth du` on the lab's `open` registry (every fixture repository, perf/many's 1,000 tags among
-// them), checked against the truth computed without Berth: the files of distribution's storage
-// directory (test/support/storage-truth.ts), which must agree with the OCI layouts the lab seeded.
+// `berth du` on an `open` registry of this file's own (every fixture repository, perf/many's 1,000
+// tags among them), checked against the truth computed without Berth: the files of distribution's
+// storage directory (test/support/storage-truth.ts), which must agree with the OCI layouts the lab
+// seeded. Not the run's shared lab: other test files push to its open registry while this one
+// compares whole-registry sums with its storage.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,14 +10,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRequestCounter } from '../../bench/request-counter'
 import type { RegistryUsage, RepositoryUsage } from '../../shared/usage'
-import { getLab, reseed } from '../lab/lab-client'
-import { PERF_REPOSITORY } from '../lab/seed'
+import { startLab, type Lab } from '../lab/lab'
 import { berthInProcess } from '../support/cli-run'
 import { layoutTruth, storageTruth, type StorageTruth } from '../support/storage-truth'
 
-const lab = getLab()
-const registry = lab.open.host
-const storage = join(lab.dir, 'open', 'storage')
+let lab: Lab
+let registry = ''
+let storage = ''
 let dataDir = ''
 let truth: StorageTruth
 
@@ -27,11 +28,15 @@ async function du<T>(args: string[]): Promise<T> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'berth-usage-lab-'))
-  // Other tests delete on this registry: start from the seeded state (perf/many is never written to).
-  for (const repository of lab.open.repositories) if (repository !== PERF_REPOSITORY) await reseed('open', repository)
+  lab = await startLab({ only: ['open'] })
+  registry = lab.open.host
+  storage = join(lab.dir, 'open', 'storage')
   truth = await storageTruth(storage)
 })
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+afterAll(async () => {
+  await lab?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
 
 describe('berth du on the lab', () => {
   it('the storage directory and the seeded layouts agree on what every repository holds', async () => {
