@@ -53,6 +53,29 @@ const poll = { timeout: 15_000, interval: 10 }
 describe('tags store', () => {
   beforeEach(() => useTags.getState().close())
 
+  it('sends the details job request before the table renders the listed tags', async () => {
+    const fake = withJobs(createFakeApi({ latencyMs: 1 }))
+    let jobRequests = 0
+    installFake({
+      ...fake,
+      startTagDetails: (request) => {
+        jobRequests++
+        return fake.startTagDetails(request)
+      },
+    })
+    let sentBeforeRender: boolean | null = null
+    const unsubscribe = useTags.subscribe((state, previous) => {
+      // React renders a store update in a microtask queued at the update, as this one is.
+      if (state.status === 'ready' && previous.status !== 'ready') queueMicrotask(() => (sentBeforeRender ??= jobRequests > 0))
+    })
+    try {
+      await useTags.getState().open('acme', repo)
+    } finally {
+      unsubscribe()
+    }
+    expect(sentBeforeRender).toBe(true)
+  })
+
   it('has the core load the visible rows first, then every other tag once, and starts no request of its own', async () => {
     const { api, recorded } = recordingApi()
     installFake(api)
