@@ -3,6 +3,8 @@
 // its --json is exactly these shapes) and the app's dialogs (planCopy, startCopy, copyProgress and
 // copyFinished in shared/ipc.ts). Pure: no Node, no zod.
 import type { BerthErrorData } from './errors'
+import { compileTagFilter } from './tag-sort'
+import { isValidTagName } from './tag-name'
 
 /** `linux/amd64`, `linux/arm64/v8`: what --platform and the dialogs accept. */
 export const platformPattern = /^[a-z0-9][a-z0-9._-]{0,31}\/[a-z0-9][a-z0-9._-]{0,31}(?:\/[a-z0-9][a-z0-9._-]{0,31})?$/i
@@ -188,3 +190,29 @@ export const cosignTagPattern = /^sha(256|512)-[0-9a-f]{64,128}\.(sig|att|sbom)$
 
 /** The OCI referrers tag schema (`sha256-<hex>`): an index of a subject's referrers kept by clients. */
 export const referrersTagPattern = /^sha(256|512)-[0-9a-f]{64,128}$/
+
+/**
+ * The source tags a sync takes before their age is known: those the pattern matches (a
+ * case-insensitive regular expression, anywhere in the tag), without the referrer tags when referrers
+ * travel with their subjects, and valid tag names only. The engine plans from it and the app's
+ * mirror dialog counts with it, so the count it shows is the set the plan starts from.
+ */
+export function syncTagSelection(
+  tags: readonly string[],
+  options: { tagPattern?: string | undefined; referrers?: boolean | undefined },
+): { ok: true; tags: string[]; skipped: { reference: string; reason: string }[] } | { ok: false; error: string } {
+  let kept = [...tags]
+  if (options.tagPattern !== undefined && options.tagPattern !== '') {
+    const filter = compileTagFilter(options.tagPattern, 'regex')
+    if (!filter.ok) return { ok: false, error: filter.error }
+    kept = kept.filter((tag) => filter.test(tag))
+  }
+  if (options.referrers === true) kept = kept.filter((tag) => !cosignTagPattern.test(tag) && !referrersTagPattern.test(tag))
+  const skipped: { reference: string; reason: string }[] = []
+  kept = kept.filter((tag) => {
+    if (isValidTagName(tag)) return true
+    skipped.push({ reference: tag, reason: 'not a valid tag name' })
+    return false
+  })
+  return { ok: true, tags: kept, skipped }
+}

@@ -18,7 +18,7 @@ import type {
 } from './types'
 import { authModes, registryKinds } from './types'
 import { cleanupRulesSchema, parseDuration, type CleanupPlan } from './cleanup-rules'
-import { platformPattern, type CopyPlan, type CopyProgress, type CopyResult } from './copy'
+import { platformPattern, syncTagSelection, type CopyPlan, type CopyProgress, type CopyResult } from './copy'
 import { tagNamePattern } from './tag-name'
 import type { UntaggedDeletePreview, UntaggedDeleteResult, UsageProgress, UsageResult } from './usage'
 import { ciAuthSecretFormats } from './ci-auth-input'
@@ -91,7 +91,11 @@ const copyFields = {
   /** Or a sync: every source tag matching `tagPattern` (a case-insensitive regex) and pushed or built within `newerThan`. */
   sync: z
     .object({
-      tagPattern: z.string().max(500).optional(),
+      tagPattern: z
+        .string()
+        .max(500)
+        .refine((text) => syncTagSelection([], { tagPattern: text }).ok, 'not a usable regular expression (JavaScript syntax, e.g. ^v1\\.)')
+        .optional(),
       newerThan: z
         .string()
         .max(20)

@@ -5,12 +5,10 @@
 // and TLS trust. Bytes flow from one to the other; credentials never do.
 import { BerthError, toErrorData } from '../../shared/errors'
 import { parseDuration } from '../../shared/cleanup-rules'
-import { compileTagFilter } from '../../shared/tag-sort'
 import { isValidTagName } from '../../shared/tag-name'
 import {
-  cosignTagPattern,
   parsePlatform,
-  referrersTagPattern,
+  syncTagSelection,
   type CopyItemResult,
   type CopyMode,
   type CopyPlan,
@@ -52,6 +50,8 @@ export interface PreparedCopy {
   readonly sessions: CopySessions
   readonly items: readonly PreparedItem[]
   readonly force: boolean
+  /** A sync: its tags were chosen by pattern and age, not named one by one. */
+  readonly sync: boolean
 }
 
 export interface CopyRunOptions {
@@ -141,20 +141,10 @@ export function createCopyService(options: CopyServiceOptions): CopyService {
     planOptions: CopyPlanOptions,
   ): Promise<{ items: { reference: string; tags: string[] }[]; skipped: CopyPlan['skipped'] }> {
     const sync = selection.sync ?? {}
-    const skipped: CopyPlan['skipped'] = []
-    let tags = [...sourceTags]
-    if (sync.tagPattern !== undefined && sync.tagPattern !== '') {
-      const filter = compileTagFilter(sync.tagPattern, 'regex')
-      if (!filter.ok) throw invalid(`The tag pattern: ${filter.error}`)
-      tags = tags.filter((tag) => filter.test(tag))
-    }
-    // Referrer tags travel with their subjects when referrers are copied.
-    if (selection.referrers === true) tags = tags.filter((tag) => !cosignTagPattern.test(tag) && !referrersTagPattern.test(tag))
-    tags = tags.filter((tag) => {
-      if (isValidTagName(tag)) return true
-      skipped.push({ reference: tag, reason: 'not a valid tag name' })
-      return false
-    })
+    const selected = syncTagSelection(sourceTags, { tagPattern: sync.tagPattern, referrers: selection.referrers })
+    if (!selected.ok) throw invalid(`The tag pattern: ${selected.error}`)
+    const skipped: CopyPlan['skipped'] = selected.skipped
+    let tags = selected.tags
     if (sync.newerThan !== undefined && sync.newerThan !== '') {
       const window = parseDuration(sync.newerThan)
       if (window === null) throw invalid(`--newer-than: "${sync.newerThan}" is not a duration like 12h, 7d, 2w, 1month.`)
@@ -238,13 +228,14 @@ export function createCopyService(options: CopyServiceOptions): CopyService {
           conflicts: items.filter((item) => !item.view.writable).length,
         },
       }
-      return { plan, sessions, items, force: selection.force === true }
+      return { plan, sessions, items, force: selection.force === true, sync: selection.sync !== undefined }
     },
 
-    async run(prepared, runOptions = {}) {
-      const { plan } = prepared
+    async run(given, runOptions = {}) {
       const started = Date.now()
-      refuseIfStale(prepared, runOptions.expectedDestinationDigests)
+      refuseIfStale(given, runOptions.expectedDestinationDigests)
+      const prepared = confirmedOnly(given, runOptions.expectedDestinationDigests)
+      const { plan } = prepared
       const progress = createCopyProgress(plan, runOptions.onProgress)
       const context: RunContext = {
         source: side(prepared.sessions.source, plan.source.repository),
@@ -302,6 +293,24 @@ function notAttempted(item: PreparedItem): CopyItemResult {
     verified: false,
     error: { code: 'cancelled', message: 'The copy was cancelled before this image.' },
   }
+}
+
+/**
+ * A sync the user confirmed writes only the tags that plan showed. A tag pushed to the source
+ * since then was never shown, nor, with force, the destination tag it would move: it waits for the
+ * next plan, named in `skipped`.
+ */
+function confirmedOnly(prepared: PreparedCopy, expected: Readonly<Record<string, string>> | undefined): PreparedCopy {
+  if (expected === undefined || !prepared.sync) return prepared
+  const shown = (item: PreparedItem): boolean => item.view.tags.every((tag) => Object.hasOwn(expected, tag.tag))
+  const unseen = prepared.items.filter((item) => !shown(item))
+  if (unseen.length === 0) return prepared
+  const items = prepared.items.filter(shown)
+  const skipped = [
+    ...prepared.plan.skipped,
+    ...unseen.map((item) => ({ reference: item.view.reference, reason: 'new since the plan you confirmed: plan again to include it' })),
+  ]
+  return { ...prepared, items, plan: { ...prepared.plan, items: items.map((item) => item.view), skipped } }
 }
 
 /** The plan the user confirmed must still be the destination's state: otherwise nothing is written. */

@@ -224,3 +224,10 @@ export function skopeoCopyAll(from: string, fromSide: SkopeoSide, to: string, to
     certDirs,
   )
 }
+
+/** `skopeo list-tags`: the tags a repository has, as the registry lists them to skopeo. */
+export function skopeoListTags(repository: string, side: SkopeoSide): string[] {
+  const certDirs: string[] = []
+  const listed = runSkopeo(['list-tags', ...skopeoArgs(side, '', certDirs), `docker://${repository}`], certDirs)
+  return (JSON.parse(listed) as { Tags: string[] }).Tags
+}

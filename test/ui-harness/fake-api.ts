@@ -256,6 +256,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
       for (const made of [...copiedTags.values(), ...images.values()]) if (made.details.digest === reference) return made
       return fail({ code: 'not_found', message: `${repo}@${reference} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
     },
+    tagsOf: (registryId, repo) => tagsOf(registryId, repo),
     exists: (registryId, repo) => repositoryExists(registryId, repo),
     currentDigest: (registryId, repo, tag) => {
       if (!repositoryExists(registryId, repo)) return null

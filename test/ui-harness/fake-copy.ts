@@ -5,10 +5,14 @@
 // most ten a second and one `copyFinished` — a retag finishes before startCopy answers, as a fast
 // copy can over IPC. Copied tags appear in the destination's listing. A destination repository
 // named `…readonly…` refuses the first blob, to show a failure naming the step, blob and registry.
+// A sync selects as the core does (shared/copy.ts's syncTagSelection, then the age by push or build
+// date) and leaves out, named, a tag it cannot plan.
 import { BerthError, toErrorData } from '../../shared/errors'
+import { parseDuration } from '../../shared/cleanup-rules'
 import {
   parsePlatform,
   platformMatches,
+  syncTagSelection,
   type CopyBlobState,
   type CopyItemResult,
   type CopyMode,
@@ -31,6 +35,8 @@ export interface FakeCopyHost {
   resolve(registryId: string, repository: string, reference: string): FakeImage
   /** The digest a tag points at now, or null when it (or its repository) does not exist. */
   currentDigest(registryId: string, repository: string, tag: string): string | null
+  /** The repository's tags, as listTags answers. */
+  tagsOf(registryId: string, repository: string): string[]
   /** True when the repository exists (listed, opened or written to). */
   exists(registryId: string, repository: string): boolean
   /** Writes the tag at the destination; a new repository is created. */
@@ -224,12 +230,43 @@ export function fakeCopyApi(host: FakeCopyHost): FakeCopy {
 
   function plan(request: ApiRequests['planCopy']): { plan: CopyPlan; items: PreparedItem[] } {
     const mode = modeOf(request)
-    if (request.items === undefined)
-      throw new BerthError({ code: 'unsupported', message: 'The fake Api copies named references only, not a sync.' })
-    if (mode === 'retag' && request.items.some((item) => (item.tags ?? []).length === 0)) {
-      throw new BerthError({ code: 'invalid_input', message: 'Copying within the same repository needs at least one new tag.' })
+    const skipped: CopyPlan['skipped'] = []
+    let items: PreparedItem[]
+    if (request.items === undefined) {
+      const selected = syncTagSelection(host.tagsOf(request.source.registryId, request.source.repository), {
+        tagPattern: request.sync?.tagPattern,
+        referrers: request.referrers,
+      })
+      if (!selected.ok) throw new BerthError({ code: 'invalid_input', message: `The tag pattern: ${selected.error}` })
+      skipped.push(...selected.skipped)
+      const window = request.sync?.newerThan ? parseDuration(request.sync.newerThan) : null
+      items = []
+      for (const tag of selected.tags.sort()) {
+        try {
+          if (window !== null) {
+            const d = host.resolve(request.source.registryId, request.source.repository, tag).details
+            const date = d.pushed ?? d.created
+            const time = date ? Date.parse(date) : Number.NaN
+            if (Number.isNaN(time)) {
+              skipped.push({ reference: tag, reason: 'no push or build date is known' })
+              continue
+            }
+            if (Date.now() - time > window) {
+              skipped.push({ reference: tag, reason: `older than ${request.sync?.newerThan ?? ''} (${date ?? ''})` })
+              continue
+            }
+          }
+          items.push(planItem(request, mode, { reference: tag, tags: [tag] }))
+        } catch (error) {
+          skipped.push({ reference: tag, reason: toErrorData(error).message })
+        }
+      }
+    } else {
+      if (mode === 'retag' && request.items.some((item) => (item.tags ?? []).length === 0)) {
+        throw new BerthError({ code: 'invalid_input', message: 'Copying within the same repository needs at least one new tag.' })
+      }
+      items = request.items.map((item) => planItem(request, mode, { reference: item.reference, tags: item.tags ?? [] }))
     }
-    const items = request.items.map((item) => planItem(request, mode, { reference: item.reference, tags: item.tags ?? [] }))
     const unique = new Map(items.flatMap((item) => item.view.blobs.map((blob) => [blob.digest, blob] as const)))
     const blobs = [...unique.values()]
     return {
@@ -239,7 +276,7 @@ export function fakeCopyApi(host: FakeCopyHost): FakeCopy {
         source: { registry: host.hostOf(request.source.registryId), repository: request.source.repository },
         destination: { registry: host.hostOf(request.destination.registryId), repository: request.destination.repository },
         items: items.map((item) => item.view),
-        skipped: [],
+        skipped,
         totals: {
           items: items.length,
           manifests: new Set(items.flatMap((item) => item.view.manifests.map((m) => m.digest))).size,

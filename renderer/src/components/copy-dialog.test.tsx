@@ -85,7 +85,8 @@ describe('the copy dialog', () => {
     expect(tags.getByText('new tag')).toBeTruthy()
 
     await user.click(dialog.getByRole('button', { name: 'Copy' }))
-    expect(await dialog.findByText(/Verified at the destination/)).toBeTruthy()
+    // The fake copy runs in ticks: on a loaded machine it takes longer than findBy's default second.
+    expect(await dialog.findByText(/Verified at the destination/, {}, { timeout: 10_000 })).toBeTruthy()
     expect(dialog.getByRole('heading', { name: 'Copied' })).toBeTruthy()
     expect(dialog.getByText(image.digest)).toBeTruthy()
     const [started] = fake.requests('startCopy')

@@ -149,7 +149,7 @@ function CopyForm({
   )
 }
 
-function RepositoryField({
+export function RepositoryField({
   registryId,
   value,
   error,

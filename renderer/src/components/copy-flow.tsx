@@ -1,5 +1,6 @@
-// The frame both copy dialogs share: the form (each dialog its own), then the plan, the progress
-// and the result (copy-steps.tsx), with the buttons of each step. The plan is confirmed as shown:
+// The frame the copy, add-tag and mirror dialogs share: the form (each dialog its own), then the
+// plan (copy-steps.tsx, or mirror-steps.tsx's per-tag table), the progress and the result, with the
+// buttons of each step. The plan is confirmed as shown:
 // its destination digests go with the copy, and a tag that points elsewhere moves only once the
 // user ticked the overwrite.
 import { useState, type ReactNode } from 'react'
@@ -9,6 +10,7 @@ import { useTags } from '../stores/tags'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
 import { conflictsOf, planUpToDate, PlanView, ProgressView, ResultView, resultTitle } from './copy-steps'
+import { MirrorPlanView, MirrorResultView, mirrorResultTitle } from './mirror-steps'
 import './copy-dialog.css'
 
 interface CopyFlowProps {
@@ -29,6 +31,7 @@ export function CopyFlow({ formTitle, children, onClose }: CopyFlowProps) {
   const close = useCopy((s) => s.close)
   const [force, setForce] = useState(false)
   const retag = kind === 'tag'
+  const mirror = kind === 'mirror'
 
   const replan = () => {
     setForce(false)
@@ -57,7 +60,15 @@ export function CopyFlow({ formTitle, children, onClose }: CopyFlowProps) {
             Cancel
           </button>
           <button type="button" className="button primary" disabled={step.kind === 'planning'} onClick={() => void plan()}>
-            {step.kind === 'planning' ? 'Looking at the destination…' : retag ? 'Review tags…' : 'Review copy…'}
+            {step.kind === 'planning'
+              ? mirror
+                ? 'Comparing every tag with the destination…'
+                : 'Looking at the destination…'
+              : retag
+                ? 'Review tags…'
+                : mirror
+                  ? 'Review mirror…'
+                  : 'Review copy…'}
           </button>
         </>
       )
@@ -68,8 +79,12 @@ export function CopyFlow({ formTitle, children, onClose }: CopyFlowProps) {
       const upToDate = planUpToDate(step.plan)
       const writing = step.plan.items.length - skipped
       const where = `${step.plan.destination.registry}/${step.plan.destination.repository}`
-      title = retag ? `Add tags in ${step.plan.destination.repository}` : `Copy to ${where}`
-      body = <PlanView plan={step.plan} images={step.images} force={force} onForce={setForce} />
+      title = retag ? `Add tags in ${step.plan.destination.repository}` : mirror ? `Mirror to ${where}` : `Copy to ${where}`
+      body = mirror ? (
+        <MirrorPlanView plan={step.plan} request={step.request} force={force} onForce={setForce} />
+      ) : (
+        <PlanView plan={step.plan} images={step.images} force={force} onForce={setForce} />
+      )
       actions = (
         <>
           <button
@@ -88,21 +103,27 @@ export function CopyFlow({ formTitle, children, onClose }: CopyFlowProps) {
           <button
             type="button"
             className={conflicts.length > 0 && force ? 'button danger' : 'button primary'}
-            disabled={upToDate || writing === 0}
+            disabled={step.plan.items.length === 0 || upToDate || writing === 0}
             onClick={() => void start(force)}
           >
-            {upToDate
-              ? 'Already up to date'
-              : writing === 0
-                ? 'Tick the overwrite to go on'
-                : confirmLabel(retag, step.plan.items.length, writing, conflicts.length > 0 && force)}
+            {step.plan.items.length === 0
+              ? 'Nothing to mirror'
+              : upToDate
+                ? 'Already up to date'
+                : writing === 0
+                  ? 'Tick the overwrite to go on'
+                  : mirror
+                    ? mirrorLabel(step.plan.items.length, writing, conflicts.length > 0 && force)
+                    : confirmLabel(retag, step.plan.items.length, writing, conflicts.length > 0 && force)}
           </button>
         </>
       )
       break
     }
     case 'running':
-      title = retag ? 'Adding tags…' : `Copying to ${step.plan.destination.registry}/${step.plan.destination.repository}…`
+      title = retag
+        ? 'Adding tags…'
+        : `${mirror ? 'Mirroring' : 'Copying'} to ${step.plan.destination.registry}/${step.plan.destination.repository}…`
       body = <ProgressView progress={step.progress} images={step.images} cancelling={step.cancelling} />
       actions = (
         <>
@@ -115,14 +136,14 @@ export function CopyFlow({ formTitle, children, onClose }: CopyFlowProps) {
             Run in background
           </button>
           <button type="button" className="button danger-outline" disabled={step.cancelling} onClick={cancel}>
-            {step.cancelling ? 'Cancelling…' : 'Cancel copy'}
+            {step.cancelling ? 'Cancelling…' : mirror ? 'Cancel mirror' : 'Cancel copy'}
           </button>
         </>
       )
       break
     case 'done':
-      title = resultTitle(step.result, retag)
-      body = <ResultView result={step.result} images={step.images} />
+      title = mirror ? mirrorResultTitle(step.result) : resultTitle(step.result, retag)
+      body = mirror ? <MirrorResultView result={step.result} /> : <ResultView result={step.result} images={step.images} />
       actions = (
         <>
           {!step.result.complete ? (
@@ -144,7 +165,7 @@ export function CopyFlow({ formTitle, children, onClose }: CopyFlowProps) {
       )
       break
     case 'failed':
-      title = retag ? 'Adding tags failed' : 'Copy failed'
+      title = retag ? 'Adding tags failed' : mirror ? 'Mirror failed' : 'Copy failed'
       body = <ErrorView error={step.error} compact />
       actions = (
         <>
@@ -170,6 +191,12 @@ function confirmLabel(retag: boolean, total: number, writing: number, overwritin
   const verb = overwriting ? (retag ? 'Overwrite and tag' : 'Overwrite and copy') : retag ? 'Add tags' : 'Copy'
   if (writing === total) return total === 1 || retag ? verb : `${verb} ${total} images`
   return `${verb} ${writing} of ${total}`
+}
+
+function mirrorLabel(total: number, writing: number, overwriting: boolean): string {
+  const verb = overwriting ? 'Overwrite and mirror' : 'Mirror'
+  const tags = (count: number): string => `${count.toLocaleString('en')} ${count === 1 ? 'tag' : 'tags'}`
+  return writing === total ? `${verb} ${tags(total)}` : `${verb} ${writing} of ${tags(total)}`
 }
 
 /** Shows the destination repository in the main view, unless it is the one on screen. */

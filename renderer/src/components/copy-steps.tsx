@@ -81,43 +81,11 @@ export function PlanView({
   force: boolean
   onForce: (force: boolean) => void
 }) {
-  const tally = blobTally(plan)
   const conflicts = conflictsOf(plan)
-  // The tile that says what the copy mostly does: bytes sent, or else blobs linked by mount.
-  const main = tally.missing.count > 0 || plan.mode === 'cross-registry' ? 'missing' : 'mount'
   return (
     <div className="copy-plan">
       <p className="copy-lead">{modeLead(plan)}</p>
-      {plan.mode === 'retag' ? null : (
-        <dl className="copy-stats" aria-label="What the copy moves">
-          {plan.mode === 'cross-registry' || tally.missing.count > 0 ? (
-            <div data-state="missing" className={main === 'missing' ? 'main' : undefined}>
-              <dt>To send</dt>
-              <dd>
-                {formatBytes(tally.missing.bytes)} <span className="muted">{plural(tally.missing.count, 'blob')}</span>
-              </dd>
-            </div>
-          ) : null}
-          {plan.mode === 'same-registry' ? (
-            <div data-state="mount" className={main === 'mount' ? 'main' : undefined}>
-              <dt>Linked by mount</dt>
-              <dd>
-                {formatBytes(tally.mount.bytes)} <span className="muted">{plural(tally.mount.count, 'blob')}</span>
-              </dd>
-            </div>
-          ) : null}
-          <div data-state="present">
-            <dt>Already there</dt>
-            <dd>
-              {formatBytes(tally.present.bytes)} <span className="muted">{plural(tally.present.count, 'blob')}</span>
-            </dd>
-          </div>
-          <div>
-            <dt>Manifests</dt>
-            <dd>{new Set(plan.items.flatMap((item) => item.manifests.map((m) => m.digest))).size.toLocaleString('en')}</dd>
-          </div>
-        </dl>
-      )}
+      {plan.mode === 'retag' ? null : <PlanStats plan={plan} />}
       <ul className="copy-items">
         {plan.items.map((item, index) => (
           <PlanItem key={`${index}-${item.reference}`} item={item} image={images[index]} mode={plan.mode} />
@@ -131,7 +99,44 @@ export function PlanView({
   )
 }
 
-function modeLead(plan: CopyPlan): string {
+/** Blobs to send (or link by mount), already there, and manifests: what the copy moves, in four tiles. */
+export function PlanStats({ plan }: { plan: CopyPlan }) {
+  const tally = blobTally(plan)
+  // The tile that says what the copy mostly does: bytes sent, or else blobs linked by mount.
+  const main = tally.missing.count > 0 || plan.mode === 'cross-registry' ? 'missing' : 'mount'
+  return (
+    <dl className="copy-stats" aria-label="What the copy moves">
+      {plan.mode === 'cross-registry' || tally.missing.count > 0 ? (
+        <div data-state="missing" className={main === 'missing' ? 'main' : undefined}>
+          <dt>To send</dt>
+          <dd>
+            {formatBytes(tally.missing.bytes)} <span className="muted">{plural(tally.missing.count, 'blob')}</span>
+          </dd>
+        </div>
+      ) : null}
+      {plan.mode === 'same-registry' ? (
+        <div data-state="mount" className={main === 'mount' ? 'main' : undefined}>
+          <dt>Linked by mount</dt>
+          <dd>
+            {formatBytes(tally.mount.bytes)} <span className="muted">{plural(tally.mount.count, 'blob')}</span>
+          </dd>
+        </div>
+      ) : null}
+      <div data-state="present">
+        <dt>Already there</dt>
+        <dd>
+          {formatBytes(tally.present.bytes)} <span className="muted">{plural(tally.present.count, 'blob')}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Manifests</dt>
+        <dd>{new Set(plan.items.flatMap((item) => item.manifests.map((m) => m.digest))).size.toLocaleString('en')}</dd>
+      </div>
+    </dl>
+  )
+}
+
+export function modeLead(plan: CopyPlan): string {
   const from = `${plan.source.registry}/${plan.source.repository}`
   switch (plan.mode) {
     case 'retag':
@@ -261,7 +266,7 @@ function blobKind(mediaType: string): string {
   return mediaType.split('/').pop() ?? mediaType
 }
 
-function OverwriteConfirmation({
+export function OverwriteConfirmation({
   conflicts,
   force,
   onForce,
@@ -332,7 +337,9 @@ export function ProgressView({
             ? p.itemsDone / p.itemsTotal
             : 0
   const percent = Math.min(100, Math.round(fraction * 100))
-  const current = p !== null && p.itemsTotal > 1 ? images[Math.min(p.itemsDone, images.length - 1)]?.tag : undefined
+  // A mirror has no images picked beforehand: the progress names the tag it works on.
+  const current =
+    p !== null && p.itemsTotal > 1 ? (images[Math.min(p.itemsDone, images.length - 1)]?.tag ?? p.item ?? undefined) : undefined
   return (
     <div className="copy-progress">
       <div className="copy-progress-phase" role="status">

@@ -98,6 +98,14 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
           <button
             type="button"
             className="button ghost"
+            title="Copy every tag, or those a pattern and an age pick, to another registry or repository (M)"
+            onClick={() => openDialog({ kind: 'mirror', registryId, repository })}
+          >
+            Mirror repository…
+          </button>
+          <button
+            type="button"
+            className="button ghost"
             onClick={() => void refresh()}
             disabled={status === 'loading'}
             title="Reload the tag list"

@@ -1,5 +1,5 @@
 // Keyboard: `/` filter, ↑/↓ or j/k move, Enter details, Delete asks to delete, T adds tags and C
-// copies the selected images (each through its dialog), Ctrl/Cmd+C copies
+// copies the selected images (each through its dialog), M mirrors the open repository, Ctrl/Cmd+C copies
 // the docker pull command (only when no text is selected: copying text must keep working), Esc
 // closes details, `?` lists them all (`shortcuts` below, shown by shortcuts-dialog.tsx).
 import { useEffect } from 'react'
@@ -41,6 +41,10 @@ export const shortcuts: { section: string; items: Shortcut[] }[] = [
         what: 'Copy the docker pull command of the focused tag',
       },
     ],
+  },
+  {
+    section: 'Repository',
+    items: [{ keys: [['M']], what: 'Mirror the repository to another registry or repository: all tags or a filtered set (asks first)' }],
   },
   { section: 'Anywhere', items: [{ keys: [['?']], what: 'Show these shortcuts' }] },
 ]
@@ -111,6 +115,11 @@ export function handleShortcut(e: KeyboardEvent): void {
     e.preventDefault()
     const blocked = openCopyForTags(e.key === 't' ? 'tag' : 'copy', view.registryId, view.repository, tags)
     if (blocked !== null) showToast({ kind: 'info', title: e.key === 't' ? 'Cannot add tags yet' : 'Cannot copy yet', detail: blocked })
+    return
+  }
+  if (!mod && !e.shiftKey && e.key === 'm') {
+    e.preventDefault()
+    useDialogs.getState().open({ kind: 'mirror', registryId: view.registryId, repository: view.repository })
     return
   }
   if (mod && e.key.toLowerCase() === 'c' && !e.shiftKey) {

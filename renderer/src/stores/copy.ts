@@ -1,5 +1,7 @@
-// The copy and add-tag dialogs' state: the form, the plan (planCopy, the dry run), the running copy
-// (startCopy, then `copyProgress` events and one `copyFinished`) and its result.
+// The copy, add-tag and mirror dialogs' state: the form, the plan (planCopy, the dry run), the
+// running copy (startCopy, then `copyProgress` events and one `copyFinished`) and its result. A
+// mirror is a sync (the request's `sync`, as `berth sync`): its form is the tag pattern and age
+// instead of images, and the source's tag list is kept here for the form's live count.
 //
 // `copyFinished` may arrive before startCopy answers with the job id: every event is kept by job id
 // until the answer says whose it is. A copy goes on when its dialog is closed; its end is then told
@@ -21,6 +23,7 @@ import {
   type CopySource,
   type CopySourceImage,
 } from '../model/copy-form'
+import { checkMirrorForm, initialMirrorForm, type MirrorForm, type MirrorFormErrors, type MirrorSource } from '../model/mirror-form'
 import { useDialogs } from './dialogs'
 import { useRepositories } from './repositories'
 import { useTags } from './tags'
@@ -49,15 +52,27 @@ export type CopyStep =
   | ({ kind: 'done'; result: CopyResult } & Planned)
   | ({ kind: 'failed'; error: BerthErrorData } & Planned)
 
+/** `mirror`: a whole repository, by tag pattern and age (a sync). */
+export type CopyDialogKind = CopyKind | 'mirror'
+
+/** The mirror's source tags, for the form's count: listed once when the dialog opens. */
+export type MirrorSourceList = { status: 'loading' } | { status: 'ready'; tags: string[] } | { status: 'error'; error: BerthErrorData }
+
 interface CopyStore {
-  kind: CopyKind
+  kind: CopyDialogKind
   source: CopySource | null
   form: CopyForm
   errors: CopyFormErrors
+  mirror: MirrorForm
+  mirrorErrors: MirrorFormErrors
+  sourceTags: MirrorSourceList
   step: CopyStep
   /** Starts a dialog for these images (what the registry confirmed), or keeps the one already open for them. */
   open: (kind: CopyKind, source: CopySource) => void
+  /** Starts the mirror dialog for a repository, or keeps the one already open for it. */
+  openMirror: (source: MirrorSource) => void
   setForm: (patch: Partial<CopyForm>) => void
+  setMirror: (patch: Partial<MirrorForm>) => void
   plan: () => Promise<void>
   /** From the plan back to the form, as it was typed. */
   edit: () => void
@@ -69,11 +84,15 @@ interface CopyStore {
 }
 
 const emptyForm: CopyForm = { registryId: '', repository: '', tags: [], platforms: null, referrers: false }
+const emptyMirror: MirrorForm = initialMirrorForm({ registryId: '', repository: '' }, null)
 
 /** Where the last copy went: the next "Copy to…" starts there. */
 let lastDestination: { registryId: string; repository: string } | null = null
+/** Where the last mirror went: the next one offers that registry. */
+let lastMirrorRegistry: { registryId: string } | null = null
 let runs = 0
 let planning = 0
+let listing = 0
 
 interface Job {
   run: number
@@ -103,7 +122,43 @@ export const useCopy = create<CopyStore>()((set, get) => ({
   source: null,
   form: emptyForm,
   errors: { tags: [] },
+  mirror: emptyMirror,
+  mirrorErrors: {},
+  sourceTags: { status: 'loading' },
   step: { kind: 'form', error: null },
+
+  openMirror(mirrorSource) {
+    const now = get()
+    if (
+      now.kind === 'mirror' &&
+      now.source?.registryId === mirrorSource.registryId &&
+      now.source.repository === mirrorSource.repository &&
+      now.step.kind === 'form'
+    )
+      return
+    planning++
+    const token = ++listing
+    const onScreen = useTags.getState()
+    const shown = onScreen.registryId === mirrorSource.registryId && onScreen.repository === mirrorSource.repository
+    set({
+      kind: 'mirror',
+      source: { ...mirrorSource, images: [] },
+      mirror: initialMirrorForm(mirrorSource, lastMirrorRegistry),
+      mirrorErrors: {},
+      // The table's list when it is this repository's; otherwise the registry is asked once.
+      sourceTags: shown && onScreen.status === 'ready' ? { status: 'ready', tags: onScreen.tags } : { status: 'loading' },
+      step: { kind: 'form', error: null },
+    })
+    if (shown && onScreen.status === 'ready') return
+    void call('listTags', mirrorSource).then((answer) => {
+      if (token !== listing) return
+      set({ sourceTags: answer.ok ? { status: 'ready', tags: answer.value.tags } : { status: 'error', error: answer.error } })
+    })
+  },
+
+  setMirror(patch) {
+    set({ mirror: { ...get().mirror, ...patch } })
+  },
 
   open(kind, source) {
     const now = get()
@@ -123,10 +178,18 @@ export const useCopy = create<CopyStore>()((set, get) => ({
   },
 
   async plan() {
-    const { source, form, kind } = get()
+    const { source, form, kind, mirror } = get()
     if (source === null) return
-    const checked = checkCopyForm(source, form, kind)
-    set({ errors: checked.errors })
+    let checked: { request: ApiRequests['planCopy'] | null; images: CopySourceImage[] }
+    if (kind === 'mirror') {
+      const mirrorChecked = checkMirrorForm(source, mirror)
+      set({ mirrorErrors: mirrorChecked.errors })
+      checked = { request: mirrorChecked.request, images: [] }
+    } else {
+      const copyChecked = checkCopyForm(source, form, kind)
+      set({ errors: copyChecked.errors })
+      checked = copyChecked
+    }
     if (checked.request === null) return
     const request = checked.request
     const token = ++planning
@@ -135,6 +198,7 @@ export const useCopy = create<CopyStore>()((set, get) => ({
     if (token !== planning) return
     if (!answer.ok) return set({ step: { kind: 'form', error: answer.error } })
     if (kind === 'copy') lastDestination = request.destination
+    if (kind === 'mirror') lastMirrorRegistry = { registryId: request.destination.registryId }
     set({ step: { kind: 'plan', plan: answer.value, request, images: checked.images } })
   },
 
@@ -192,6 +256,7 @@ export const useCopy = create<CopyStore>()((set, get) => ({
   close() {
     const step = get().step
     planning++
+    listing++
     if (step.kind === 'running' && !step.cancelling) {
       showToast({ kind: 'info', title: 'The copy goes on', detail: `${labelOf(step)}: Berth tells you when it has finished.` })
     }
@@ -210,6 +275,10 @@ function sameSource(a: CopySource, b: CopySource): boolean {
 
 function labelOf(planned: Planned): string {
   const { plan, images } = planned
+  if (planned.request.sync) {
+    const count = `${plan.items.length} ${plan.items.length === 1 ? 'tag' : 'tags'}`
+    return `${plan.source.repository} (${count}) to ${plan.destination.registry}/${plan.destination.repository}`
+  }
   const what = images.length === 1 ? (images[0]?.tag ?? '') : `${images.length} images`
   return plan.mode === 'retag' ? `Tagging ${what}` : `${what} to ${plan.destination.registry}/${plan.destination.repository}`
 }
@@ -285,4 +354,5 @@ export function resetCopyJobs(): void {
   following?.()
   following = null
   lastDestination = null
+  lastMirrorRegistry = null
 }

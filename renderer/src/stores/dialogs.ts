@@ -20,6 +20,8 @@ export type DialogState =
   | { kind: 'storage'; registryId: string; repository: string | null }
   /** More tags in the same repository, or a copy elsewhere: `images` carry the digests the registry confirmed. */
   | { kind: 'add-tag'; registryId: string; repository: string; images: CopySourceImage[] }
+  /** A whole repository (or the tags a pattern and an age pick) to another repository or registry, as `berth sync`. */
+  | { kind: 'mirror'; registryId: string; repository: string }
   | { kind: 'copy'; registryId: string; repository: string; images: CopySourceImage[] }
 
 interface DialogStore {
