@@ -6,7 +6,8 @@
 // Scenario 10: storage usage of the whole registry and of perf/wide's 10,000 tags (bench/storage-scenario.ts).
 // Options: --reps N (5), --concurrency N (Berth's default), --sample N (skopeo tags, 50), --sweep (concurrency
 // 4…64 for scenarios 1 and 4 instead, written to bench/results/sweep.json), --only browser (scenario 6
-// alone, written to bench/results/browser.json), --only copy (scenario 11 alone, bench/results/copy.json).
+// alone, written to bench/results/browser.json), --only copy (scenario 11 alone, bench/results/copy.json),
+// --only storage (scenario 10 alone, bench/results/storage.json).
 // Scenario 11: copying a ~300 MB 3-platform image across registries, berth cp against skopeo copy --all
 // (bench/copy-scenario.ts).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -44,8 +45,8 @@ const { values: args } = parseArgs({
 const reps = Math.max(1, Number(args.reps))
 const concurrency = Math.max(1, Number(args.concurrency))
 const sampleSize = Math.max(1, Number(args.sample))
-if (args.only !== undefined && args.only !== 'browser' && args.only !== 'copy')
-  throw new Error(`--only ${args.only}: the scenarios that run alone are "browser" and "copy"`)
+if (args.only !== undefined && args.only !== 'browser' && args.only !== 'copy' && args.only !== 'storage')
+  throw new Error(`--only ${args.only}: the scenarios that run alone are "browser", "copy" and "storage"`)
 /** Start-up figures are ~0.05–0.1 s each: more rounds than the scenarios' repetitions cost little. */
 const startupRounds = Math.max(10, 3 * reps)
 /** One way, per chunk, per direction: a round trip gains 50 ms. */
@@ -193,6 +194,21 @@ async function browserOnly(bench: BenchLab): Promise<void> {
   })
 }
 
+async function storageOnly(bench: BenchLab, work: string): Promise<void> {
+  log('scenario 10: storage usage: the whole registry cold (vs a detailed listing) and warm; perf/wide per tag, cached')
+  const { rows, ratios } = storageRows(await runStorageScenario(bench, { reps, concurrency, workDir: work, log }))
+  console.log(formatTable(rows, ratios))
+  const machine = machineInfo()
+  console.log(`machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, load ${JSON.stringify(machine.loadAverage)}`)
+  await writeJson(join(resultsDir, 'storage.json'), {
+    date: new Date().toISOString(),
+    machine,
+    rows,
+    ratios,
+    markdown: formatMarkdown(rows, ratios),
+  })
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const work = await mkdtemp(join(tmpdir(), 'berth-bench-'))
@@ -208,6 +224,7 @@ async function main(): Promise<void> {
   if (args.sweep) return sweep(bench)
   if (args.only === 'browser') return browserOnly(bench)
   if (args.only === 'copy') return void (await copyOnly(bench, { reps, workDir: work, log, resultsDir }))
+  if (args.only === 'storage') return storageOnly(bench, work)
 
   log(`scenario 1: cold, ${bench.tagCount} tags, concurrency ${concurrency}`)
   // The first repetition also counts requests: diagnostics-channel listeners cost microseconds

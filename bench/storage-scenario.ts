@@ -45,7 +45,7 @@ export interface StorageTimings {
 }
 
 /** A fresh engine over `dataDirectory` and the bench registry's session, as `berth du` builds them. */
-function openSession(bench: BenchLab, dataDirectory: string, concurrency: number): { engine: Engine; session: RegistrySession } {
+export function openSession(bench: BenchLab, dataDirectory: string, concurrency: number): { engine: Engine; session: RegistrySession } {
   const engine = createEngine({ dataDirectory, secrets: createMemorySecretStore(), concurrency })
   // The lab's admin: only it is granted the catalog (registry:catalog:*), which a whole-registry count needs.
   const { admin } = bench.lab.users
@@ -57,7 +57,7 @@ function openSession(bench: BenchLab, dataDirectory: string, concurrency: number
 }
 
 /** Runs `work` while perf/wide is not in the registry's storage (a symlink: put back afterwards). */
-async function withoutWide<T>(bench: BenchLab, work: () => Promise<T>): Promise<T> {
+export async function withoutWide<T>(bench: BenchLab, work: () => Promise<T>): Promise<T> {
   const link = repositoryStoragePath(join(bench.lab.dir, 'tls', 'storage'), bench.wide.repository)
   if (!existsSync(link)) return work()
   const target = await readlink(link)

@@ -282,9 +282,16 @@ export const requestSchemas = {
    * Measures storage (shared/usage.ts): one repository (per tag, and its untagged images seen before)
    * or every repository under a prefix ('' = the whole registry). `usageProgress` events, then one
    * `usageFinished`. `verify`: ask the registry for every tag's digest instead of trusting Berth's cache.
+   * `dates` (a repository): read the configs Berth lacks for each tag's build date (one GET per config).
    */
   startUsage: z
-    .object({ registryId: id, repository: repository.optional(), prefix: usagePrefix.optional(), verify: z.boolean().default(false) })
+    .object({
+      registryId: id,
+      repository: repository.optional(),
+      prefix: usagePrefix.optional(),
+      verify: z.boolean().default(false),
+      dates: z.boolean().default(false),
+    })
     .refine((request) => (request.repository === undefined) !== (request.prefix === undefined), {
       message: 'give either repository or prefix',
     }),

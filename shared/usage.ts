@@ -22,9 +22,19 @@ export interface ReportedSize {
   differenceBytes: number | null
 }
 
+/** Where a tag's date comes from: the registry's push date (GitLab, Docker Hub), else the image's build date. */
+export type TagDateSource = 'pushed' | 'built'
+
 export interface TagUsage {
   tag: string
   digest: string
+  /**
+   * When the image was pushed (`dateSource` 'pushed', where the registry's API says) or else built
+   * (its config's `created`; an index: its newest platform), ISO-8601; null when Berth does not hold
+   * it (usage reads no config unless asked: `berth du --tags --dates`, the app's repository view).
+   */
+  date: string | null
+  dateSource: TagDateSource | null
   /** Every blob the tag reaches, each once. */
   bytes: number
   /** Of `bytes`, what no other tag of the repository reaches: deleting only the image behind this tag frees it. */

@@ -9,7 +9,7 @@ import { BerthError } from '../../shared/errors'
 import { parseChallenges, pickChallenge, resolveRealm } from './challenge'
 import { hostnameOf, isLoopbackHost, isPrivateOrLinkLocalHost, sameAddress } from './host-address'
 import { systemClock, type Clock } from './http-clock'
-import { mergeScopes, scopeCacheKey, scopesFromChallenge } from './scope'
+import { formatScope, mergeScopes, parseScope, scopeCacheKey, scopesFromChallenge } from './scope'
 import { fetchToken, type FetchedToken } from './http-token'
 import { headerValues, type HttpResponse, type Transport } from './transport'
 import type { Challenge, CredentialSource, RegistryCredential, RegistryEndpoint } from './client-types'
@@ -40,7 +40,13 @@ type SchemeState = { kind: 'unknown' } | { kind: 'basic' } | { kind: 'bearer'; b
 interface CachedToken {
   token: string
   refreshAt: number
+  /** Realm and service it was issued for, and each `type:name:action` it was asked for (see `covering`). */
+  issuer?: string
+  units?: ReadonlySet<string>
 }
+
+/** Scopes asked for in one token request by `prepare` (a long query string is refused by some servers). */
+const maxScopesPerToken = 25
 
 /** Seconds before expiry a cached token is renewed (DIST token.md: clients refresh early). */
 const refreshMarginMs = 5_000
@@ -182,6 +188,13 @@ export interface RegistryAuth {
    * retry cannot help (no credentials, same Authorization again, unknown scheme).
    */
   afterUnauthorized(response: HttpResponse, scopes: string[], sent: string | undefined): Promise<string | null>
+  /**
+   * Fetches one token for all of `scopes` (in groups of up to 25) when the registry uses bearer
+   * tokens, so that requests needing any one of them use it rather than asking the token server
+   * each (a registry-wide measurement lists hundreds of repositories). Never throws: a token not
+   * obtained here is asked for by the request that needs it, as before.
+   */
+  prepare(scopes: string[]): Promise<void>
   /** Records the challenge of a 401 (ping) without fetching anything. */
   observe(response: HttpResponse): Challenge[]
   /** True once the credential source returned credentials (we are someone, not anonymous). */
@@ -269,7 +282,7 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
    */
   async function token(bearer: BearerState, scopes: string[]): Promise<CachedToken> {
     const key = scopeCacheKey(bearer.realm.href, bearer.service, scopes)
-    const cached = tokens.get(key)
+    const cached = tokens.get(key) ?? covering(bearer, scopes)
     if (cached && cached.refreshAt > clock.now()) return cached
     const pending = inflight.get(key)
     if (pending) return pending
@@ -297,7 +310,12 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
         options.onRefreshToken?.(fetched.refreshToken)
       }
       const lifetime = fetched.expiresAt - clock.now()
-      const entry = { token: fetched.token, refreshAt: fetched.expiresAt - Math.min(refreshMarginMs, Math.max(0, lifetime) / 4) }
+      const entry: CachedToken = {
+        token: fetched.token,
+        refreshAt: fetched.expiresAt - Math.min(refreshMarginMs, Math.max(0, lifetime) / 4),
+        issuer: issuerKey(bearer),
+        units: scopeUnits(scopes),
+      }
       tokens.set(key, entry)
       return entry
     })()
@@ -307,6 +325,24 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
     } finally {
       inflight.delete(key)
     }
+  }
+
+  /**
+   * A live token asked for every scope in `scopes` among others. Asked for is not granted: a token
+   * server may grant less, and then the request's 401 drops the token (`dropToken`) and the exact
+   * scopes are asked for, so a covering token never costs more than one extra round trip.
+   */
+  function covering(bearer: BearerState, scopes: string[]): CachedToken | undefined {
+    const issuer = issuerKey(bearer)
+    const needed = scopeUnits(scopes)
+    if (needed.size === 0) return undefined
+    const now = clock.now()
+    for (const entry of tokens.values()) {
+      if (entry.issuer !== issuer || entry.units === undefined || entry.refreshAt <= now) continue
+      const units = entry.units
+      if ([...needed].every((unit) => units.has(unit))) return entry
+    }
+    return undefined
   }
 
   function dropToken(value: string): void {
@@ -340,6 +376,15 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
       return next === sent ? null : next
     },
 
+    async prepare(scopes) {
+      if (scheme.kind !== 'bearer') return
+      const bearer = scheme.bearer
+      const merged = mergeScopes(scopes)
+      const groups: string[][] = []
+      for (let i = 0; i < merged.length; i += maxScopesPerToken) groups.push(merged.slice(i, i + maxScopesPerToken))
+      await Promise.all(groups.map((group) => token(bearer, group).catch(() => undefined)))
+    },
+
     hasCredentials: () => gotCredentials,
 
     checkRealmHost: (realm) => guardRealm(realm),
@@ -350,4 +395,19 @@ export function createRegistryAuth(options: RegistryAuthOptions): RegistryAuth {
       return challenges
     },
   }
+}
+
+function issuerKey(bearer: BearerState): string {
+  return JSON.stringify([bearer.realm.href, bearer.service ?? null])
+}
+
+/** Each `type:name:action` a scope list asks for; a string that is not a scope stands for itself. */
+function scopeUnits(scopes: readonly string[]): Set<string> {
+  const units = new Set<string>()
+  for (const raw of scopes) {
+    const scope = parseScope(raw)
+    if (scope === null) units.add(raw)
+    else for (const action of scope.actions) units.add(formatScope({ ...scope, actions: [action] }))
+  }
+  return units
 }

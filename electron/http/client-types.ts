@@ -98,6 +98,12 @@ export interface RegistryClient {
   getReferrers(repository: string, digest: string, options?: { signal?: AbortSignal }): Promise<Uint8Array | null>
   /** Streamed blob reads, uploads and mounts, manifest pushes: what a copy needs (absent in test fakes). */
   readonly blobs?: BlobTransfer
+  /**
+   * Asks the token server once for pull access to all of `repositories` (in groups), so listing them
+   * one after another needs no token request each; where the registry uses no tokens, nothing. Never
+   * throws. Absent in test fakes.
+   */
+  prepareRepositories?(repositories: readonly string[]): Promise<void>
   /** Latest Docker Hub-style rate-limit headers seen, if any. */
   rateLimit(): RateLimitInfo | null
   close(): Promise<void>

@@ -73,6 +73,7 @@ export function withPlainHttpFallback(httpsClient: RegistryClient, makeHttpClien
     getBlob: (repository, digest, options) => run((c) => c.getBlob(repository, digest, options)),
     uploadBlob: (repository, bytes) => run((c) => c.uploadBlob(repository, bytes)),
     getReferrers: (repository, digest, options) => run((c) => c.getReferrers(repository, digest, options)),
+    prepareRepositories: async (repositories) => current.prepareRepositories?.(repositories),
     rateLimit: () => current.rateLimit(),
     close: () => current.close(),
   }

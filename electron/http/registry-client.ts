@@ -522,6 +522,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
     blobs: createBlobTransfer({ endpoint, origin, send, failure, checkRepository }),
 
+    prepareRepositories: (repositories) =>
+      auth.prepare(
+        repositories.filter((name) => name.length <= 255 && repositoryPattern.test(name)).map((name) => repositoryScope(name, ['pull'])),
+      ),
+
     rateLimit: () => transport.rateLimit(),
     close: () => transport.close(),
   }

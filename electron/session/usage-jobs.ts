@@ -34,6 +34,7 @@ export function createUsageJobs(engine: Pick<EngineCore, 'session' | 'emit'>): U
       setMaxListeners(0, controller.signal)
       const options = {
         verify: request.verify ?? false,
+        dates: request.dates ?? false,
         signal: controller.signal,
         onProgress: (progress: UsageProgress) => engine.emit('usageProgress', { jobId, progress }),
       }

@@ -32,6 +32,11 @@ export interface UsageContext {
 export interface UsageRunOptions {
   /** Ask the registry for every tag's digest (one HEAD per tag Berth knows) instead of trusting its cache. */
   verify?: boolean
+  /**
+   * Per tag of one repository, read the configs Berth does not hold for each image's build date
+   * (one GET per distinct config) instead of dating only the images whose date it already has.
+   */
+  dates?: boolean
   signal?: AbortSignal
   onProgress?: (progress: UsageProgress) => void
 }

@@ -17,8 +17,17 @@ import type {
 import { usageAttribution } from '../../shared/usage'
 import { mapBounded } from '../http/bounded-pool'
 import { bytesOf, countRepository, reachFrom } from '../operations/usage-graph'
+import { imageDates } from './usage-dates'
 import type { ReportedRepositorySize } from '../providers/provider'
-import { loadRoot, resolveTags, startUsageRun, type UsageContext, type UsageRun, type UsageRunOptions } from './usage-run'
+import {
+  loadRoot,
+  resolveTags,
+  startUsageRun,
+  type ResolvedTags,
+  type UsageContext,
+  type UsageRun,
+  type UsageRunOptions,
+} from './usage-run'
 
 /** Untagged images looked at per repository, the most recently seen first. */
 const maxUntaggedChecked = 500
@@ -42,7 +51,10 @@ export async function measureRepository(
     run.progress.tagsListed(tags.length)
     const resolved = await resolveTags(run, repository, tags)
     const count = countRepository(context.graph, resolved.tagDigests)
-    const untagged = await findUntagged(run, repository, resolved.tagDigests, count.reached)
+    const [untagged, dates] = await Promise.all([
+      findUntagged(run, repository, resolved.tagDigests, count.reached),
+      imageDates(run, repository, resolved.tagDigests, options.dates === true),
+    ])
     const reported = await reportedSizes(run, [repository], null)
     run.throwIfCancelled()
     run.progress.repositoryDone()
@@ -51,7 +63,12 @@ export async function measureRepository(
       registry: context.provider.client.endpoint.host,
       repository,
       totalBytes: count.totalBytes,
-      tags: sortTags(count.tags),
+      tags: sortTags(
+        count.tags.map((tag) => {
+          const dated = dates.get(tag.digest)
+          return { ...tag, date: dated?.date ?? null, dateSource: dated?.source ?? null }
+        }),
+      ),
       untagged: untagged.images,
       untaggedBytes: untagged.bytes,
       blobs: count.blobs,
@@ -70,6 +87,8 @@ export async function measureRepository(
 export async function measureRegistry(context: UsageContext, prefix: string, options: UsageRunOptions = {}): Promise<RegistryUsage> {
   const run = startUsageRun(context, options)
   try {
+    // The digest cache's packs are read while the catalog is asked for: a warm run is CPU here.
+    run.prefetch([])
     const listing = await context.provider.listRepositories(signalOf(run))
     const names = listing.repositories.filter((name) => prefix === '' || name === prefix || name.startsWith(`${prefix}/`))
     if (names.length === 0 && listing.catalog === 'unavailable') {
@@ -80,17 +99,31 @@ export async function measureRegistry(context: UsageContext, prefix: string, opt
       })
     }
     run.progress.update({ repositoriesTotal: names.length })
+    run.prefetch(names)
+    // One token for up to 25 repositories' listings (and the referrers question) instead of one
+    // token request each: warm, those requests were most of the run (9 of 18 on the bench lab).
+    await context.provider.client.prepareRepositories?.(names)
     const probe = names[0] === undefined ? Promise.resolve(false) : run.referrersApi(names[0])
     probe.catch(() => undefined) // awaited below; a cancel meanwhile must not go unhandled
-    run.prefetch(names)
     const failures: UsageFailure[] = []
+    // Each repository is counted as soon as its tags are listed, while the others are still being
+    // listed: a warm run's cache reads and parsing overlap the registry's answers instead of following them.
+    const resolving: Promise<ResolvedTags | null>[] = []
     const listed = await mapBounded(
       names,
       listingConcurrency,
-      async (name) => {
+      async (name, i) => {
         try {
           const tags = await context.listTags(name, signalOf(run))
           run.progress.tagsListed(tags.length)
+          const resolved = probe.then(async () => {
+            run.progress.update({ repository: name })
+            const found = await resolveTags(run, name, tags)
+            run.progress.repositoryDone()
+            return found
+          })
+          resolved.catch(() => undefined) // awaited below; a cancel meanwhile must not go unhandled
+          resolving[i] = resolved
           return { name, tags, error: null }
         } catch (error) {
           const data = toErrorData(error)
@@ -103,15 +136,8 @@ export async function measureRegistry(context: UsageContext, prefix: string, opt
     )
     await probe
     // One pool for every tag of every repository: the registry sees a steady `concurrency` requests.
-    const measured = await Promise.all(
-      listed.map(async (entry) => {
-        if (entry.error !== null) return { ...entry, resolved: null }
-        run.progress.update({ repository: entry.name })
-        const resolved = await resolveTags(run, entry.name, entry.tags)
-        run.progress.repositoryDone()
-        return { ...entry, resolved }
-      }),
-    )
+    const resolvedAll = await Promise.all(listed.map((_, i) => resolving[i] ?? Promise.resolve(null)))
+    const measured = listed.map((entry, i) => ({ ...entry, resolved: entry.error === null ? (resolvedAll[i] ?? null) : null }))
     const counts = measured.map((entry) => ({
       entry,
       count: entry.resolved ? countRepository(context.graph, entry.resolved.tagDigests) : null,

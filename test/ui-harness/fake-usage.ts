@@ -47,10 +47,18 @@ export function fakeUsageApi(source: FakeUsageSource): Pick<
 
   const repositoryUsage = (registryId: string, repository: string): RepositoryUsage & { base: number } => {
     const tags = source.tagsOf(registryId, repository).filter((t) => t !== 'broken-manifest')
-    const byDigest = new Map<string, { size: number; base: number; tags: string[] }>()
+    const byDigest = new Map<
+      string,
+      { size: number; base: number; tags: string[]; date: string | null; dateSource: 'pushed' | 'built' | null }
+    >()
     for (const tag of tags) {
       const img = source.image(registryId, repository, tag)
-      const entry = byDigest.get(img.details.digest) ?? { size: img.details.size ?? 0, base: 0, tags: [] }
+      const date = img.details.pushed
+        ? { date: img.details.pushed, dateSource: 'pushed' as const }
+        : img.details.created
+          ? { date: img.details.created, dateSource: 'built' as const }
+          : { date: null, dateSource: null }
+      const entry = byDigest.get(img.details.digest) ?? { size: img.details.size ?? 0, base: 0, tags: [], ...date }
       entry.base = Math.min(entry.size, img.layers[0]?.size ?? 0)
       entry.tags.push(tag)
       byDigest.set(img.details.digest, entry)
@@ -61,7 +69,7 @@ export function fakeUsageApi(source: FakeUsageSource): Pick<
     const usage = [...byDigest.entries()].flatMap(([digest, e]) =>
       e.tags.map((tag) => {
         const uniqueBytes = e.tags.length > 1 ? 0 : byDigest.size > 1 ? e.size - e.base : e.size
-        return { tag, digest, bytes: e.size, uniqueBytes, sharedBytes: e.size - uniqueBytes }
+        return { tag, digest, bytes: e.size, uniqueBytes, sharedBytes: e.size - uniqueBytes, date: e.date, dateSource: e.dateSource }
       }),
     )
     usage.sort((a, b) => b.bytes - a.bytes || a.tag.localeCompare(b.tag))

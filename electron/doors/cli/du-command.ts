@@ -24,6 +24,7 @@ import { endProgress, printJson, printTable, progress, terminalSafe, UsageError 
 export async function duCommand(context: CliContext, target: string): Promise<void> {
   const { registry, path } = placeOf(target)
   if (context.flag('tags') && path === '') throw new UsageError('du --tags takes <registry>/<repository>')
+  if (context.flag('dates') && !context.flag('tags')) throw new UsageError('du --dates dates the tags of one repository: add --tags')
   const session = await context.session(registry)
   const controller = new AbortController()
   // Every request in flight listens on this signal: 32 of them are not a listener leak.
@@ -33,6 +34,7 @@ export async function duCommand(context: CliContext, target: string): Promise<vo
   process.once('SIGINT', stop)
   const options = {
     verify: context.flag('verify'),
+    dates: context.flag('dates'),
     signal: controller.signal,
     onProgress: (state: UsageProgress) => progress(context.io, progressLine(state)),
   }
@@ -120,18 +122,21 @@ function printRegistry(context: CliContext, usage: RegistryUsage): void {
 function printRepository(context: CliContext, session: RegistrySession, usage: RepositoryUsage): void {
   const { io } = context
   if (usage.tags.length === 0) io.stdout(`${terminalSafe(usage.repository)} has no tags.\n`)
-  else
+  else {
+    const dated = usage.tags.some((tag) => tag.date !== null)
     printTable(
       io,
-      ['TAG', 'DIGEST', 'SIZE', 'UNIQUE', 'SHARED'],
+      ['TAG', 'DIGEST', 'SIZE', 'UNIQUE', 'SHARED', ...(dated ? ['DATE'] : [])],
       usage.tags.map((tag) => [
         terminalSafe(tag.tag),
         shortDigest(tag.digest),
         formatBytes(tag.bytes),
         formatBytes(tag.uniqueBytes),
         formatBytes(tag.sharedBytes),
+        ...(dated ? [tag.date ? `${tag.date.slice(0, 10)} ${tag.dateSource === 'pushed' ? 'pushed' : 'built'}` : '-'] : []),
       ]),
     )
+  }
   io.stdout(
     `\ntotalBytes ${usage.totalBytes.toLocaleString('en')} (${formatBytes(usage.totalBytes)}): ${usage.tags.length} tags, ` +
       `${usage.blobs} blobs, each counted once.\n`,
@@ -154,6 +159,9 @@ function printRepository(context: CliContext, session: RegistrySession, usage: R
     io.stdout(`Delete one with: berth rm ${terminalSafe(usage.registry)}/${terminalSafe(usage.repository)}@<digest>\n`)
     io.stdout(`${garbageCollectionAdvice(session.profile?.kind ?? 'generic')}\n`)
   }
+  const undated = usage.tags.filter((tag) => tag.date === null).length
+  if (undated > 0 && !context.flag('dates'))
+    io.stdout(`${undated} tags have no date Berth holds: --dates reads their configs (one request per image).\n`)
   footer(context, usage.tagsFromCache, usage.failures.length, usage.incomplete)
   for (const failure of usage.failures) {
     const what = failure.tag ?? (failure.digest ? shortDigest(failure.digest) : usage.repository)

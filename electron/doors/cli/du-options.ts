@@ -3,11 +3,13 @@
 
 export const duUsage = `  berth du       <registry>[/<prefix>] [--verify]  storage per repository, largest first, and the registry total
                                                    (blobs shared across repositories counted once)
-  berth du       <registry>/<repo> --tags [--verify]
-                                                   per tag: bytes, unique bytes, shared bytes; the repository total;
-                                                   untagged images seen before (delete one with rm <repo>@<digest>)`
+  berth du       <registry>/<repo> --tags [--verify] [--dates]
+                                                   per tag: bytes, unique bytes, shared bytes, date; the repository
+                                                   total; untagged images seen before (delete one with rm <repo>@<digest>);
+                                                   --dates reads the configs Berth lacks for build dates (1 GET each)`
 
 export const duOptions = {
   tags: { type: 'boolean' },
   verify: { type: 'boolean' },
+  dates: { type: 'boolean' },
 } as const

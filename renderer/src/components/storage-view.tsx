@@ -1,7 +1,8 @@
 // "Storage…" (issue 21 §5): what a registry's repositories, or one repository's tags, really use,
 // with blobs counted once. The registry view draws sorted horizontal bars as plain divs with a
 // width: no chart library (no new dependency for one bar list), the figures stay real text a screen
-// reader reads in a list, and the bars take the theme's tokens so light and dark both work.
+// reader reads in a list, and the bars take the theme's tokens so light and dark both work. The
+// repository view's pictures (shared, size over time, biggest images) are in storage-charts.tsx.
 import { useEffect, useMemo, useState } from 'react'
 import { formatBytes } from '../../../shared/format'
 import type { RegistryUsage, ReportedSize, RepositoryUsage, UsageProgress } from '../../../shared/usage'
@@ -11,7 +12,10 @@ import { useView } from '../stores/view'
 import { ErrorView } from './error-view'
 import { Modal } from './modal'
 import { RegistryText } from './registry-text'
+import { imagesOf, sharedSplit } from '../model/storage-charts'
+import { BiggestImages, RegistrySharedFigure, SharedFigure, SizeOverTime } from './storage-charts'
 import { garbageCollectionText, StorageEffectView } from './storage-effect'
+import { StorageTagTable, type TagSort } from './storage-tag-table'
 import './storage-view.css'
 
 interface StorageViewProps {
@@ -47,7 +51,15 @@ export function StorageView({ registryId, repository, onClose }: StorageViewProp
           }}
         />
       ) : null}
-      {phase.kind === 'done' && phase.result.scope === 'repository' ? <RepositoryStorage usage={phase.result.usage} /> : null}
+      {phase.kind === 'done' && phase.result.scope === 'repository' ? (
+        <RepositoryStorage
+          usage={phase.result.usage}
+          onOpenTag={(tag) => {
+            update({ registryId, repository, tag })
+            onClose()
+          }}
+        />
+      ) : null}
       <div className="dialog-actions">
         {phase.kind === 'done' ? (
           <button type="button" className="button" onClick={() => void measure({ registryId, repository })}>
@@ -104,6 +116,11 @@ function RegistryStorage({ usage, onOpen }: { usage: RegistryUsage; onOpen: (rep
         {formatBytes(usage.sumOfRepositoryBytes)} if each repository is added up).
       </p>
       <Reported reported={usage.reported} />
+      <RegistrySharedFigure
+        totalBytes={usage.totalBytes}
+        sumOfRepositoryBytes={usage.sumOfRepositoryBytes}
+        sharedAcrossRepositoriesBytes={usage.sharedAcrossRepositoriesBytes}
+      />
       <p className="storage-note">{usage.attribution}</p>
       <ul className="storage-bars" aria-label="Repositories by size">
         {usage.repositories.map((row) => (
@@ -132,61 +149,45 @@ function RegistryStorage({ usage, onOpen }: { usage: RegistryUsage; onOpen: (rep
   )
 }
 
-type TagSort = 'bytes' | 'unique'
-
-function RepositoryStorage({ usage }: { usage: RepositoryUsage }) {
+function RepositoryStorage({ usage, onOpenTag }: { usage: RepositoryUsage; onOpenTag: (tag: string) => void }) {
   const [sort, setSort] = useState<TagSort>('bytes')
-  const tags = useMemo(
-    () => (sort === 'bytes' ? usage.tags : [...usage.tags].sort((a, b) => b.uniqueBytes - a.uniqueBytes || a.tag.localeCompare(b.tag))),
-    [usage.tags, sort],
-  )
-  const shared = usage.tags.reduce((s, t) => s + t.sharedBytes, 0)
+  const [selected, setSelected] = useState<string | null>(null)
+  const images = useMemo(() => imagesOf(usage.tags), [usage.tags])
+  const split = useMemo(() => sharedSplit(usage), [usage])
+  const picked = selected === null ? undefined : usage.tags.find((t) => t.tag === selected)
   return (
     <div className="storage-view">
       <p className="storage-total">
-        <strong>{formatBytes(usage.totalBytes)}</strong> reachable from {usage.tags.length.toLocaleString('en')} tags, each blob counted
-        once.
+        <strong>{formatBytes(usage.totalBytes)}</strong> reachable from {usage.tags.length.toLocaleString('en')} tags (
+        {images.length.toLocaleString('en')} images), each blob counted once.
       </p>
       <Reported reported={usage.reported} />
+      {usage.tags.length > 0 ? (
+        <>
+          <SharedFigure split={split} />
+          <SizeOverTime images={images} selected={selected} onSelect={setSelected} />
+          <BiggestImages images={images} selected={selected} onSelect={setSelected} />
+        </>
+      ) : null}
       <p className="storage-note">
-        Unique: what only that tag uses, freed when its image is deleted. Shared: also used by other tags ({formatBytes(shared)} over all
-        tags).
+        Unique: what only that tag uses, freed when its image is deleted. Shared: also used by other tags. Tags on one image share all of
+        it.
       </p>
-      <div className="storage-table-wrap">
-        <table className="storage-table">
-          <thead>
-            <tr>
-              <th scope="col">Tag</th>
-              <th scope="col" aria-sort={sort === 'bytes' ? 'descending' : 'none'}>
-                <button type="button" className="storage-sort" onClick={() => setSort('bytes')}>
-                  Bytes{sort === 'bytes' ? ' ↓' : ''}
-                </button>
-              </th>
-              <th scope="col" aria-sort={sort === 'unique' ? 'descending' : 'none'}>
-                <button type="button" className="storage-sort" onClick={() => setSort('unique')}>
-                  Unique{sort === 'unique' ? ' ↓' : ''}
-                </button>
-              </th>
-              <th scope="col">Shared</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tags.slice(0, 500).map((t) => (
-              <tr key={t.tag}>
-                <td className="mono" dir="auto" title={`${t.tag} → ${t.digest}`}>
-                  <RegistryText text={t.tag} />
-                </td>
-                <td>{formatBytes(t.bytes)}</td>
-                <td>{formatBytes(t.uniqueBytes)}</td>
-                <td>{formatBytes(t.sharedBytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {tags.length > 500 ? (
-          <p className="muted small">The 500 first of {tags.length.toLocaleString('en')} tags; `berth du` lists all.</p>
-        ) : null}
-      </div>
+      {picked ? (
+        <p className="storage-picked" role="status">
+          <span className="mono" dir="auto">
+            <RegistryText text={picked.tag} />
+          </span>
+          <span>
+            {formatBytes(picked.bytes)} · {formatBytes(picked.uniqueBytes)} unique · {formatBytes(picked.sharedBytes)} shared
+            {picked.date ? ` · ${picked.dateSource === 'pushed' ? 'pushed' : 'built'} ${picked.date.slice(0, 10)}` : ''}
+          </span>
+          <button type="button" className="button small" onClick={() => onOpenTag(picked.tag)}>
+            Show in repository
+          </button>
+        </p>
+      ) : null}
+      <StorageTagTable tags={usage.tags} sort={sort} onSort={setSort} selected={selected} onSelect={setSelected} />
       <UntaggedSection usage={usage} />
     </div>
   )

@@ -83,6 +83,8 @@ export const useStorage = create<StorageStore>()((set, get) => {
         registryId: scope.registryId,
         ...(scope.repository !== null ? { repository: scope.repository } : { prefix: '' }),
         verify: false,
+        // The repository view draws sizes over time: configs Berth lacks are read for their build date.
+        dates: scope.repository !== null,
       })
       if (run !== runs) {
         if (answer.ok) void call('cancelUsage', { jobId: answer.value.jobId })

@@ -16,6 +16,7 @@ describe('berth du arguments', { timeout: 30_000 }, () => {
   it.each([
     [['du'], /expected exactly one <registry>\[\/<prefix>\]/],
     [['du', '127.0.0.1:1', '--tags'], /du --tags takes <registry>\/<repository>/],
+    [['du', '127.0.0.1:1/acme/web', '--dates'], /du --dates dates the tags of one repository: add --tags/],
     [['du', '127.0.0.1:1/acme/web:1.0'], /without a tag or digest/],
     [['du', 'not a host'], /is not a registry address/],
   ])('%j is refused before any request: %s', async (args, message) => {
@@ -28,7 +29,8 @@ describe('berth du arguments', { timeout: 30_000 }, () => {
   it('is documented in --help with its JSON and what rm does with an untagged digest', async () => {
     const run = await berth(['--help'])
     expect(run.stdout).toContain('berth du       <registry>[/<prefix>] [--verify]')
-    expect(run.stdout).toContain('berth du       <registry>/<repo> --tags [--verify]')
+    expect(run.stdout).toContain('berth du       <registry>/<repo> --tags [--verify] [--dates]')
+    expect(run.stdout).toContain('--dates reads the configs Berth lacks for build dates')
     expect(run.stdout).toContain('berth rm       <registry>/<repo>@digest [--dry-run] [--yes]')
     expect(run.stdout).toContain('4 cancelled (at a prompt, or Ctrl-C)')
   })

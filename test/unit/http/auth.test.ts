@@ -47,7 +47,13 @@ const tags = (res: ServerResponse): void => json(res, 200, { name: 'a', tags: ['
  * token that lists the scopes `needs(req)` returns and that the test has not revoked.
  */
 async function tokenLab(
-  options: { needs?: (req: IncomingMessage) => string[]; realm?: (token: TestServer) => string; tokenBody?: (n: number) => object } = {},
+  options: {
+    needs?: (req: IncomingMessage) => string[]
+    realm?: (token: TestServer) => string
+    tokenBody?: (n: number) => object
+    /** What the token server grants of the scopes asked for (all of them by default). */
+    grant?: (scopes: string[]) => string[]
+  } = {},
 ) {
   let issued = 0
   const revoked = new Set<string>()
@@ -61,7 +67,9 @@ async function tokenLab(
     }
     const url = new URL(req.url ?? '/', 'http://x')
     issued++
-    json(res, 200, options.tokenBody?.(issued) ?? { token: `tok${issued}:${url.searchParams.getAll('scope').join(' ')}`, expires_in: 300 })
+    const asked = url.searchParams.getAll('scope')
+    const granted = options.grant?.(asked) ?? asked
+    json(res, 200, options.tokenBody?.(issued) ?? { token: `tok${issued}:${granted.join(' ')}`, expires_in: 300 })
   })
   const realm = options.realm?.(tokenServer) ?? `${tokenServer.url}/jwt/auth`
   const registry = await server((req, res) => {
@@ -183,6 +191,29 @@ describe('bearer tokens', () => {
     const c = client(lab.registry)
     await Promise.all(Array.from({ length: 6 }, () => c.listTags('a')))
     expect(lab.issued()).toBe(1)
+  })
+
+  it('lists many repositories on one token asked for all of them at once (prepareRepositories)', async () => {
+    const lab = await tokenLab({ needs: (req) => [`repository:${(req.url ?? '').split('/')[2] ?? ''}:pull`] })
+    const c = client(lab.registry)
+    await c.listTags('a') // the 401 that says the registry wants tokens, as the catalog does in a measurement
+    await c.prepareRepositories?.(['b', 'c', 'd', 'NOT A NAME'])
+    await Promise.all(['b', 'c', 'd'].map((name) => c.listTags(name)))
+    const scopes = lab.tokenServer.requests.map((r) => new URL(r.url, 'http://x').searchParams.getAll('scope'))
+    expect(scopes).toEqual([['repository:a:pull'], ['repository:b:pull', 'repository:c:pull', 'repository:d:pull']])
+  })
+
+  it('asks for the exact scope when the token server granted less than a prepared token asked for', async () => {
+    const lab = await tokenLab({
+      needs: (req) => [`repository:${(req.url ?? '').split('/')[2] ?? ''}:pull`],
+      grant: (scopes) => scopes.filter((scope) => scope !== 'repository:secret:pull' || scopes.length === 1),
+    })
+    const c = client(lab.registry)
+    await c.listTags('a')
+    await c.prepareRepositories?.(['b', 'secret'])
+    expect(await c.listTags('secret')).toEqual(['1'])
+    const scopes = lab.tokenServer.requests.map((r) => new URL(r.url, 'http://x').searchParams.getAll('scope'))
+    expect(scopes.at(-1)).toEqual(['repository:secret:pull'])
   })
 
   it('adds the challenged scope first on insufficient_scope and retries once', async () => {

@@ -37,14 +37,34 @@ describe('storage usage through a session', () => {
     const oneBytes = one.size + configSize(fake, one.configDigest) + 1_000 + 200
     const twoBytes = two.size + configSize(fake, two.configDigest) + 1_000 + 300
     expect(usage.totalBytes).toBe(oneBytes + twoBytes - 1_000)
+    // No config is read, so no date is known yet (dates: true reads them).
+    const undated = { date: null, dateSource: null }
     expect(usage.tags).toEqual([
-      { tag: '2.0', digest: two.digest, bytes: twoBytes, uniqueBytes: twoBytes - 1_000, sharedBytes: 1_000 },
-      { tag: '1.0', digest: one.digest, bytes: oneBytes, uniqueBytes: 0, sharedBytes: oneBytes },
-      { tag: 'latest', digest: one.digest, bytes: oneBytes, uniqueBytes: 0, sharedBytes: oneBytes },
+      { tag: '2.0', digest: two.digest, bytes: twoBytes, uniqueBytes: twoBytes - 1_000, sharedBytes: 1_000, ...undated },
+      { tag: '1.0', digest: one.digest, bytes: oneBytes, uniqueBytes: 0, sharedBytes: oneBytes, ...undated },
+      { tag: 'latest', digest: one.digest, bytes: oneBytes, uniqueBytes: 0, sharedBytes: oneBytes, ...undated },
     ])
     expect(fake.count('GET', 'blob')).toBe(0)
     expect(fake.count('GET', 'referrers')).toBe(1)
     expect(usage.failures).toEqual([])
+  })
+
+  it('dates each image by its build date when asked (one config GET per image), and from then on without a request', async () => {
+    const { fake, one, two } = registry()
+    const session = genericSession(fake)
+    const dated = await session.repositoryUsage(repo, { dates: true })
+    expect(dated.tags.map((tag) => [tag.tag, tag.date, tag.dateSource])).toEqual([
+      ['2.0', '2025-02-01T00:00:00.000Z', 'built'],
+      ['1.0', '2025-01-01T00:00:00.000Z', 'built'],
+      ['latest', '2025-01-01T00:00:00.000Z', 'built'],
+    ])
+    const configs = fake.calls.filter((call) => call.method === 'GET' && call.kind === 'blob').map((call) => call.reference)
+    expect(configs.sort()).toEqual([one.configDigest, two.configDigest].sort())
+    // A later run, asked or not, dates them from what Berth holds: no request for a config.
+    const before = fake.calls.length
+    const again = await session.repositoryUsage(repo)
+    expect(again.tags.every((tag) => tag.date !== null)).toBe(true)
+    expect(fake.calls.slice(before).filter((call) => call.kind === 'blob')).toEqual([])
   })
 
   it('counts referrers the registry lists for a tag, once the API answered', async () => {
