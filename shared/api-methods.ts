@@ -46,6 +46,11 @@ export const apiMethodNames = [
   'cancelUsage',
   'previewUntaggedDelete',
   'deleteUntagged',
+  'listSignatureKeys',
+  'addSignatureKey',
+  'removeSignatureKey',
+  'verifySignatures',
+  'signatureSummaries',
 ] as const satisfies readonly ApiMethod[]
 
 export const apiEventNames = [

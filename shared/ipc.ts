@@ -20,10 +20,12 @@ import { authModes, registryKinds } from './types'
 import { cleanupRulesSchema, parseDuration, type CleanupPlan } from './cleanup-rules'
 import { platformPattern, syncTagSelection, type CopyPlan, type CopyProgress, type CopyResult } from './copy'
 import { tagNamePattern } from './tag-name'
+import { platformSelectorPattern } from './platform'
 import type { UntaggedDeletePreview, UntaggedDeleteResult, UsageProgress, UsageResult } from './usage'
 import { ciAuthSecretFormats } from './ci-auth-input'
 import type { CiAuthInfo, CopiedCiAuth, CreatedDeployToken, HeldCiCredential } from './ci-auth-api'
 import type { ConnectResult } from './registry-setup'
+import type { SignatureKey, SignatureReport, SignatureSummary } from './signatures'
 
 const id = z.string().min(1).max(200)
 const repository = z
@@ -173,7 +175,13 @@ export const requestSchemas = {
   stopTagDetails: z.object({ jobId: jobId }),
   /** What Berth last verified for this repository's tags, from its own caches: no registry request. */
   getCachedTagDetails: z.object({ registryId: id, repository }),
-  inspect: z.object({ registryId: id, repository, reference }),
+  /** `platform` (`os/arch[/variant]`): for an index, the platform image to show; none lists the index's entries only. */
+  inspect: z.object({
+    registryId: id,
+    repository,
+    reference,
+    platform: z.string().regex(platformSelectorPattern, 'not os/arch[/variant], e.g. linux/arm64').optional(),
+  }),
   previewDelete: z.object({ registryId: id, repository, tags: z.array(tag).min(1).max(10_000), mode: z.enum(['tag', 'digest']) }),
   /**
    * `expectedDigests`: every tag the user confirmed will go → its digest in the preview (for a delete
@@ -186,6 +194,18 @@ export const requestSchemas = {
     tags: z.array(tag).min(1).max(10_000),
     mode: z.enum(['tag', 'digest']),
     expectedDigests: z.record(tag, z.string().regex(/^sha256:[a-f0-9]{64}$/)),
+    /** Referrers from the preview to delete too, after their subject (each checked again first). */
+    referrers: z
+      .array(
+        z.object({
+          subject: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+          kind: z.enum(['signature', 'sbom', 'attestation', 'other', 'index']),
+          digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+          tag: tag.nullable(),
+        }),
+      )
+      .max(1_000)
+      .optional(),
   }),
   scanDockerLogins: z.object({}),
   importDockerLogins: z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(100) }),
@@ -301,6 +321,23 @@ export const requestSchemas = {
   previewUntaggedDelete: z.object({ registryId: id, repository, digests: z.array(digestReference).min(1).max(1_000) }),
   /** Deletes untagged images by digest, checking again right before that no tag points at or reaches them. */
   deleteUntagged: z.object({ registryId: id, repository, digests: z.array(digestReference).min(1).max(1_000) }),
+  /** The public keys kept for verifying this registry's signatures (every scope). */
+  listSignatureKeys: z.object({ registryId: id }),
+  /** Keeps a PEM public key for the whole registry, or for `repository` and the repositories under it. */
+  addSignatureKey: z.object({
+    registryId: id,
+    repository: repository.optional(),
+    name: z.string().trim().min(1, 'give the key a name').max(100),
+    pem: z
+      .string()
+      .min(1)
+      .max(64 * 1024),
+  }),
+  removeSignatureKey: z.object({ registryId: id, keyId: z.string().regex(/^key-[0-9a-f]{16}$/, 'not a signature key id') }),
+  /** Every cosign signature of one image (its .sig tag and OCI 1.1 referrers), checked with the stored keys. */
+  verifySignatures: z.object({ registryId: id, repository, reference }),
+  /** The table's marks, for images whose cosign .sig tag is in the tag list: nothing else is looked up. */
+  signatureSummaries: z.object({ registryId: id, repository, digests: z.array(digestReference).min(1).max(200) }),
 } as const
 
 export type ApiRequests = { [K in keyof typeof requestSchemas]: z.input<(typeof requestSchemas)[K]> }
@@ -365,7 +402,15 @@ export interface ApiResponses {
   cancelUsage: null
   previewUntaggedDelete: UntaggedDeletePreview
   deleteUntagged: { results: UntaggedDeleteResult[]; note: string }
+  listSignatureKeys: SignatureKeyView[]
+  addSignatureKey: SignatureKeyView
+  removeSignatureKey: null
+  verifySignatures: SignatureReport
+  signatureSummaries: SignatureSummary[]
 }
+
+/** A signature key as the renderer sees it: the PEM stays in main (it is public, but nothing shows it). */
+export type SignatureKeyView = Omit<SignatureKey, 'pem'>
 
 /** A pull quota as the registry reported it; `seenAt` is when (ISO 8601), since it only changes with requests. */
 export interface RateLimitView {

@@ -1,5 +1,6 @@
 // Domain types shared by the main process, the CLI, the web mode and the renderer.
 // Plain data only: everything here crosses IPC or is printed as JSON by the CLI.
+import type { ArtifactInfo } from './artifact-kind'
 import type { BerthErrorData } from './errors'
 import type { StorageEffect } from './usage'
 
@@ -160,6 +161,18 @@ export interface TagDetails {
   /** Number of buildx attestation manifests in an index (not platforms, not in size). */
   attestations: number
   artifactType: string | null
+  /**
+   * What the manifest holds (an image, a Helm chart, an SBOM…: shared/artifact-kind.ts), which decides
+   * the commands offered. Absent on rows from a registry's own API: `artifactOfDetails` says what it can.
+   */
+  artifact?: ArtifactInfo
+  /** OCI 1.1 `subject`: the digest of the manifest this one refers to (a signature, SBOM or attestation). */
+  subject?: string
+  /**
+   * An index whose entries are artifacts (the referrers tag schema's `sha256-<hex>` index): each
+   * entry's digest and kind, for the subject row's badge.
+   */
+  referrerEntries?: { digest: string; kind: ReferrerKind }[]
 }
 
 export type TagDetailsResult = { tag: string; ok: true; details: TagDetails } | { tag: string; ok: false; error: BerthErrorData }
@@ -221,20 +234,114 @@ export interface Referrer {
   kind: ReferrerKind
   /** How it was found: the referrers API, the sha256-<hex> tag schema, or a cosign .sig/.att tag. */
   source: 'api' | 'tag-schema' | 'cosign-tag'
+  /** What its documents say (SBOMs and attestations, read when inspected), one per JSON layer. */
+  facts?: ReferrerFacts[]
+}
+
+/** A SLSA provenance predicate's answers to "who built this, from what". */
+export interface ProvenanceFacts {
+  slsaVersion: 'v0.2' | 'v1'
+  /** builder.id (v0.2) / runDetails.builder.id (v1). */
+  builder: string | null
+  buildType: string | null
+  /** The source repository the build started from, as the predicate names it (a URI). */
+  sourceRepository: string | null
+  sourceCommit: string | null
+}
+
+export interface SbomFacts {
+  format: 'SPDX' | 'CycloneDX'
+  /** spdxVersion / specVersion, as the document states it. */
+  version: string | null
+  /** SPDX `packages`, CycloneDX `components` (top level). */
+  packageCount: number
+  /** The document's name (SPDX) or its main component (CycloneDX). */
+  name: string | null
+}
+
+/** One document of a referrer or buildx attestation: an in-toto statement (DSSE-wrapped or not), or a bare SBOM. */
+export interface ReferrerFacts {
+  /** The layer it was read from. */
+  digest: string
+  mediaType: string
+  /** The in-toto predicate type; null for a bare SBOM document. */
+  predicateType: string | null
+  provenance?: ProvenanceFacts
+  sbom?: SbomFacts
+  /** The document as read (a DSSE payload decoded), indented; cut at `rawLimit` characters. */
+  raw: string
+  rawTruncated: boolean
+  /** Why nothing (or not everything) could be read: too large, not JSON, an unexpected shape. */
+  problem?: string
+}
+
+/** A buildx attestation manifest inside an index (`vnd.docker.reference.type: attestation-manifest`). */
+export interface BuildAttestation {
+  /** The attestation manifest. */
+  digest: string
+  /** The platform image it describes (`vnd.docker.reference.digest`). */
+  subject: string | null
+  facts: ReferrerFacts[]
+}
+
+/** One entry of an index as inspect lists it: a platform image, or a build attestation manifest (not a platform). */
+export interface IndexEntrySummary {
+  kind: 'platform' | 'attestation'
+  digest: string
+  mediaType: string
+  /** The entry's platform (from the image config when the index names none); null for an attestation. */
+  platform: { os: string; architecture: string; variant?: string } | null
+  /** Config + compressed layers; null when the manifest could not be read. */
+  size: number | null
+  /** null when the manifest could not be read. */
+  layerCount: number | null
+  /** Build date from the image config (null when unknown, or for an attestation). */
+  created: string | null
+  /** An attestation: the digest of the platform image it describes (buildx's `vnd.docker.reference.digest`). */
+  attests: string | null
+}
+
+/** The platform image of an index that an inspection with a chosen platform shows. */
+export interface PlatformImage {
+  digest: string
+  mediaType: string
+  configDigest: string
+  /** Config + compressed layers. */
+  size: number
+  created: string | null
+  annotations: Record<string, string>
+  /** Its manifest exactly as received, pretty-printed when it is JSON. */
+  manifestJson: string
 }
 
 export interface Inspection {
   repository: string
   reference: string
+  /** What the reference points at (for an index: the index, its total size and its platforms). */
   details: TagDetails
+  /** The layers of the image shown: the reference's own, or the chosen platform's of an index; [] for an index without one. */
   layers: Layer[]
+  /** The config of the image shown (see `layers`); null for an index without a chosen platform, or an artifact. */
   config: ImageConfigInfo | null
+  /** The reference's own manifest annotations (for an index: the index's). */
   annotations: Record<string, string>
   referrers: Referrer[]
+  /** An index's buildx attestation manifests, with what they say (absent on older answers). */
+  buildAttestations?: BuildAttestation[]
   /** Every tag of the repository currently pointing at this digest (when the tag list was read). */
   tagsSharingDigest: string[]
-  /** The manifest exactly as received, pretty-printed when it is JSON. */
+  /** The reference's manifest exactly as received, pretty-printed when it is JSON. */
   manifestJson: string
+  /**
+   * The platform `layers` and `config` describe: a single image's own (from its config), or the one
+   * chosen of an index. null for an index inspected without a platform (it shows none), an artifact,
+   * or an image whose config names none.
+   */
+  platform: { os: string; architecture: string; variant?: string } | null
+  /** For an index: every entry in index order, platform images and attestation manifests; [] otherwise. */
+  manifests: IndexEntrySummary[]
+  /** The chosen platform's image of an index; null otherwise (the reference itself is what is shown). */
+  platformImage: PlatformImage | null
 }
 
 export type DeleteMode = 'tag' | 'digest'
@@ -249,10 +356,34 @@ export interface DeletePreview {
    */
   items: { tag: string; digest: string; alsoRemoved: string[]; stillTagged?: string[] }[]
   /** Bytes garbage collection frees after this deletion; null when Berth could not work it out (`storage` says why). */
+  /**
+   * Signatures, SBOMs and attestations of the images this delete leaves untagged, which would
+   * otherwise dangle; deleted too only when the request names them (DeleteRequest.referrers).
+   */
+  referrers?: DeleteReferrer[]
+  /** Why the referrers cannot be deleted here (the registry cannot delete by digest); absent when they can. */
+  referrersBlocked?: string
   freesBytes?: number | null
   /** Bytes of what goes that stay stored, still used by kept tags (or other repositories). */
   keptBytes?: number | null
   storage?: StorageEffect | null
+}
+
+/** A referrer that a delete would leave dangling: what it is, and the tag naming it, if any. */
+export interface DeleteReferrer {
+  /** The digest of the deleted image it refers to. */
+  subject: string
+  /** `index`: the referrers tag schema's `sha256-<hex>` index itself. */
+  kind: ReferrerKind | 'index'
+  digest: string
+  /** cosign's `sha256-<hex>.sig|.att|.sbom` or the `sha256-<hex>` index tag; null for an untagged OCI 1.1 referrer. */
+  tag: string | null
+}
+
+/** What happened to one confirmed referrer (deleted by digest after its subject, one audit line each). */
+export interface DeleteReferrerResult extends DeleteReferrer {
+  ok: boolean
+  error?: BerthErrorData
 }
 
 export interface DeleteResult {
@@ -263,6 +394,8 @@ export interface DeleteResult {
   /** Tags that disappeared with this deletion (more than one for a digest delete). */
   removedTags: string[]
   error?: BerthErrorData
+  /** The confirmed referrers of this tag's image, deleted after it (only when it went). */
+  referrers?: DeleteReferrerResult[]
 }
 
 export const garbageCollectionNote = 'Deleting removes references only: the registry frees disk space when its garbage collection runs.'

@@ -13,6 +13,7 @@
 // from outside (berth://) is strict, since a link may be hostile; the one for the location hash
 // keeps what it can, since a stale or hand-edited hash should still open something.
 import { escapeInvisible } from './visible-text'
+import { platformSelectorPattern } from './platform'
 
 export const sortKeys = ['name', 'semver', 'date', 'size'] as const
 export type SortKey = (typeof sortKeys)[number]
@@ -30,6 +31,8 @@ export interface ViewLink {
   dir: SortDir
   q: string
   mode: FilterMode
+  /** Only tags that offer this platform (`os/arch[/variant]`, shared/platform.ts); '' = every tag. */
+  platform: string
 }
 
 export const defaultViewLink: ViewLink = {
@@ -41,6 +44,7 @@ export const defaultViewLink: ViewLink = {
   dir: 'desc',
   q: '',
   mode: 'text',
+  platform: '',
 }
 
 export type LinkParse = { ok: true; link: ViewLink } | { ok: false; reason: string }
@@ -271,6 +275,11 @@ function queryFields(params: URLSearchParams, hasRepository: boolean, strict: bo
             : null,
       (link, v) => (link.q = v),
     ),
+    field(
+      'platform',
+      (v) => (platformSelectorPattern.test(v) ? null : `"platform" is not os/arch[/variant] (${shown(v)})`),
+      (link, v) => (link.platform = v.toLowerCase()),
+    ),
   ]
 }
 
@@ -325,6 +334,7 @@ function formatTarget(link: ViewLink): string {
   if (link.dir !== defaultViewLink.dir) query.set('dir', link.dir)
   if (link.q !== '') query.set('q', link.q)
   if (link.mode !== defaultViewLink.mode) query.set('mode', link.mode)
+  if (link.platform !== '') query.set('platform', link.platform)
   const qs = query.toString()
   return qs === '' ? path : `${path}?${qs}`
 }

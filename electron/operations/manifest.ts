@@ -4,11 +4,14 @@
 import { z } from 'zod'
 import { BerthError } from '../../shared/errors'
 import type { ImageConfigInfo } from '../../shared/types'
+import type { HelmChartFacts, ManifestFacts } from '../../shared/artifact-kind'
 import { isDigest } from '../http/digest'
 import {
   baseMediaType,
   dockerSchema1,
   dockerSchema1Signed,
+  helmChartLayer,
+  helmConfig,
   isImageConfigMediaType,
   isImageManifestMediaType,
   isIndexMediaType,
@@ -241,6 +244,64 @@ export function artifactTypeOf(manifest: ParsedManifest): string | null {
   if (manifest.artifactType) return manifest.artifactType
   if (manifest.kind === 'image' && !isImageConfigMediaType(manifest.config.mediaType)) return manifest.config.mediaType
   return null
+}
+
+/**
+ * A Helm chart's config is its Chart.yaml as JSON (Helm pkg/registry: `application/vnd.cncf.helm.config.v1+json`),
+ * a few hundred bytes; anything far larger is not one, and is not fetched.
+ */
+export const maxChartConfigBytes = 256 * 1024
+
+/** Names and versions are short in Chart.yaml; a longer value is shown as unknown rather than trusted. */
+const chartText = z.string().max(256).nullable().optional().catch(null)
+
+const helmChartConfigSchema = z.looseObject({ name: chartText, version: chartText, appVersion: chartText })
+
+/**
+ * Name, version and appVersion of a chart's config; null when it is not a JSON object of that shape.
+ * A chart's facts are descriptive only: a malformed config leaves them unknown instead of failing the row.
+ */
+export function parseHelmChartConfig(bytes: Uint8Array): HelmChartFacts | null {
+  let body: Record<string, unknown>
+  try {
+    body = decodeJsonObject(bytes, maxChartConfigBytes, 'Helm chart config')
+  } catch {
+    return null
+  }
+  const result = helmChartConfigSchema.safeParse(body)
+  if (!result.success) return null
+  const text = (value: string | null | undefined): string | null => (value === undefined || value === null || value === '' ? null : value)
+  return { name: text(result.data.name), version: text(result.data.version), appVersion: text(result.data.appVersion) }
+}
+
+/** The facts shared/artifact-kind.ts classifies a manifest by. */
+export function manifestFactsOf(manifest: Exclude<ParsedManifest, { kind: 'schema1' }>, chart?: HelmChartFacts | null): ManifestFacts {
+  if (manifest.kind === 'index') {
+    return {
+      shape: 'index',
+      artifactType: manifest.artifactType,
+      configMediaType: null,
+      layers: [],
+      subject: manifest.subject?.digest ?? null,
+    }
+  }
+  return {
+    shape: 'image',
+    artifactType: manifest.artifactType,
+    configMediaType: manifest.config.mediaType,
+    layers: manifest.layers,
+    annotations: manifest.annotations,
+    subject: manifest.subject?.digest ?? null,
+    ...(chart !== undefined ? { chart } : {}),
+  }
+}
+
+/** Helm's config type, or its chart layer under some other config (charts pushed by other tools). */
+export function isHelmChartManifest(manifest: ParsedManifest): manifest is Extract<ParsedManifest, { kind: 'image' }> {
+  if (manifest.kind !== 'image') return false
+  return (
+    baseMediaType(manifest.config.mediaType) === helmConfig || manifest.layers.some((l) => baseMediaType(l.mediaType) === helmChartLayer)
+  )
 }
 
 // Docker writes null for empty lists and maps; Entrypoint/Cmd may be a bare string (strslice).

@@ -10,14 +10,20 @@ import { createBoundedPool } from '../http/bounded-pool'
 import { createContentLoader, type ContentLoader } from './content-loader'
 import { isDigest } from '../http/digest'
 import type { DigestCache } from '../stores/cache/digest-cache'
+import { classifyArtifact, type HelmChartFacts } from '../../shared/artifact-kind'
 import {
   artifactTypeOf,
   isAttestationDescriptor,
+  isHelmChartManifest,
+  manifestFactsOf,
+  maxChartConfigBytes,
   normalizeCreated,
+  parseHelmChartConfig,
   parseImageConfig,
   type Descriptor,
   type ParsedManifest,
 } from './manifest'
+import { classifyReferrer } from './referrers'
 import { tagIndexForCache, type RepositoryTagHints, type TagIndex } from '../stores/cache/tag-index'
 import type { RegistryClient } from '../http/client-types'
 
@@ -134,10 +140,16 @@ export async function describeManifest(
 
   const size = sumBlobs([manifest.config, ...manifest.layers])
   const artifactType = artifactTypeOf(manifest)
+  const subject = manifest.subject ? { subject: manifest.subject.digest } : {}
+  // The chart's name and appVersion are only in its config (Helm writes no annotations for them).
+  const chart = isHelmChartManifest(manifest) ? await helmChartFacts(loader, repository, manifest.config) : undefined
+  const artifact = classifyArtifact(manifestFactsOf(manifest, chart))
   if (artifactType !== null) {
     const created = normalizeCreated(manifest.annotations[createdAnnotation])
     return {
       ...base(tag, digest, manifest.mediaType, 'artifact'),
+      artifact,
+      ...subject,
       configDigest: manifest.config.digest,
       size,
       sizeNote: 'artifact: config + layers',
@@ -150,6 +162,8 @@ export async function describeManifest(
   const dated = dateOf(config.created, manifest.annotations)
   return {
     ...base(tag, digest, manifest.mediaType, 'image'),
+    artifact,
+    ...subject,
     configDigest: manifest.config.digest,
     size,
     sizeNote: 'compressed layers + config',
@@ -158,6 +172,15 @@ export async function describeManifest(
       ? { platform: { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) } }
       : {}),
   }
+}
+
+/**
+ * A chart's config from the digest cache or one small GET, like an image's. A config larger than
+ * any Chart.yaml is not fetched: the chart's facts stay unknown.
+ */
+async function helmChartFacts(loader: ContentSource, repository: string, config: Descriptor): Promise<HelmChartFacts | null> {
+  if (config.size > maxChartConfigBytes) return null
+  return parseHelmChartConfig(await loader.configBlob(repository, config.digest))
 }
 
 async function describeIndex(
@@ -199,7 +222,20 @@ async function describeIndex(
     platforms: described.map((c) => c.platform),
     attestations,
     artifactType: index.artifactType,
+    artifact: classifyArtifact(manifestFactsOf(index)),
+    ...(index.subject ? { subject: index.subject.digest } : {}),
+    ...referrerEntriesOf(index.manifests),
   }
+}
+
+/**
+ * The referrers tag schema's index lists artifacts, each with its artifactType (distribution-spec
+ * 1.1 "Referrers Tag Schema"); platform images never carry one. Their kinds feed the subject's badge.
+ */
+function referrerEntriesOf(entries: Descriptor[]): Pick<TagDetails, 'referrerEntries'> {
+  if (entries.length === 0 || !entries.every((d) => d.artifactType !== undefined)) return {}
+  const kindOf = (d: Descriptor) => classifyReferrer(d.artifactType ?? null, d.annotations ?? {})
+  return { referrerEntries: entries.map((d) => ({ digest: d.digest, kind: kindOf(d) })) }
 }
 
 interface DescribedChild {

@@ -87,6 +87,7 @@ export function createGenericProvider(options: GenericProviderOptions): Registry
       return inspectReference(client, repository, reference, {
         ...(options.cache ? { cache: options.cache } : {}),
         ...signalOf(request.signal),
+        ...(request.platform ? { platform: request.platform } : {}),
       })
     },
     resolveTags(repository, tags, request = {}) {

@@ -15,6 +15,7 @@ import type {
   TagList,
 } from '../../shared/types'
 import type { ReportedSizeSource } from '../../shared/usage'
+import type { PlatformName } from '../../shared/platform'
 import type { RateLimitInfo, RegistryClient } from '../http/client-types'
 import type { TagDetailsStream, TagSource } from '../operations/tag-details-stream'
 
@@ -25,6 +26,11 @@ export interface ProviderTagList extends TagList {
 
 export interface SignalOption {
   signal?: AbortSignal
+}
+
+export interface InspectRequest extends SignalOption {
+  /** For an index: the platform to show (shared/platform.ts matching); none shows only its entries. */
+  platform?: PlatformName
 }
 
 export interface TagDetailsRequest extends SignalOption {
@@ -95,7 +101,7 @@ export interface RegistryProvider {
   forgetTagHints(repository: string, tags: readonly string[]): Promise<void>
   /** What the local caches hold for the repository's tags, without a registry request. */
   cachedTagDetails(repository: string): Promise<CachedTagDetails>
-  inspect(repository: string, reference: string, options?: SignalOption): Promise<Inspection>
+  inspect(repository: string, reference: string, options?: InspectRequest): Promise<Inspection>
   /** The current digest of each of `tags`; a tag that does not exist is absent from the map. */
   resolveTags(repository: string, tags: readonly string[], options?: SignalOption): Promise<Map<string, string>>
   /** The current digest of every tag of the repository, in tag-list order. */

@@ -18,6 +18,8 @@ import { reportListingProgress } from './listing-progress'
 import { copySelectionOf, createCopyJobs } from './copy-jobs'
 import { createUsageJobs } from './usage-jobs'
 import { createCiAuthHandlers } from './ci-auth-handlers'
+import { createSignatureHandlers } from './signature-handlers'
+import { parsePlatformSelector } from '../../shared/platform'
 
 export interface ApiHandlers {
   api: Api
@@ -140,10 +142,15 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
       detailsJobs.stop(jobId)
       return Promise.resolve(null)
     },
-    inspect: ({ registryId, repository, reference }) => engine.session(registryId).inspect(repository, reference),
+    inspect({ registryId, repository, reference, platform }) {
+      const selector = platform === undefined ? null : parsePlatformSelector(platform)
+      return engine.session(registryId).inspect(repository, reference, selector ? { platform: selector } : {})
+    },
     previewDelete: ({ registryId, repository, tags, mode }) => engine.session(registryId).previewDelete(repository, tags, mode),
-    async deleteTags({ registryId, repository, tags, mode, expectedDigests }) {
-      const results = await engine.session(registryId).deleteTags(repository, { tags, mode, expectedDigests })
+    async deleteTags({ registryId, repository, tags, mode, expectedDigests, referrers }) {
+      const results = await engine
+        .session(registryId)
+        .deleteTags(repository, { tags, mode, expectedDigests, ...(referrers && referrers.length > 0 ? { referrers } : {}) })
       return { results, note: garbageCollectionNote }
     },
     scanDockerLogins: async () => scanLogins(env, profiles),
@@ -212,6 +219,7 @@ export function createApiHandlers(engine: EngineCore): ApiHandlers {
       const results = await session.deleteUntagged(repository, digests)
       return { results, note: garbageCollectionAdvice(session.profile?.kind ?? 'generic') }
     },
+    ...createSignatureHandlers(engine),
   } satisfies { [K in keyof ApiResponses]: (request: ApiRequests[K]) => Promise<ApiResponses[K]> }
   return {
     api,

@@ -7,10 +7,12 @@
 //   tag was pushed onto it meanwhile), nothing is deleted and the conflict names the difference.
 // - Every tag that goes, siblings included, gets its own audit.log entry; so does every refusal.
 // - No DELETE is ever retried: one that failed may still have happened at the registry.
+// - Referrers the user confirmed with the preview go after their image, by the same rules
+//   (delete-referrers.ts); those of an image that did not go are never touched.
 // - An untagged image (deleteUntaggedConfirmed) goes by digest only while no tag points at it or
 //   reaches it, asked of the registry right before; with an index go its platform manifests no tag uses.
 import { BerthError, type BerthErrorData } from '../../shared/errors'
-import type { DeleteMethod, DeleteMode, DeletePreview, DeleteResult } from '../../shared/types'
+import type { DeleteMethod, DeleteMode, DeletePreview, DeleteReferrer, DeleteResult } from '../../shared/types'
 import { createBoundedPool } from '../http/bounded-pool'
 import { shortDigest } from '../http/digest'
 import { explainDeleteError } from '../operations/delete-tags'
@@ -19,6 +21,7 @@ import type { AuditLog } from '../stores/audit-log'
 import { tagIndexForCache } from '../stores/cache/tag-index'
 import type { UntaggedDeleteResult } from '../../shared/usage'
 import { checkUntagged } from './usage-effects'
+import { deleteReferrersConfirmed } from './delete-referrers'
 import type { UsageContext } from './usage-run'
 
 export interface DeleteRequest {
@@ -30,6 +33,11 @@ export interface DeleteRequest {
    * tags, and for a delete by digest also every other tag on that digest (the preview's alsoRemoved).
    */
   expectedDigests: Readonly<Record<string, string>>
+  /**
+   * Referrers from the preview the user also confirmed (DeletePreview.referrers): deleted by digest
+   * after their subject went, each checked again first (delete-referrers.ts).
+   */
+  referrers?: readonly DeleteReferrer[]
 }
 
 export interface DeleteRunOptions {
@@ -206,7 +214,21 @@ export async function deleteConfirmed(
     )
     for (const result of done.flat()) results.set(result.tag, result)
   }
-  return requested.map((tag) => results.get(tag) ?? failed(tag, '', new BerthError({ code: 'internal', message: `No result for ${tag}.` })))
+  const ordered = requested.map(
+    (tag) => results.get(tag) ?? failed(tag, '', new BerthError({ code: 'internal', message: `No result for ${tag}.` })),
+  )
+  if (!request.referrers || request.referrers.length === 0) return ordered
+  return deleteReferrersConfirmed(
+    {
+      provider,
+      repository,
+      registry: options.registry,
+      ...(options.audit ? { audit: options.audit } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    request.referrers,
+    ordered,
+  )
 }
 
 interface DeleteRun {

@@ -20,6 +20,7 @@ import { auditAs, createAuditLog, type AuditLog } from '../stores/audit-log'
 import { createDigestCache, type DigestCache } from '../stores/cache/digest-cache'
 import { tagIndexForCache } from '../stores/cache/tag-index'
 import { createCleanupRulesStore, type CleanupRulesStore } from '../stores/cleanup-rules-store'
+import { createSignatureKeysStore, type SignatureKeysStore } from '../stores/signature-keys-store'
 import { createProfileStore, type ProfileStore } from '../stores/profiles/profile-store'
 import { resolveTrust } from '../stores/profiles/profile-trust'
 import { credentialSourceFor } from '../stores/secrets/credential-source'
@@ -29,6 +30,7 @@ import { createFileUploadJournal } from '../operations/copy-upload-journal'
 import { createApiHandlers } from './api-handlers'
 import { createCopyService, type CopyService } from './copy-service'
 import { createRegistrySession, type RegistrySession } from './registry-session'
+import { createSignatureService, type SignatureService } from './signature-service'
 import type { ClipboardPort } from './secret-clipboard'
 
 export interface EngineOptions {
@@ -65,6 +67,10 @@ export interface EngineCore {
   cache: DigestCache
   audit: AuditLog
   cleanupRules: CleanupRulesStore
+  /** Public keys for signature verification (`signature-keys.json`): not secrets, so not in the keychain. */
+  signatureKeys: SignatureKeysStore
+  /** Cosign signature verification over sessions, with its results cache. */
+  signatures: SignatureService
   /** Copies between two sessions (plan, run); unfinished uploads resume from `copy-uploads.json`. */
   copies: CopyService
   readonly options: EngineOptions
@@ -98,6 +104,8 @@ export function createEngine(options: EngineOptions): Engine {
   const cache = createDigestCache({ directory: join(options.dataDirectory, 'cache', 'digests') })
   const audit = createAuditLog(join(options.dataDirectory, 'audit.log'), { user: localUser() })
   const cleanupRules = createCleanupRulesStore(join(options.dataDirectory, 'cleanup-rules.json'))
+  const signatureKeys = createSignatureKeysStore(join(options.dataDirectory, 'signature-keys.json'))
+  const signatures = createSignatureService({ keys: signatureKeys, cache })
   const saved = new Map<string, RegistrySession>()
   const adHoc = new Set<RegistrySession>()
   const concurrency = options.concurrency ?? defaultConcurrency
@@ -235,6 +243,8 @@ export function createEngine(options: EngineOptions): Engine {
     cache,
     audit,
     cleanupRules,
+    signatureKeys,
+    signatures,
     copies,
     options,
     session,

@@ -17,15 +17,18 @@ import type {
 } from '../../shared/types'
 import { createBoundedPool } from '../http/bounded-pool'
 import type { RateLimitInfo } from '../http/client-types'
+import { isDigest } from '../http/digest'
 import { cleanupTagInfos } from '../operations/cleanup'
 import type { ProviderTagList, RegistryProvider, ServerCleanupRequest, ServerCleanupResult, TagDetailsRequest } from '../providers/provider'
 import type { AuditLog } from '../stores/audit-log'
 import { whyNotATagName } from '../../shared/tag-name'
+import type { PlatformName } from '../../shared/platform'
 import { gitlabBulkParameters } from '../../shared/gitlab-cleanup'
 import type { RegistryUsage, RepositoryUsage, UntaggedDeletePreview, UntaggedDeleteResult } from '../../shared/usage'
 import { createDigestCache, type DigestCache } from '../stores/cache/digest-cache'
 import { createUsageGraph } from '../operations/usage-graph'
 import { deleteConfirmed, deleteUntaggedConfirmed, previewWithDigests, type DeleteRequest } from './delete-safety'
+import { danglingReferrers } from './delete-referrers'
 import { checkUntagged, planWithStorage, previewWithStorage, untaggedEffectOf } from './usage-effects'
 import type { UsageContext, UsageRunOptions } from './usage-run'
 import { measureRegistry, measureRepository } from './usage-service'
@@ -34,6 +37,8 @@ import { createDetailsJob, type DetailsJob, type DetailsPriority } from './detai
 export interface RegistrySession {
   /** host[:port], as in image references and the audit log. */
   readonly registry: string
+  /** scheme + host[:port] as the registry answers now (http:// once a loopback registry fell back to it). */
+  readonly url: string
   /** The saved profile, or null for a registry named on the command line without one. */
   readonly profile: RegistryProfile | null
   readonly capabilities: RegistryCapabilities
@@ -41,7 +46,8 @@ export interface RegistrySession {
   listTags(repository: string, options?: { signal?: AbortSignal }): Promise<ProviderTagList>
   getTagDetails(repository: string, tags: string[], options?: TagDetailsRequest): Promise<TagDetailsResult[]>
   cachedTagDetails(repository: string): Promise<CachedTagDetails>
-  inspect(repository: string, reference: string): Promise<Inspection>
+  /** `platform`: for an index, the platform image to show (its manifest, config, layers and history). */
+  inspect(repository: string, reference: string, options?: { platform?: PlatformName }): Promise<Inspection>
   /** The digest `tag` points at now (a HEAD where the registry sends the digest). */
   resolveTag(repository: string, tag: string): Promise<string>
   previewDelete(repository: string, tags: string[], mode: DeleteMode, options?: { signal?: AbortSignal }): Promise<DeletePreview>
@@ -158,6 +164,9 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
 
   const session: RegistrySession = {
     registry,
+    get url() {
+      return provider.client.endpoint.url
+    },
     profile: options.profile,
     capabilities: provider.capabilities,
     listRepositories: () => provider.listRepositories(),
@@ -172,7 +181,7 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
     },
     getTagDetails: (repository, tags, request) => detailsRowByRow(provider, repository, tags, request),
     cachedTagDetails: (repository) => provider.cachedTagDetails(repository),
-    inspect: (repository, reference) => provider.inspect(repository, reference),
+    inspect: (repository, reference, request) => provider.inspect(repository, reference, request),
     async resolveTag(repository, tag) {
       const digest = (await provider.resolveTags(repository, [tag])).get(tag)
       if (digest === undefined) throw new BerthError({ code: 'not_found', message: `${repository} has no tag ${tag}.` })
@@ -180,7 +189,8 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
     },
     async previewDelete(repository, tags, mode, request = {}) {
       const { preview, current, everyTag } = await previewWithDigests(provider, repository, tags, mode, request)
-      return previewWithStorage(usageContext(), preview, { current, everyTag }, request.signal)
+      const withStorage = await previewWithStorage(usageContext(), preview, { current, everyTag }, request.signal)
+      return { ...withStorage, ...(await danglingReferrers(provider, repository, withStorage, request)) }
     },
     async deleteTags(repository, request, runOptions = {}) {
       const results = await deleteConfirmed(provider, repository, request, deleteOptions(runOptions.signal))
@@ -349,7 +359,8 @@ async function detailsRowByRow(
   const valid: string[] = []
   const invalid = new Map<string, TagDetailsResult>()
   for (const tag of uniqueInOrder(tags)) {
-    const row = invalidTagRow(tag)
+    // A digest is no tag name, but describes the same way (`berth pull-cmd REPO@sha256:…` asks for one).
+    const row = isDigest(tag) ? null : invalidTagRow(tag)
     if (row === null) {
       valid.push(tag)
       continue

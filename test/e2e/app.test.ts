@@ -135,7 +135,7 @@ describe('Berth web mode against the lab TLS registry', () => {
       expect(row).toContain(formatBytes(p.size))
     }
     expect(truth.attestations).toBeGreaterThan(0)
-    await expect(details.innerText()).resolves.toMatch(/\+ 1 build attestation manifest .*not counted as platforms or in the size/)
+    await expect(details.innerText()).resolves.toMatch(/build attestation for linux\/amd64 .*not a platform, not counted in the size/)
     const sizeField = details.locator('dt:text-is("Size") + dd')
     await expect(sizeField.innerText()).resolves.toContain(formatBytes(truth.size))
     await screenshot(page, 'e2e-details-index.png')

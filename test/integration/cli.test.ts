@@ -67,6 +67,7 @@ describe('berth tags --details --json', () => {
         const want = truth[row.tag]
         expect(want, `${repository}:${row.tag}`).toBeDefined()
         expect(Object.keys(row).sort()).toEqual([
+          'artifact',
           'artifactType',
           'configDigest',
           'created',
@@ -74,6 +75,7 @@ describe('berth tags --details --json', () => {
           'mediaType',
           'platforms',
           'pushedAt',
+          'referrer',
           'size',
           'tag',
         ])

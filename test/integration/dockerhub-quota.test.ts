@@ -73,11 +73,11 @@ describe('the Docker Hub pull quota through its recording', () => {
 
   it('says when Docker Hub reported no quota in the run', async () => {
     const { hub, dataDirectory, host } = await setup()
-    const run = await berthInProcess(['pull-cmd', `${host}/library/alpine:latest`, '--verbose'], {
+    const run = await berthInProcess(['pull-cmd', `${host}/library/alpine:latest`, '--kind', 'image', '--verbose'], {
       env: { BERTH_DATA_DIR: dataDirectory, BERTH_DOCKERHUB_API_URL: hub.hubUrl },
     })
     expect(run.code).toBe(0)
-    // pull-cmd's default format needs no registry: no session, nothing to report.
+    // pull-cmd told the kind, in a format without a digest, needs no registry: no session, nothing to report.
     expect(run.stderr).toBe('')
     const repos = await berthInProcess(['repos', host, '--verbose', '--username', 'ada', '--password-stdin'], {
       env: { BERTH_DATA_DIR: dataDirectory, BERTH_DOCKERHUB_API_URL: hub.hubUrl },

@@ -128,9 +128,9 @@ describe('tag details against the lab', () => {
 })
 
 describe('inspect against the lab', () => {
-  it('shows the amd64 platform of a multi-arch index, its config and the tags sharing its digest', async () => {
+  it('shows the amd64 platform asked for of a multi-arch index, its config and the tags sharing its digest', async () => {
     const client = keep(labClient(lab.token, lab.users.reader))
-    const inspection = await inspectReference(client, 'acme/multiarch', 'latest')
+    const inspection = await inspectReference(client, 'acme/multiarch', 'latest', { platform: { os: 'linux', architecture: 'amd64' } })
     const truth = lab.truth.repositories['acme/multiarch']?.latest
     expect(inspection.details.digest).toBe(truth?.digest)
     expect(inspection.details.attestations).toBe(1)
@@ -139,6 +139,7 @@ describe('inspect against the lab', () => {
     const layerTotal = inspection.layers.reduce((sum, l) => sum + l.size, 0)
     expect(layerTotal).toBeLessThan(amd64?.size ?? 0)
     expect(inspection.config?.architecture).toBe('amd64')
+    expect(inspection.platformImage?.digest).toBe(amd64?.digest)
     expect(inspection.config?.workingDir).toBe('/app')
     expect(inspection.config?.env).toContain('APP_VERSION=1.0')
     expect(JSON.parse(inspection.manifestJson)).toMatchObject({ mediaType: 'application/vnd.oci.image.index.v1+json' })

@@ -1,7 +1,10 @@
 import { join } from 'node:path'
 import { addAttestation, addHelmChart, addImage, addIndex, type ImageSpec, type ManifestFormat } from './images'
+import { artifactsRepository } from './fixtures-artifacts'
+import { attestedRepository } from './fixtures-attested'
 import { LayoutBuilder, type Platform } from './oci-layout'
 import { createLayer, type Layer } from './tar'
+import { signedRepository } from './fixtures-signed'
 
 /** Bump when the generated content changes in a way the cache key (source hash) would not see. */
 export const GENERATOR_VERSION = 1
@@ -216,6 +219,9 @@ export async function generateFixtures(root: string): Promise<FixtureRepository[
       { tags: ['latest'], created: at(200), format: 'oci' },
     ]),
     perfRepository(root),
+    attestedRepository(root),
+    artifactsRepository(root),
+    await signedRepository(root),
   ]
   for (const { builder, repo } of built) await builder.write(repo.layoutDir)
   return built.map(({ repo }) => repo)

@@ -15,7 +15,18 @@ const LAB_DIR = dirname(fileURLToPath(import.meta.url))
 export const REPO_ROOT = join(LAB_DIR, '..', '..')
 const CACHE_ROOT = join(REPO_ROOT, '.lab-tmp', 'cache')
 /** Every file whose change alters the seeded content: their hash names the cache entry. */
-const GENERATOR_FILES = ['fixtures.ts', 'images.ts', 'oci-layout.ts', 'tar.ts', 'truth.ts', 'http-push.ts', 'seed.ts']
+const GENERATOR_FILES = [
+  'fixtures.ts',
+  'fixtures-signed.ts',
+  'fixtures-attested.ts',
+  'fixtures-artifacts.ts',
+  'images.ts',
+  'oci-layout.ts',
+  'tar.ts',
+  'truth.ts',
+  'http-push.ts',
+  'seed.ts',
+]
 
 /** Only the `open` registry (and the paging front over it) carries this one: see ensureSeededStore. */
 export const PERF_REPOSITORY = 'perf/many'

@@ -58,8 +58,9 @@ function isAttestation(descriptor: Descriptor): boolean {
 function normaliseCreated(value: string | undefined): string | null {
   if (value === undefined) return null
   const time = new Date(value).getTime()
-  // Reproducible builds (SOURCE_DATE_EPOCH=0) write the epoch: that means "unknown", not 1970.
-  if (Number.isNaN(time) || time === 0) return null
+  // Reproducible builds (SOURCE_DATE_EPOCH=0) write the epoch: that means "unknown", not 1970; so
+  // does anything before it, like the Go zero time cosign writes in its signature images' configs.
+  if (Number.isNaN(time) || time <= 0) return null
   return new Date(time).toISOString()
 }
 

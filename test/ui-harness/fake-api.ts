@@ -33,6 +33,7 @@ import {
 } from './fake-data'
 import { fakeAuditEntries } from './fake-audit'
 import { fakeCiAuthApi } from './fake-ci-auth'
+import { fakeSignatureApi } from './fake-signatures'
 import { fakeCopyApi } from './fake-copy'
 import { fakeRegistrySetupApi } from './fake-registry-setup'
 import { fakeUsageApi } from './fake-usage'
@@ -256,8 +257,8 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
       for (const made of [...copiedTags.values(), ...images.values()]) if (made.details.digest === reference) return made
       return fail({ code: 'not_found', message: `${repo}@${reference} does not exist.`, status: 404, registryCode: 'MANIFEST_UNKNOWN' })
     },
-    tagsOf: (registryId, repo) => tagsOf(registryId, repo),
     exists: (registryId, repo) => repositoryExists(registryId, repo),
+    tagsOf: (registryId, repo) => tagsOf(registryId, repo),
     currentDigest: (registryId, repo, tag) => {
       if (!repositoryExists(registryId, repo)) return null
       try {
@@ -369,6 +370,9 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
         referrers: img.referrers,
         tagsSharingDigest: sharing,
         manifestJson: JSON.stringify({ schemaVersion: 2, mediaType: img.details.mediaType, layers: img.layers.slice(0, 2) }, null, 2),
+        platform: img.details.platform ?? null,
+        manifests: [],
+        platformImage: null,
       })
     },
     previewDelete: ({ registryId, repository, tags, mode }) => {
@@ -569,6 +573,7 @@ export function createFakeApi(options: FakeApiOptions = {}): Api & { on: NonNull
     startCopy: copies.startCopy,
     cancelCopy: copies.cancelCopy,
     ...fakeCiAuthApi(registries, wait),
+    ...fakeSignatureApi(wait),
     startUsage: usage.startUsage,
     cancelUsage: usage.cancelUsage,
     previewUntaggedDelete: usage.previewUntaggedDelete,

@@ -182,6 +182,7 @@ export function makeImage(repo: string, tag: string, key: string, index: number)
         platforms: [],
         attestations: 0,
         artifactType: 'application/vnd.cncf.helm.config.v1+json',
+        artifact: { kind: 'helm-chart', name: 'platform', version: '4.2.0', appVersion: '4.2.0' },
       },
       layers: [{ digest: fakeDigest(`${key}-chart`), size: 47_800, mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip' }],
       config: null,

@@ -1,13 +1,17 @@
-// The read-only commands: repos, tags, inspect, pull-cmd.
+// The read-only commands: repos, tags, inspect (pull-cmd lives in pull-cmd-command.ts).
 import type { TagDetails, TagDetailsResult } from '../../../shared/types'
 import { formatBytes, formatPlatform } from '../../../shared/format'
 import { compileTagFilter, sortTags } from '../../../shared/tag-sort'
-import { pullCommands } from '../../../shared/pull-commands'
+import { artifactLabel, artifactOfDetails, type ArtifactInfo } from '../../../shared/artifact-kind'
+import { offersPlatform } from '../../../shared/platform'
 import { BerthError } from '../../../shared/errors'
+import { contradictsName, parseReferrerTag, type ReferrerTagKind } from '../../../shared/referrer-tags'
+import { groupReferrerRows, withReferrers } from './referrer-rows'
 import { parseImageReference } from '../../http/reference'
 import { shortDigest } from '../../http/digest'
 import type { CliContext } from './cli-context'
 import { endProgress, IncompleteResult, printJson, printTable, progress, terminalSafe, UsageError } from './cli-output'
+import { inspectLines, platformOption } from './inspect-output'
 
 export async function reposCommand(context: CliContext, registry: string): Promise<void> {
   const session = await context.session(registry)
@@ -32,9 +36,17 @@ export interface TagRowJson {
   pushedAt: string | null
   platforms: { os: string; architecture: string; variant: string | null; digest: string; size: number | null }[]
   artifactType: string | null
+  /** What the manifest holds (shared/artifact-kind.ts); null where the registry's answer does not say. */
+  artifact: ArtifactInfo | null
+  /**
+   * A referrer tag (cosign `sha256-<hex>.sig|.att|.sbom`, the referrers index `sha256-<hex>`): the
+   * image it belongs to and what it holds; null for every other tag. Additive: older readers ignore it.
+   */
+  referrer: { subject: string; kind: ReferrerTagKind } | null
 }
 
 export function tagRowJson(details: TagDetails): TagRowJson {
+  const name = parseReferrerTag(details.tag)
   return {
     tag: details.tag,
     digest: details.digest,
@@ -51,6 +63,8 @@ export function tagRowJson(details: TagDetails): TagRowJson {
       size: platform.size,
     })),
     artifactType: details.artifactType,
+    artifact: artifactOfDetails(details),
+    referrer: name && !contradictsName(name, details) ? { subject: name.subject, kind: name.kind } : null,
   }
 }
 
@@ -62,7 +76,9 @@ export async function tagsCommand(context: CliContext, target: string): Promise<
   const filterText = context.string('filter')
   const filter = filterText ? compileTagFilter(filterText, 'regex') : null
   if (filter && !filter.ok) throw new UsageError(`--filter: ${filter.error}`)
-  const details = context.flag('details') || sort === 'date' || sort === 'size'
+  // Which platforms a tag offers is in its details: --platform reads them.
+  const platform = platformOption(context, 'tags')
+  const details = context.flag('details') || sort === 'date' || sort === 'size' || platform !== undefined
 
   const session = await context.session(ref.registry)
   const all = (await session.listTags(ref.repository)).tags
@@ -92,7 +108,10 @@ export async function tagsCommand(context: CliContext, target: string): Promise<
   endProgress(context.io)
   const failed = results.filter((r): r is Extract<TagDetailsResult, { ok: false }> => !r.ok)
   const rows = sortTags(
-    results.filter((r): r is Extract<TagDetailsResult, { ok: true }> => r.ok).map((r) => ({ ...r.details })),
+    results
+      .filter((r): r is Extract<TagDetailsResult, { ok: true }> => r.ok)
+      .filter((r) => platform === undefined || offersPlatform(r.details, platform))
+      .map((r) => ({ ...r.details })),
     sort as 'name' | 'semver' | 'date' | 'size',
     direction,
   )
@@ -107,18 +126,28 @@ export async function tagsCommand(context: CliContext, target: string): Promise<
     if (failed.length === 0) printJson(context.io, rows.map(tagRowJson))
     else printJson(context.io, { complete: false, rows: rows.map(tagRowJson), errors: failed.map((f) => ({ tag: f.tag, ...f.error })) })
   } else {
+    // Referrer tags go under their image: hidden unless --all, counted on their subject's row.
+    const grouping = groupReferrerRows(rows)
+    const shown = context.flag('all') ? rows : rows.filter((row) => !grouping.hidden.has(row.tag))
     printTable(
       context.io,
       ['TAG', 'DIGEST', 'SIZE', 'CREATED', 'PLATFORMS', 'TYPE'],
-      rows.map((row) => [
+      shown.map((row) => [
         terminalSafe(row.tag),
         shortDigest(row.digest),
         formatBytes(row.size),
         row.created ?? 'unknown',
         row.platforms.length > 0 ? row.platforms.map(formatPlatform).join(',') : row.platform ? formatPlatform(row.platform) : '-',
-        row.kind === 'artifact' ? `artifact ${row.artifactType ?? ''}`.trim() : row.kind,
+        withReferrers(typeColumn(row), row, grouping),
       ]),
     )
+    if (grouping.hidden.size > 0 && !context.flag('all')) {
+      const count = grouping.hidden.size
+      context.io.stderr(
+        `berth: ${count} referrer tag${count === 1 ? '' : 's'} (signatures, SBOMs, attestations) hidden under their images ` +
+          '(counted in TYPE): --all lists them\n',
+      )
+    }
   }
   if (failed.length === 0) return
   for (const failure of failed) context.io.stderr(`berth: ${terminalSafe(failure.tag)}: ${terminalSafe(failure.error.message)}\n`)
@@ -130,26 +159,11 @@ export async function inspectCommand(context: CliContext, target: string): Promi
   const ref = parseImageReference(target)
   const reference = ref.digest ?? ref.tag
   if (!reference) throw new UsageError('inspect takes <registry>/<repository>:<tag> or @<digest>')
+  const platform = platformOption(context, 'inspect')
   const session = await context.session(ref.registry)
-  const inspection = await session.inspect(ref.repository, reference)
+  const inspection = await session.inspect(ref.repository, reference, platform ? { platform } : {})
   if (context.json) return printJson(context.io, inspection)
-  const details = inspection.details
-  const out: string[] = [
-    `Reference:     ${terminalSafe(target)}`,
-    `Digest:        ${details.digest}`,
-    `Media type:    ${terminalSafe(details.mediaType)}`,
-    `Kind:          ${details.kind}${details.artifactType ? ` (${terminalSafe(details.artifactType)})` : ''}`,
-    `Config digest: ${details.configDigest ?? '-'}`,
-    `Size:          ${formatBytes(details.size)} (${terminalSafe(details.sizeNote)})`,
-    `Created:       ${details.created ?? 'unknown'} (${details.createdSource})`,
-  ]
-  if (details.platforms.length > 0) {
-    out.push('Platforms:')
-    for (const platform of details.platforms)
-      out.push(`  ${terminalSafe(formatPlatform(platform)).padEnd(20)} ${platform.digest}  ${formatBytes(platform.size)}`)
-    if (details.attestations > 0)
-      out.push(`  (+${details.attestations} attestation manifest${details.attestations > 1 ? 's' : ''}, not counted)`)
-  }
+  const out = inspectLines(target, inspection)
   if (inspection.layers.length > 0) {
     out.push('Layers:')
     for (const layer of inspection.layers) out.push(`  ${layer.digest}  ${formatBytes(layer.size)}`)
@@ -180,36 +194,9 @@ export async function inspectCommand(context: CliContext, target: string): Promi
   context.io.stdout(`${out.join('\n')}\n`)
 }
 
-const pullFormats: Record<string, string> = {
-  docker: 'docker',
-  'docker-digest': 'docker-digest',
-  podman: 'podman',
-  nerdctl: 'nerdctl',
-  digest: 'digest-reference',
-  reference: 'reference',
-  from: 'from',
-  'kubectl-secret': 'kubectl-secret',
-}
-
-export async function pullCmdCommand(context: CliContext, target: string): Promise<void> {
-  const ref = parseImageReference(target)
-  const format = context.string('format') ?? 'docker'
-  const id = pullFormats[format]
-  if (!id) throw new UsageError(`--format must be one of ${Object.keys(pullFormats).join(', ')}`)
-  let digest = ref.digest
-  // By-digest forms need the digest the tag points at right now.
-  if (!digest && ['docker-digest', 'digest-reference', 'from'].includes(id)) {
-    const session = await context.session(ref.registry)
-    digest = await session.resolveTag(ref.repository, ref.tag ?? 'latest')
-  }
-  const commands = pullCommands({
-    registryHost: ref.registry,
-    repository: ref.repository,
-    tag: ref.tag ?? (digest ? undefined : 'latest'),
-    digest,
-  })
-  if (context.json) return printJson(context.io, commands)
-  const chosen = commands.find((c) => c.id === id)
-  if (!chosen) throw new UsageError(`no ${format} command for ${target}`)
-  context.io.stdout(`${chosen.command}\n`)
+/** An image reads as its shape (image, index); anything else as what it is ("Helm chart demo 0.1.0"). */
+function typeColumn(row: TagDetails): string {
+  const artifact = artifactOfDetails(row)
+  if (artifact !== null && artifact.kind !== 'image') return terminalSafe(artifactLabel(artifact))
+  return row.kind === 'artifact' ? `artifact ${terminalSafe(row.artifactType ?? '')}`.trim() : row.kind
 }

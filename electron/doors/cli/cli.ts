@@ -19,22 +19,40 @@ import { cleanupOptions, cleanupUsage } from './cleanup-options'
 import { copyOptions, copyOptionsUsage, copyUsage } from './copy-options'
 import { duOptions, duUsage } from './du-options'
 import { ciAuthOptions, ciAuthOptionsUsage, ciAuthUsage } from './ci-auth-options'
+import { signatureOptions, signatureUsage, VerifyVerdict } from './signature-options'
 
 export const usage = `berth — browse container registries
 
 Usage:
   berth repos    <registry>                        list repositories (or say why there is no catalog)
-  berth tags     <registry>/<repo> [--details] [--sort name|semver|date|size] [--desc] [--filter REGEX]
-  berth inspect  <registry>/<repo>(:tag|@digest)   manifest, config, platforms, layers, referrers
-  berth rm       <registry>/<repo>:tag [--digest] [--dry-run] [--yes]
-                                                   deletes only that tag, unless --digest; says what it frees
+  berth tags     <registry>/<repo> [--details] [--sort name|semver|date|size] [--desc] [--filter REGEX] [--all]
+                                                   --details' table hides referrer tags (sha256-….sig/.att/.sbom, the
+                                                   sha256-… referrers index) under their image; --all lists them
+  berth tags     <registry>/<repo> --platform os/arch[/variant]
+                                                   only tags that offer that platform (reads --details)
+  berth inspect  <registry>/<repo>(:tag|@digest) [--platform os/arch[/variant]]
+                                                   manifest, config, platforms, layers, referrers; an index
+                                                   lists its platforms, --platform shows one's config, layers
+                                                   (--json: schema in the README, "berth inspect --json")
+  berth referrers <registry>/<repo>(:tag|@digest)  signatures, SBOMs (format, packages), attestations
+                                                   (provenance: builder, source, commit)
+  berth rm       <registry>/<repo>:tag [--digest] [--dry-run] [--yes] [--with-referrers]
+                                                   deletes only that tag, unless --digest; says what it frees;
+                                                   --with-referrers: its signatures, SBOMs, attestations too
   berth rm       <registry>/<repo>@digest [--dry-run] [--yes]
                                                    deletes an untagged image (refused if a tag uses it)
 ${cleanupUsage}
 ${duUsage}
 ${copyUsage}
-  berth pull-cmd <registry>/<repo>(:tag|@digest) [--format docker|docker-digest|podman|nerdctl|digest|reference|from|kubectl-secret]
+  berth pull-cmd <registry>/<repo>(:tag|@digest) [--format F] [--kind K]
+                                                   the command that pulls it with the tool that fits what it holds:
+                                                   images docker|docker-digest|podman|nerdctl|from|kubectl-secret,
+                                                   Helm charts helm-pull|helm-pull-digest|helm-install|helm-install-digest,
+                                                   other artifacts (SBOM, WebAssembly, …) oras|oras-digest; any: reference|digest.
+                                                   Asks the registry what it holds; --kind image|helm-chart|sbom|attestation|
+                                                   wasm|signature|artifact says it instead (offline unless by digest)
 ${ciAuthUsage}
+${signatureUsage}
   berth login    <registry> --username U --password-stdin [--ca FILE] [--insecure]
                                                    checks the credentials with the registry (and its token
                                                    server) first: refused ones are not stored
@@ -48,7 +66,7 @@ ${ciAuthUsage}
   berth audit    [<registry>[/<repo>]] [--limit N] what Berth deleted, copied, tagged or handed to GitLab to clean up:
                                                    when, by whom, with what result (oldest first; default the last 200;
                                                    --json: an array of entries, schema in the README)
-  berth link     <registry>[/<repo>[:tag|@digest]] [--sort KEY] [--desc] [--filter REGEX]
+  berth link     <registry>[/<repo>[:tag|@digest]] [--sort KEY] [--desc] [--filter REGEX] [--platform os/arch[/variant]]
                                                    print the berth:// link that opens this view in the app
 
 Options:
@@ -66,7 +84,9 @@ ${ciAuthOptionsUsage}
 Registry names are printed with invisible and control characters escaped (\n, \u202e); --json keeps them exact.
 
 Exit codes: 0 ok, 1 usage, 2 registry or network error, 3 authentication or authorization,
-            4 cancelled (at a prompt, or Ctrl-C), 5 incomplete (some rows failed; the output says which).
+            4 cancelled (at a prompt, or Ctrl-C), 5 incomplete (some rows failed; the output says which);
+            berth verify: 6 a signature is there but does not verify, 7 unsigned, 8 signed but no key applies
+            (or keyless only).
 `
 
 const options = {
@@ -76,9 +96,12 @@ const options = {
   desc: { type: 'boolean' },
   filter: { type: 'string' },
   digest: { type: 'boolean' },
+  all: { type: 'boolean' },
+  'with-referrers': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   format: { type: 'string' },
+  kind: { type: 'string' },
   username: { type: 'string', short: 'u' },
   'password-stdin': { type: 'boolean' },
   ca: { type: 'string' },
@@ -95,6 +118,7 @@ const options = {
   ...copyOptions,
   ...duOptions,
   ...ciAuthOptions,
+  ...signatureOptions,
 } as const
 
 /** A command; those without an argument ignore it, those without `more` get no `rest`. */
@@ -120,16 +144,26 @@ interface CommandEntry {
 const browse = () => import('./browse-commands')
 const manage = () => import('./manage-commands')
 const copyCommands = () => import('./copy-commands')
+const signatures = () => import('./signature-commands')
 
 const commands: Record<string, CommandEntry> = {
   repos: { argument: '<registry>', engine: true, load: async () => (await browse()).reposCommand },
   tags: { argument: '<registry>/<repository>', engine: true, load: async () => (await browse()).tagsCommand },
   inspect: { argument: '<registry>/<repository>:<tag>', engine: true, load: async () => (await browse()).inspectCommand },
+  referrers: {
+    argument: '<registry>/<repository>:<tag>',
+    engine: true,
+    load: async () => (await import('./referrers-command')).referrersCommand,
+  },
   rm: { argument: '<registry>/<repository>:<tag>', engine: true, load: async () => (await manage()).rmCommand },
   cleanup: { argument: '<registry>/<repository>', engine: true, load: async () => (await import('./cleanup-command')).cleanupCommand },
   du: { argument: '<registry>[/<prefix>]', engine: true, load: async () => (await import('./du-command')).duCommand },
-  // Only the by-digest formats ask the registry (through context.session()); the others print offline.
-  'pull-cmd': { argument: '<registry>/<repository>:<tag>', engine: false, load: async () => (await browse()).pullCmdCommand },
+  // Asks the registry what the reference holds (through context.session()); with --kind, only a by-digest format does.
+  'pull-cmd': {
+    argument: '<registry>/<repository>:<tag>',
+    engine: false,
+    load: async () => (await import('./pull-cmd-command')).pullCmdCommand,
+  },
   login: { argument: '<registry>', engine: true, load: async () => (await manage()).loginCommand },
   logout: { argument: '<registry>', engine: true, load: async () => (await manage()).logoutCommand },
   trust: { argument: '<registry>', engine: true, load: async () => (await manage()).trustCommand },
@@ -159,6 +193,13 @@ const commands: Record<string, CommandEntry> = {
     more: { usage: '<registry>/<repository>', min: 1, max: 1 },
     engine: true,
     load: async () => (await copyCommands()).syncCommand,
+  },
+  verify: { argument: '<registry>/<repository>:<tag>', engine: true, load: async () => (await signatures()).verifyCommand },
+  keys: {
+    argument: 'add|list|rm',
+    more: { usage: '[<registry>[/<repository>]] [FILE|NAME]', min: 0, max: 2 },
+    engine: true,
+    load: async () => (await signatures()).keysCommand,
   },
   'ci-auth': { argument: '<registry>', engine: true, load: async () => (await import('./ci-auth-command')).ciAuthCommand },
   link: {
@@ -315,6 +356,8 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     }
     // The partial output and what failed were printed already.
     if (error instanceof IncompleteResult) return exitCodes.incomplete
+    // `berth verify` printed its report; the code says what it came to.
+    if (error instanceof VerifyVerdict) return error.code
     const data = toErrorData(error)
     printError(io, data, json)
     return exitCodeFor(data.code)

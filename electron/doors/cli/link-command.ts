@@ -14,12 +14,16 @@ import { parseImageReference } from '../../http/reference'
 import { sanitizeForMessage } from '../../http/sanitize'
 import type { CliContext } from './cli-context'
 import { printJson, UsageError } from './cli-output'
+import { platformOption } from './inspect-output'
+import { formatPlatform } from '../../../shared/format'
+import type { PlatformName } from '../../../shared/platform'
 
 export function linkCommand(context: CliContext, target: string): Promise<void> {
   const link = linkFor(target, {
     sort: context.string('sort'),
     desc: context.flag('desc'),
     filter: context.string('filter'),
+    platform: platformOption(context, 'link'),
   })
   if (context.json) printJson(context.io, { link })
   else context.io.stdout(`${link}\n`)
@@ -31,6 +35,8 @@ export interface LinkOptions {
   desc?: boolean
   /** A regular expression over tag names, as `berth tags --filter`. */
   filter?: string | undefined
+  /** Only tags that offer this platform, as `berth tags --platform`. */
+  platform?: PlatformName | undefined
 }
 
 /** The berth:// link of a registry, repository, tag or digest, with the table's sort and filter. */
@@ -46,6 +52,7 @@ export function linkFor(target: string, options: LinkOptions = {}): string {
     view.q = options.filter
     view.mode = 'regex'
   }
+  if (options.platform !== undefined) view.platform = formatPlatform(options.platform)
   const link = formatBerthLink(view)
   if (link === null) throw new Error('internal: a link without a registry address')
   // The app reads the link with the same strict parser: what it would refuse is refused here.

@@ -2,14 +2,15 @@
 import { BerthError } from '../../../shared/errors'
 import type { ProfileInput } from '../../../shared/ipc'
 import { describeCertificateProblem, describeGitlabToken, hostRoleLabel } from '../../../shared/registry-setup'
-import { garbageCollectionNote, type HostTrust } from '../../../shared/types'
+import { garbageCollectionNote, type DeleteReferrer, type HostTrust } from '../../../shared/types'
 import { parseImageReference, parseRegistryAddress } from '../../http/reference'
 import { confirmationFor } from '../../../shared/delete-confirmation'
 import { normalizeFingerprint } from '../../stores/profiles/profile-trust'
 import { connectDepsOf, connectRegistry } from '../../session/registry-connect'
 import { describeHost, untrustedHostsError } from '../../session/registry-probe'
 import { readCaFile, type CliContext } from './cli-context'
-import { printJson, printTable, terminalSafe, UsageError } from './cli-output'
+import { IncompleteResult, printJson, printTable, terminalSafe, UsageError } from './cli-output'
+import { referrerLine } from './referrer-output'
 import { freesClause, rmUntaggedCommand } from './rm-untagged'
 
 export async function rmCommand(context: CliContext, target: string): Promise<void> {
@@ -27,11 +28,15 @@ export async function rmCommand(context: CliContext, target: string): Promise<vo
   const item = preview.items[0]
   if (!item) throw new BerthError({ code: 'internal', message: 'The delete preview came back empty.' })
   const going = mode === 'digest' ? item.alsoRemoved : [item.tag]
+  const referrers = preview.referrers ?? []
+  const withReferrers = context.flag('with-referrers') && referrers.length > 0
+  if (withReferrers && preview.referrersBlocked) throw new BerthError({ code: 'unsupported', message: preview.referrersBlocked })
 
   if (context.flag('dry-run')) {
     if (context.json) return printJson(context.io, { dryRun: true, ...preview })
     const what = mode === 'digest' ? `digest ${item.digest}, removing tags` : 'only the tag'
     context.io.stdout(`Would delete ${what}: ${going.map(terminalSafe).join(', ')}\n`)
+    for (const line of referrersPreview(referrers, withReferrers)) context.io.stdout(`${line}\n`)
     if (preview.storage) context.io.stdout(`${preview.storage.note}\n`)
     return
   }
@@ -43,10 +48,16 @@ export async function rmCommand(context: CliContext, target: string): Promise<vo
           `These tags all disappear: ${going.map(terminalSafe).join(', ')}.${freesClause(preview)} [y/N] `
         : `Delete tag ${terminalSafe(ref.tag)} from ${terminalSafe(ref.repository)} ` +
           `(other tags on ${item.digest.slice(0, 19)} stay)?${freesClause(preview)} [y/N] `
+    for (const line of referrersPreview(referrers, withReferrers)) context.io.stderr(`${line}\n`)
     if (!(await context.io.confirm(question))) throw new BerthError({ code: 'cancelled', message: 'Nothing was deleted.' })
   }
   // Exactly what the preview showed, and no more: a tag pushed onto the digest meanwhile is a conflict.
-  const results = await session.deleteTags(ref.repository, { tags: [ref.tag], mode, expectedDigests: confirmationFor(preview) })
+  const results = await session.deleteTags(ref.repository, {
+    tags: [ref.tag],
+    mode,
+    expectedDigests: confirmationFor(preview),
+    ...(withReferrers ? { referrers } : {}),
+  })
   if (context.json)
     printJson(context.io, {
       results,
@@ -58,9 +69,31 @@ export async function rmCommand(context: CliContext, target: string): Promise<vo
     if (!result.ok && result.error) throw new BerthError(result.error)
     if (!context.json) {
       context.io.stdout(`Deleted ${result.removedTags.map(terminalSafe).join(', ')} (${result.method ?? mode}). ${garbageCollectionNote}\n`)
+      for (const referrer of result.referrers ?? []) {
+        if (referrer.ok) context.io.stdout(`Deleted ${referrerLine(referrer)}.\n`)
+      }
       if (preview.storage) context.io.stdout(`${preview.storage.note}\n`)
     }
   }
+  // The image went; a referrer that did not is reported, and the run is incomplete (exit 5).
+  const failedReferrers = results.flatMap((result) => (result.referrers ?? []).filter((r) => !r.ok))
+  if (failedReferrers.length > 0) {
+    for (const referrer of failedReferrers)
+      context.io.stderr(`berth: ${referrerLine(referrer)} was not deleted: ${terminalSafe(referrer.error?.message ?? 'unknown error')}\n`)
+    throw new IncompleteResult(`${failedReferrers.length} of its referrers were not deleted`)
+  }
+}
+
+/** The preview's lines about referrers: those that go, or those that would dangle and the flag that takes them. */
+function referrersPreview(referrers: readonly DeleteReferrer[], withReferrers: boolean): string[] {
+  if (referrers.length === 0) return []
+  const count = `${referrers.length} referrer${referrers.length === 1 ? '' : 's'}`
+  if (withReferrers) return [`With its ${count}:`, ...referrers.map((r) => `  ${referrerLine(r)}`)]
+  return [
+    `${count} would dangle (left without their image):`,
+    ...referrers.map((r) => `  ${referrerLine(r)}`),
+    'Add --with-referrers to delete them too.',
+  ]
 }
 
 /**

@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import type { ArtifactInfo } from '../../../shared/artifact-kind'
 import type { DigestDetails } from '../../../shared/types'
 import { isDigest } from '../../http/digest'
 
@@ -84,6 +85,16 @@ const platformSchema = z.object({
   size: nullableCount,
 })
 
+const artifactSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('image') }),
+  z.object({ kind: z.literal('helm-chart'), name: short.nullable(), version: short.nullable(), appVersion: short.nullable() }),
+  z.object({ kind: z.literal('sbom'), format: z.enum(['SPDX', 'CycloneDX', 'Syft']).nullable() }),
+  z.object({ kind: z.literal('attestation'), predicateType: short.nullable(), subject: digestSchema.nullable() }),
+  z.object({ kind: z.literal('wasm') }),
+  z.object({ kind: z.literal('signature'), format: z.enum(['cosign', 'sigstore-bundle', 'notation']), subject: digestSchema.nullable() }),
+  z.object({ kind: z.literal('artifact'), artifactType: short.nullable() }),
+]) satisfies z.ZodType<ArtifactInfo>
+
 const digestDetailsSchema = z.object({
   digest: digestSchema,
   mediaType: short,
@@ -98,6 +109,13 @@ const digestDetailsSchema = z.object({
   platform: z.object({ os: short, architecture: short, variant: short.optional() }).optional(),
   attestations: z.number().int().nonnegative(),
   artifactType: short.nullable(),
+  artifact: artifactSchema.optional(),
+  // Kept so cached rows group referrer tags under their subject before the registry answers.
+  subject: digestSchema.optional(),
+  referrerEntries: z
+    .array(z.object({ digest: digestSchema, kind: z.enum(['signature', 'sbom', 'attestation', 'other']) }))
+    .max(1000)
+    .optional(),
 }) satisfies z.ZodType<DigestDetails>
 
 const historySchema = z.object({
@@ -107,7 +125,8 @@ const historySchema = z.object({
 
 const indexFileSchema = z.object({
   // 1: hints only (Berth before details were kept); still read. 2 gained details, then history.
-  version: z.union([z.literal(1), z.literal(2)]),
+  // 3: details carry what the manifest holds (`artifact`); a 2's details lack it and are derived again.
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   host: z.string(),
   repository: z.string(),
   tags: z.record(z.string().max(maxTagLength), digestSchema),
@@ -169,7 +188,7 @@ async function openRepository(directory: string | undefined, host: string, repos
     const kept = [...details].filter(([digest]) => referenced.has(digest))
     trimHistory(history, referenced)
     const body = JSON.stringify({
-      version: 2,
+      version: 3,
       host,
       repository,
       tags: Object.fromEntries(tags),
@@ -297,7 +316,8 @@ async function load(file: string, host: string, repository: string): Promise<Loa
     // A file for another repository (a hash collision, or a copied file) is as good as none.
     if (!parsed.success || parsed.data.host !== host || parsed.data.repository !== repository) return empty()
     // Keyed by digest in the file and inside each entry: an entry filed under another digest is not trusted.
-    const details = Object.entries(parsed.data.details ?? {}).filter(([digest, entry]) => entry.digest === digest)
+    const details =
+      parsed.data.version < 3 ? [] : Object.entries(parsed.data.details ?? {}).filter(([digest, entry]) => entry.digest === digest)
     const tags = new Map(Object.entries(parsed.data.tags))
     const history = new Map<string, TagHistoryEntry>(Object.entries(parsed.data.history ?? {}))
     // A file written before the history was kept: what its tags point at is history from now on.

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-// The details panel's Copy menu as a user drives it, against the harness's fake Api: the pull
-// commands for the tag, the by-digest ones only once the registry confirmed the digest, each copy
-// confirmed (or its failure explained) by a toast.
+// The details panel's Copy menu as a user drives it, against the harness's fake Api: the commands of
+// the tool that fits what the tag holds (docker for an image, helm for a chart), none of them before
+// the registry said what it holds, the by-digest ones only once the registry confirmed the digest,
+// each copy confirmed (or its failure explained) by a toast.
 import { cleanup, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -35,10 +36,10 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-function showDetails() {
+function showDetails(shown = tag) {
   render(
     <>
-      <DetailsPanel registryId="acme" repository={bigRepository} tag={tag} />
+      <DetailsPanel registryId="acme" repository={bigRepository} tag={shown} />
       <Toasts />
     </>,
   )
@@ -50,13 +51,14 @@ async function openCopyMenu(user: ReturnType<typeof userEvent.setup>) {
 }
 
 describe('the copy menu', () => {
-  it('offers the tag’s pull commands at once and the by-digest ones once the registry confirmed the digest', async () => {
+  it('offers the image’s pull commands once the registry said what the tag holds, with the by-digest ones', async () => {
     const user = userEvent.setup()
     showDetails()
     let menu = await openCopyMenu(user)
-    expect(menu.getByText(`docker pull ${host}/${bigRepository}:${tag}`)).toBeTruthy()
-    expect(menu.queryByText('Docker (by digest)')).toBeNull()
-    expect(menu.getByText(/By-digest commands appear once the registry has confirmed/)).toBeTruthy()
+    // Not known yet whether docker can pull it: only the plain reference.
+    expect(menu.getByText(`${host}/${bigRepository}:${tag}`)).toBeTruthy()
+    expect(menu.queryByText(/docker pull/)).toBeNull()
+    expect(menu.getByText(/Pull commands appear once the registry has said what this tag holds/)).toBeTruthy()
     await user.keyboard('{Escape}')
 
     answerInspect()
@@ -64,8 +66,27 @@ describe('the copy menu', () => {
     expect(request).toEqual({ registryId: 'acme', repository: bigRepository, reference: tag })
     await screen.findByText('Manifest JSON')
     menu = await openCopyMenu(user)
+    expect(menu.getByText(`docker pull ${host}/${bigRepository}:${tag}`)).toBeTruthy()
     const byDigest = menu.getByRole('menuitem', { name: /Docker \(by digest\)/ })
     expect(byDigest.textContent).toMatch(new RegExp(`docker pull ${host}/${bigRepository}@sha256:[0-9a-f]{64}`))
+  })
+
+  it('offers a Helm chart helm commands, by digest where its tag is no version, and never docker, FROM or a pull secret', async () => {
+    const user = userEvent.setup()
+    answerInspect()
+    showDetails('chart-4.2.0')
+    await screen.findByText('Manifest JSON')
+    const menu = await openCopyMenu(user)
+    expect(menu.getByText('Helm chart platform 4.2.0 (app 4.2.0)')).toBeTruthy()
+    const items = menu.getAllByRole('menuitem').map((item) => item.textContent ?? '')
+    expect(items.some((text) => /helm pull oci:\/\/registry\.acme\.internal\/platform\/api\/server@sha256:[0-9a-f]{64}$/.test(text))).toBe(
+      true,
+    )
+    expect(items.some((text) => /^Helm install \(by digest\)helm install platform oci:\/\//.test(text))).toBe(true)
+    expect(items.join('\n')).not.toMatch(/docker|podman|nerdctl|FROM|kubectl|Use in CI/)
+    expect(menu.getByText(/Helm pulls a chart by version, and this tag is not one/)).toBeTruthy()
+    await user.click(menu.getByRole('menuitem', { name: /^Helm pull \(by digest\)/ }))
+    expect(await navigator.clipboard.readText()).toMatch(/^helm pull oci:\/\/registry\.acme\.internal\/platform\/api\/server@sha256:/)
   })
 
   it('copies the chosen command and confirms it with a toast', async () => {
@@ -104,7 +125,9 @@ describe('the copy menu', () => {
   it('says so when the clipboard refuses the copy', async () => {
     const user = userEvent.setup()
     vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(new Error('Write permission denied.'))
+    answerInspect()
     showDetails()
+    await screen.findByText('Manifest JSON')
     const menu = await openCopyMenu(user)
     await user.click(menu.getByRole('menuitem', { name: /^Docker ?docker pull/ }))
     expect(await screen.findByText('Could not copy to the clipboard')).toBeTruthy()

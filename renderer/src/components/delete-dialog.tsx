@@ -19,6 +19,7 @@ import { ErrorView } from './error-view'
 import { garbageCollectionText, StorageEffectView } from './storage-effect'
 import { Modal } from './modal'
 import { RegistryText } from './registry-text'
+import { DeleteReferrersChoice, ReferrerResults, referrersCount } from './delete-referrers'
 import './delete-dialog.css'
 
 type Phase =
@@ -48,6 +49,8 @@ export function tagsThatGo(preview: DeletePreview): string[] {
 export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDialogProps) {
   const [mode, setMode] = useState<DeleteMode>('tag')
   const [phase, setPhase] = useState<Phase>({ kind: 'previewing' })
+  // Referrers the delete would leave dangling go too unless the user unticks them.
+  const [withReferrers, setWithReferrers] = useState(true)
   // What the table showed when the dialog opened, to compare with the registry's answer.
   const [shown] = useState(() => shownDigests(tags))
   // Docker Hub, for one, deletes tags only: offer the digest delete where the registry's provider can do it.
@@ -65,7 +68,7 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
 
   const confirm = async (p: DeletePreview) => {
     setPhase({ kind: 'deleting', preview: p })
-    const result = await deleteTags(registryId, repository, p)
+    const result = await deleteTags(registryId, repository, p, withReferrers && !p.referrersBlocked ? (p.referrers ?? []) : [])
     setPhase(result.ok ? { kind: 'done', results: result.value.results, note: result.value.note } : { kind: 'error', error: result.error })
   }
 
@@ -99,7 +102,16 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
       {phase.kind === 'previewing' ? <p className="muted">Resolving what would be deleted…</p> : null}
       {phase.kind === 'error' ? <ErrorView error={phase.error} onRetry={() => void preview()} /> : null}
       {phase.kind === 'preview' || phase.kind === 'deleting' ? <PreviewList preview={phase.preview} shown={shown} /> : null}
+      {phase.kind === 'preview' || phase.kind === 'deleting' ? (
+        <DeleteReferrersChoice
+          preview={phase.preview}
+          checked={withReferrers}
+          disabled={phase.kind === 'deleting'}
+          onChange={setWithReferrers}
+        />
+      ) : null}
       {phase.kind === 'done' ? <ResultList results={phase.results} note={phase.note} /> : null}
+      {phase.kind === 'done' ? <ReferrerResults results={phase.results} /> : null}
       <p className="gc-note">
         {garbageCollectionText(phase.kind === 'preview' || phase.kind === 'deleting' ? phase.preview.storage : null, garbageCollectionNote)}
       </p>
@@ -122,7 +134,8 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
               {phase.kind === 'deleting'
                 ? 'Deleting…'
                 : phase.kind === 'preview'
-                  ? `Delete ${tagsThatGo(phase.preview).length} tag${tagsThatGo(phase.preview).length === 1 ? '' : 's'}`
+                  ? `Delete ${tagsThatGo(phase.preview).length} tag${tagsThatGo(phase.preview).length === 1 ? '' : 's'}` +
+                    referrersClause(phase.preview, withReferrers)
                   : 'Delete'}
             </button>
           </>
@@ -130,6 +143,11 @@ export function DeleteDialog({ registryId, repository, tags, onClose }: DeleteDi
       </div>
     </Modal>
   )
+}
+
+function referrersClause(preview: DeletePreview, withReferrers: boolean): string {
+  const count = preview.referrers?.length ?? 0
+  return withReferrers && count > 0 && !preview.referrersBlocked ? ` and ${referrersCount(count)}` : ''
 }
 
 /** Each tag's digest as its row showed it (checked or not); absent when the row had none. */

@@ -2,7 +2,10 @@
 // layers, config, history, referrers, and the other tags on the same digest.
 import { useCallback, useEffect, useState } from 'react'
 import type { BerthErrorData } from '../../../shared/errors'
+import { artifactOfDetails } from '../../../shared/artifact-kind'
 import type { Inspection } from '../../../shared/types'
+import { verifiedDetailsOf } from '../model/tag-rows'
+import { useTags } from '../stores/tags'
 import { inspectTag } from '../stores/actions/inspect-tag'
 import { useView } from '../stores/view'
 import { useDialogs } from '../stores/dialogs'
@@ -22,21 +25,29 @@ import {
 } from './details-sections'
 import { CloseIcon } from './icons'
 import { RegistryText } from './registry-text'
+import { SignaturesSection } from './signature-views'
+import { IndexPlatformsSection, PlatformBar, PlatformOverviewSection } from './platform-sections'
 import './details-panel.css'
 
 type LoadState = { status: 'loading' } | { status: 'ready'; inspection: Inspection } | { status: 'error'; error: BerthErrorData }
 
 export function DetailsPanel({ registryId, repository, tag }: { registryId: string; repository: string; tag: string }) {
   const [state, setState] = useState<LoadState>({ status: 'loading' })
+  // The platform of an index shown instead of the index itself; another tag starts at its index again.
+  const [chosen, setChosen] = useState<{ repository: string; tag: string; platform: string } | null>(null)
+  const platform = chosen !== null && chosen.repository === repository && chosen.tag === tag ? chosen.platform : null
   const update = useView((s) => s.update)
   const openDialog = useDialogs((s) => s.open)
   const registry = useRegistries((s) => registryById(s.registries, registryId))
+  // Until inspect answers, the table's verified row already says what the tag holds (for the copy menu).
+  const row = useTags((s) => (s.repository === repository ? verifiedDetailsOf(s.rows.get(tag)) : null))
+  const shown = state.status === 'ready' ? state.inspection.details : row
 
   const load = useCallback(async () => {
     setState({ status: 'loading' })
-    const result = await inspectTag(registryId, repository, tag)
+    const result = await inspectTag(registryId, repository, tag, platform ?? undefined)
     setState(result.ok ? { status: 'ready', inspection: result.value } : { status: 'error', error: result.error })
-  }, [registryId, repository, tag])
+  }, [registryId, repository, tag, platform])
 
   useEffect(() => {
     void load()
@@ -69,6 +80,7 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
             repository={repository}
             tag={tag}
             digest={state.status === 'ready' ? state.inspection.details.digest : null}
+            artifact={shown ? artifactOfDetails(shown) : null}
           />
           <button
             type="button"
@@ -82,6 +94,7 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
           </button>
         </div>
       </header>
+      {platform !== null ? <PlatformBar platform={platform} onBack={() => setChosen(null)} /> : null}
       <TagCopyActions
         registryId={registryId}
         repository={repository}
@@ -91,14 +104,33 @@ export function DetailsPanel({ registryId, repository, tag }: { registryId: stri
       <div className="details-body">
         {state.status === 'loading' ? <DetailsSkeleton /> : null}
         {state.status === 'error' ? <ErrorView error={state.error} onRetry={() => void load()} /> : null}
-        {state.status === 'ready' ? (
+        {state.status === 'ready' && platform !== null && state.inspection.platformImage ? (
+          <>
+            <PlatformOverviewSection image={state.inspection.platformImage} platform={platform} />
+            <LayersSection layers={state.inspection.layers} />
+            <IndexPlatformsSection inspection={state.inspection} onOpen={(p) => setChosen({ repository, tag, platform: p })} />
+            <ConfigSection config={state.inspection.config} annotations={state.inspection.platformImage.annotations} />
+            <HistorySection history={state.inspection.config?.history ?? []} />
+            <details className="section raw">
+              <summary>Manifest JSON of {platform}</summary>
+              <pre className="code-block" dir="ltr">
+                {state.inspection.platformImage.manifestJson}
+              </pre>
+            </details>
+          </>
+        ) : state.status === 'ready' ? (
           <>
             <OverviewSection inspection={state.inspection} />
-            <PlatformsSection details={state.inspection.details} />
+            <SignaturesSection registryId={registryId} repository={repository} digest={state.inspection.details.digest} />
+            {state.inspection.manifests.length > 0 ? (
+              <IndexPlatformsSection inspection={state.inspection} onOpen={(p) => setChosen({ repository, tag, platform: p })} />
+            ) : (
+              <PlatformsSection details={state.inspection.details} />
+            )}
             <SharedTagsSection tags={state.inspection.tagsSharingDigest} current={tag} onOpen={(t) => update({ tag: t })} />
             <ConfigSection config={state.inspection.config} annotations={state.inspection.annotations} />
             <LayersSection layers={state.inspection.layers} />
-            <ReferrersSection referrers={state.inspection.referrers} />
+            <ReferrersSection referrers={state.inspection.referrers} buildAttestations={state.inspection.buildAttestations ?? []} />
             <HistorySection history={state.inspection.config?.history ?? []} />
             <details className="section raw">
               <summary>Manifest JSON</summary>

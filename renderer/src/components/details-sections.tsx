@@ -1,13 +1,15 @@
 // Sections of the details panel. Everything from the registry is rendered as text.
 import type { ReactNode } from 'react'
 import { formatBytes, formatPlatform, formatRelativeDate } from '../../../shared/format'
-import type { HistoryEntry, ImageConfigInfo, Inspection, Layer, Referrer, TagDetails } from '../../../shared/types'
-import { dateSourceLabel, kindLabel, shortDigest } from '../model/tag-summary'
+import type { HistoryEntry, ImageConfigInfo, Inspection, Layer, BuildAttestation, Referrer, TagDetails } from '../../../shared/types'
+import { ReferrerFactsView } from './referrer-facts'
+import { dateSourceLabel, shortDigest } from '../model/tag-summary'
 import { copyText } from './copy-menu'
+import { KindBadge } from './kind-badge'
 import { CopyIcon } from './icons'
 import './details-sections.css'
 
-function Section({ title, count, children }: { title: string; count?: number; children: ReactNode }) {
+export function Section({ title, count, children }: { title: string; count?: number; children: ReactNode }) {
   return (
     <section className="section">
       <h3 className="section-title">
@@ -19,7 +21,7 @@ function Section({ title, count, children }: { title: string; count?: number; ch
   )
 }
 
-function Digest({ value }: { value: string }) {
+export function Digest({ value }: { value: string }) {
   return (
     <span className="digest-full">
       <span className="mono" title={value}>
@@ -32,7 +34,7 @@ function Digest({ value }: { value: string }) {
   )
 }
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
+export function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
       <dt>{label}</dt>
@@ -41,7 +43,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   )
 }
 
-function DateValue({ iso, source }: { iso: string | null | undefined; source?: string }) {
+export function DateValue({ iso, source }: { iso: string | null | undefined; source?: string }) {
   if (!iso) return <span className="muted">unknown{source ? ` (${source})` : ''}</span>
   return (
     <span title={iso}>
@@ -65,13 +67,9 @@ export function OverviewSection({ inspection }: { inspection: Inspection }) {
           </Field>
         ) : null}
         <Field label="Type">
-          <span className={`kind-badge kind-${d.kind}`}>{kindLabel(d)}</span>
-          {d.artifactType ? (
-            <span className="mono" dir="auto">
-              {' '}
-              {d.artifactType}
-            </span>
-          ) : null}
+          <span className="kind-field">
+            <KindBadge details={d} detailClassName="kind-detail" withType />
+          </span>
         </Field>
         <Field label="Media type">
           <span className="mono" dir="auto">
@@ -249,25 +247,43 @@ const referrerLabels: Record<Referrer['kind'], string> = {
   other: 'Artifact',
 }
 
-export function ReferrersSection({ referrers }: { referrers: Referrer[] }) {
+export function ReferrersSection({ referrers, buildAttestations = [] }: { referrers: Referrer[]; buildAttestations?: BuildAttestation[] }) {
   return (
-    <Section title="Referrers" count={referrers.length}>
-      {referrers.length === 0 ? (
+    <Section title="Referrers" count={referrers.length + buildAttestations.length}>
+      {referrers.length === 0 && buildAttestations.length === 0 ? (
         <p className="muted small">No signatures, SBOMs or attestations refer to this manifest.</p>
       ) : (
         <ul className="referrers">
           {referrers.map((r) => (
-            <li key={r.digest} className="referrer">
-              <span className={`kind-badge ref-${r.kind}`}>{referrerLabels[r.kind]}</span>
-              <span className="mono referrer-type" dir="auto" title={r.artifactType ?? r.mediaType}>
-                {r.artifactType ?? r.mediaType}
-              </span>
-              <span className="mono muted" title={r.digest}>
-                {shortDigest(r.digest)}
-              </span>
-              <span className="muted small">
-                {r.source === 'api' ? 'referrers API' : r.source === 'tag-schema' ? 'tag schema' : 'cosign tag'}
-              </span>
+            <li key={r.digest} className="referrer-item">
+              <div className="referrer">
+                <span className={`kind-badge ref-${r.kind}`}>{referrerLabels[r.kind]}</span>
+                <span className="mono referrer-type" dir="auto" title={r.artifactType ?? r.mediaType}>
+                  {r.artifactType ?? r.mediaType}
+                </span>
+                <span className="mono muted" title={r.digest}>
+                  {shortDigest(r.digest)}
+                </span>
+                <span className="muted small">
+                  {r.source === 'api' ? 'referrers API' : r.source === 'tag-schema' ? 'tag schema' : 'cosign tag'}
+                </span>
+              </div>
+              <ReferrerFactsView facts={r.facts ?? []} />
+            </li>
+          ))}
+          {buildAttestations.map((a) => (
+            <li key={a.digest} className="referrer-item">
+              <div className="referrer">
+                <span className="kind-badge ref-attestation">Attestation</span>
+                <span className="referrer-type" title={a.subject ?? undefined}>
+                  buildx, for {a.subject ? shortDigest(a.subject) : 'the index'}
+                </span>
+                <span className="mono muted" title={a.digest}>
+                  {shortDigest(a.digest)}
+                </span>
+                <span className="muted small">in the index</span>
+              </div>
+              <ReferrerFactsView facts={a.facts} />
             </li>
           ))}
         </ul>

@@ -5,10 +5,11 @@ import { CiAuthDialog } from './ci-auth-dialog'
 import { CleanupDialog } from './cleanup-dialog'
 import { CopyDialog } from './copy-dialog'
 import { DeleteDialog } from './delete-dialog'
-import { MirrorDialog } from './mirror-dialog'
 import { ImportLoginsDialog } from './import-logins-dialog'
+import { MirrorDialog } from './mirror-dialog'
 import { RegistryDialog } from './registry-dialog'
 import { ShortcutsDialog } from './shortcuts-dialog'
+import { SignatureKeysDialog } from './signature-keys-dialog'
 import { StorageView } from './storage-view'
 import { AddRepositoryDialog, RemoveRegistryDialog } from './simple-dialogs'
 
@@ -39,9 +40,11 @@ export function Dialogs() {
       return <StorageView registryId={dialog.registryId} repository={dialog.repository} onClose={close} />
     case 'add-tag':
       return <AddTagDialog registryId={dialog.registryId} repository={dialog.repository} images={dialog.images} onClose={close} />
-    case 'mirror':
-      return <MirrorDialog registryId={dialog.registryId} repository={dialog.repository} onClose={close} />
     case 'copy':
       return <CopyDialog registryId={dialog.registryId} repository={dialog.repository} images={dialog.images} onClose={close} />
+    case 'mirror':
+      return <MirrorDialog registryId={dialog.registryId} repository={dialog.repository} onClose={close} />
+    case 'signature-keys':
+      return <SignatureKeysDialog registryId={dialog.registryId} onClose={close} />
   }
 }

@@ -28,7 +28,7 @@ describe('the keyboard shortcuts dialog', () => {
     const dialog = within(screen.getByRole('dialog'))
     expect(dialog.getByRole('heading', { name: 'Keyboard shortcuts' })).toBeTruthy()
     expect(dialog.getByText('Filter the tags')).toBeTruthy()
-    expect(dialog.getByText('Copy the docker pull command of the focused tag')).toBeTruthy()
+    expect(dialog.getByText('Copy the pull command of the focused tag (docker, helm or oras: what fits it)')).toBeTruthy()
     expect(dialog.getByText('Show these shortcuts')).toBeTruthy()
     expect(dialog.getAllByText('j')).toHaveLength(1)
     await user.click(dialog.getByText('Close'))

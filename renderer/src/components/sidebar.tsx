@@ -109,6 +109,9 @@ function RegistryItem({ registry, active }: { registry: RegistryView; active: bo
             <DropdownMenu.Item className="menu-item" onSelect={() => openDialog({ kind: 'audit', registryId: registry.id })}>
               Activity…
             </DropdownMenu.Item>
+            <DropdownMenu.Item className="menu-item" onSelect={() => openDialog({ kind: 'signature-keys', registryId: registry.id })}>
+              Signature keys…
+            </DropdownMenu.Item>
             <DropdownMenu.Item
               className="menu-item"
               onSelect={() => openDialog({ kind: 'storage', registryId: registry.id, repository: null })}

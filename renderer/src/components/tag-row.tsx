@@ -7,14 +7,18 @@ import { formatBytes } from '../../../shared/format'
 import type { TagDetails } from '../../../shared/types'
 import type { Checking, TagRow } from '../model/tag-rows'
 import { relativeDate } from '../model/relative-date'
-import { dateSourceLabel, dateSourceShort, displayDate, kindLabel, platformSummary, shortDigest } from '../model/tag-summary'
+import { dateSourceLabel, dateSourceShort, displayDate, platformSummary, shortDigest } from '../model/tag-summary'
+import { KindBadge, kindTitle } from './kind-badge'
 import { currentDisplay } from '../stores/display'
 import { useSelection } from '../stores/selection'
 import { useTags } from '../stores/tags'
+import { useReferrerView } from '../stores/referrer-view'
+import type { ReferrerGroup } from '../../../shared/referrer-tags'
 import { useView } from '../stores/view'
 import { copyText } from './copy-menu'
 import { CopyIcon } from './icons'
 import { RegistryText } from './registry-text'
+import { SignatureMark } from './signature-views'
 import './tag-row.css'
 
 export const rowHeight = 30
@@ -28,9 +32,14 @@ interface TagRowProps {
   row: TagRow
   index: number
   top: number
+  /** Its image's referrer tags (a subject row): the badge, which opens the group. */
+  referrers?: ReferrerGroup | undefined
+  referrersOpen?: boolean
+  /** A referrer tag's own row: whose it is ("referrer of 1.0", or of an untagged digest). */
+  referrerOf?: string | undefined
 }
 
-export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowProps) {
+export const TagRowView = memo(function TagRowView({ row, index, top, referrers, referrersOpen = false, referrerOf }: TagRowProps) {
   const { tag, result, checking } = row
   const selected = useSelection((s) => s.selected.has(tag))
   const focused = useSelection((s) => s.focus === tag)
@@ -50,6 +59,7 @@ export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowPr
     selected ? 'selected' : '',
     focused ? 'focused' : '',
     unconfirmed ? 'checking' : '',
+    referrerOf !== undefined ? 'referrer-row' : '',
   ]
     .filter(Boolean)
     .join(' ')
@@ -66,9 +76,19 @@ export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowPr
       onDoubleClick={() => useView.getState().update({ tag })}
     >
       <div role="gridcell" className="cell col-tag">
-        <span className="tag-name" dir="auto" title={tag}>
-          <RegistryText text={tag} />
+        <span className="tag-name" dir="auto" title={referrerOf !== undefined ? `${tag}\n${referrerOf}` : tag}>
+          {referrerOf !== undefined ? <ReferrerTagText tag={tag} /> : <RegistryText text={tag} />}
         </span>
+        {referrerOf !== undefined ? <span className="referrer-of">{referrerOf}</span> : null}
+        {/* Compact marks at the cell's end: they line up row under row, and the name keeps the room. */}
+        {result?.ok === true || referrers ? (
+          <span className="tag-marks">
+            {referrers ? <ReferrersBadge group={referrers} open={referrersOpen} /> : null}
+            {result?.ok === true ? (
+              <SignatureMark digest={result.details.digest} reserve={referrers !== undefined && referrers.counts.signature > 0} />
+            ) : null}
+          </span>
+        ) : null}
       </div>
       {result === undefined ? (
         <PendingCells />
@@ -85,6 +105,59 @@ export const TagRowView = memo(function TagRowView({ row, index, top }: TagRowPr
     </div>
   )
 })
+
+/**
+ * `sha256-<hex>.att` and its `.sig`, `.sbom` siblings differ only at the end: the digest ellipsizes
+ * and the suffix stays, so the rows can be told apart in a narrow column. The text is the whole tag.
+ */
+function ReferrerTagText({ tag }: { tag: string }) {
+  const suffix = /^sha256-[0-9a-f]+(\.[a-z]+)$/.exec(tag)?.[1]
+  if (suffix === undefined) {
+    return (
+      <span className="tag-name-head">
+        <RegistryText text={tag} />
+      </span>
+    )
+  }
+  return (
+    <>
+      <span className="tag-name-head">{tag.slice(0, -suffix.length)}</span>
+      <span className="tag-name-tail">{suffix}</span>
+    </>
+  )
+}
+
+/** A paperclip and how many: the image's referrer tags, shown (or hidden) under it on a click. */
+function ReferrersBadge({ group, open }: { group: ReferrerGroup; open: boolean }) {
+  const { signature, sbom, attestation, other } = group.counts
+  const count = signature + sbom + attestation + other
+  const action = open ? 'hide its referrer tags' : `show its ${group.members.length} referrer tag${group.members.length === 1 ? '' : 's'}`
+  return (
+    <button
+      type="button"
+      className="referrers-badge"
+      aria-expanded={open}
+      aria-label={group.text}
+      title={`${group.text}: click to ${action}`}
+      onClick={(e) => {
+        e.stopPropagation()
+        const tags = useTags.getState()
+        useReferrerView.getState().toggleGroup(`${tags.registryId ?? ''}/${tags.repository ?? ''}`, group.subject)
+      }}
+    >
+      <PaperclipIcon />
+      <span className="referrers-count">{count.toLocaleString('en')}</span>
+    </button>
+  )
+}
+
+function PaperclipIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+      <path d="M13 7.4 8.1 12.3a3.2 3.2 0 0 1-4.5-4.5l5.1-5.1a2.1 2.1 0 0 1 3 3L6.6 10.8a1 1 0 0 1-1.5-1.5l4.6-4.6" />
+    </svg>
+  )
+}
 
 // The cells are memoised apart from the row: while a date sort takes in answers, rows move (a new
 // `top` and `index` each frame) but their details do not, so only the row's own attributes change.
@@ -141,8 +214,9 @@ function ErrorCells({
 const DetailCells = memo(function DetailCells({ d, checking }: { d: TagDetails; checking: Checking }) {
   const date = displayDate(d)
   const pushedToo = typeof d.pushed === 'string' && date.source !== 'pushed'
-  const platforms = platformSummary(d, 2)
-  const allPlatforms = platformSummary(d, Number.POSITIVE_INFINITY)
+  const listed = platformsOf(d)
+  const platforms = platformSummary(listed, 2)
+  const allPlatforms = platformSummary(listed, Number.POSITIVE_INFINITY)
   return (
     <>
       {/* A checked row differs from a checking one only in attributes, and the mark is CSS
@@ -193,20 +267,33 @@ const DetailCells = memo(function DetailCells({ d, checking }: { d: TagDetails; 
           </span>
         ) : null}
       </div>
-      <div role="gridcell" className="cell col-platforms" title={allPlatforms}>
+      <div role="gridcell" className="cell col-platforms" title={allPlatforms || noPlatformTitle(d)}>
         {platforms === '' ? <span className="muted">—</span> : <span dir="auto">{platforms}</span>}
       </div>
-      <div role="gridcell" className="cell col-type" title={d.artifactType ?? d.mediaType}>
-        <span className={`kind-badge kind-${d.kind}`}>{kindLabel(d)}</span>
-        {d.kind === 'artifact' && d.artifactType ? (
-          <span className="artifact-type mono" dir="auto">
-            {d.artifactType}
-          </span>
-        ) : null}
+      <div role="gridcell" className="cell col-type" title={kindTitle(d)}>
+        <KindBadge details={d} detailClassName="artifact-type" plainImage />
       </div>
     </>
   )
 })
+
+type PlatformFields = Pick<TagDetails, 'platforms' | 'attestations' | 'platform'>
+
+// An index entry without a platform reads as "unknown/unknown": a referrers index's entries (signatures,
+// SBOMs, attestations) never have one. It is not a platform, so the cell leaves it out.
+const isPlatform = (p: { os: string; architecture: string }): boolean => !(p.os === 'unknown' && p.architecture === 'unknown')
+
+function platformsOf(d: TagDetails): PlatformFields {
+  const platforms = d.platforms.every(isPlatform) ? d.platforms : d.platforms.filter(isPlatform)
+  const platform = d.platform && isPlatform(d.platform) ? d.platform : undefined
+  if (platforms === d.platforms && platform === d.platform) return d
+  return { platforms, attestations: d.attestations, ...(platform ? { platform } : {}) }
+}
+
+function noPlatformTitle(d: TagDetails): string {
+  if (d.referrerEntries !== undefined) return 'A referrers index: its entries are signatures, SBOMs or attestations, not platforms'
+  return d.platforms.length > 0 ? 'Its entries name no platform' : 'No platform known'
+}
 
 /** "3 days ago" → "3d": the push date shares the narrow date cell with the build date. */
 function compactAge(relative: string): string {

@@ -8,7 +8,10 @@ import type { TagRow } from '../model/tag-rows'
 import type { FilterMode, SortDir, SortKey } from '../model/view-hash'
 import type { Display } from '../stores/display'
 import { useSelection } from '../stores/selection'
-import { setDetailsPriority } from '../stores/tags'
+import { setDetailsPriority, useTags } from '../stores/tags'
+import { useReferrerView, viewFor } from '../stores/referrer-view'
+import type { ReferrerGrouping } from '../../../shared/referrer-tags'
+import { shortDigest } from '../model/tag-summary'
 import { useView } from '../stores/view'
 import { TagRowView, rowHeight } from './tag-row'
 import './tag-table.css'
@@ -38,7 +41,9 @@ export function TagTable({ repository, display, loading }: { repository: string;
   const mode = useView((s) => s.mode)
   const update = useView((s) => s.update)
   const focus = useSelection((s) => s.focus)
-  const { rows, order, orderBasis } = display
+  const { rows, order, orderBasis, grouping } = display
+  const referrerKey = useTags((s) => `${s.registryId ?? ''}/${s.repository ?? ''}`)
+  const referrerView = useReferrerView((s) => viewFor(s, referrerKey))
 
   // Every row is rowHeight tall and never measured, so items need no keys: a getItemKey closing
   // over `rows` would be a new function on every render, and the virtualizer recomputes all 10,000
@@ -154,11 +159,30 @@ export function TagTable({ repository, display, loading }: { repository: string;
             {items.map((item) => {
               const row = rows[item.index]
               if (!row) return null
-              return <TagRowView key={row.tag} row={row} index={item.index} top={item.start} />
+              const group = grouping.bySubjectTag.get(row.tag)
+              return (
+                <TagRowView
+                  key={row.tag}
+                  row={row}
+                  index={item.index}
+                  top={item.start}
+                  referrers={group}
+                  referrersOpen={group !== undefined && (referrerView.showAll || referrerView.expanded.has(group.subject))}
+                  referrerOf={referrerNote(grouping, row.tag)}
+                />
+              )
             })}
           </div>
         )}
       </div>
     </div>
   )
+}
+
+/** A referrer tag's note: its subject's tag, or the untagged digest it refers to. */
+function referrerNote(grouping: ReferrerGrouping, tag: string): string | undefined {
+  const group = grouping.byMember.get(tag)
+  if (group) return `referrer of ${group.subjectTags.join(', ')}`
+  const orphan = grouping.orphans.get(tag)
+  return orphan ? `referrer of ${shortDigest(orphan.subject)}… (untagged)` : undefined
 }

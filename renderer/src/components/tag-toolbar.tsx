@@ -1,5 +1,6 @@
 // Above the table: where we are, how far details have loaded, the filter, the sort, and the actions
 // for the selected tags.
+import { artifactOfDetails } from '../../../shared/artifact-kind'
 import { useRef } from 'react'
 import type { Display } from '../stores/display'
 import { sortKeys, type SortKey } from '../model/view-hash'
@@ -17,6 +18,8 @@ import { LinkMenu } from './link-menu'
 import { ArrowIcon, RefreshIcon, TrashIcon } from './icons'
 import { RegistryText } from './registry-text'
 import { RateLimitBadge } from './rate-limit-badge'
+import { useReferrerView, viewFor } from '../stores/referrer-view'
+import { PlatformFilter } from './platform-filter'
 import './tag-toolbar.css'
 
 const sortLabels: Record<SortKey, string> = { name: 'Name', semver: 'Version', date: 'Date', size: 'Size' }
@@ -33,6 +36,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
   const mode = useView((s) => s.mode)
   const sort = useView((s) => s.sort)
   const dir = useView((s) => s.dir)
+  const platform = useView((s) => s.platform)
   const update = useView((s) => s.update)
   const openTag = useView((s) => s.tag)
   const digest = useView((s) => s.digest)
@@ -44,6 +48,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
   const single = selection.length === 1 ? selection[0] : undefined
   // Pull by digest only from a digest the registry confirmed in this load, never a cached one.
   const singleDigest = useTags((s) => (single !== undefined ? (verifiedDetailsOf(s.rows.get(single))?.digest ?? null) : null))
+  const singleDetails = useTags((s) => (single !== undefined ? verifiedDetailsOf(s.rows.get(single)) : null))
   const checking = useTags((s) => s.checking)
   const loadingDetails = status === 'ready' && loaded < total
   const percent = total === 0 ? 0 : Math.round((loaded / total) * 100)
@@ -70,6 +75,10 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
                 : `${display.rows.length.toLocaleString('en')} of ${total.toLocaleString('en')} ${total === 1 ? 'tag' : 'tags'}`}
             </span>
           ) : null}
+          {/* Beside the counts rather than the actions, whose labels say it ("Delete 3…") and which
+              need every pixel of their line beside the details panel. */}
+          {selection.length > 0 ? <span className="selection-count">{selection.length.toLocaleString('en')} selected</span> : null}
+          <ReferrerToggle registryId={registryId} repository={repository} display={display} />
           <RateLimitBadge registryId={registryId} />
           {loadingDetails ? (
             <span
@@ -160,6 +169,7 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
             </span>
           ) : null}
         </div>
+        <PlatformFilter platform={platform} onChange={(value) => update({ platform: value })} />
         <label className="sort-control">
           <span>Sort</span>
           <select className="select" value={sort} onChange={(e) => update({ sort: e.target.value as SortKey })}>
@@ -180,12 +190,17 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
           </button>
         </label>
         <div className="toolbar-actions">
-          {selection.length > 0 ? <span className="selection-count">{selection.length.toLocaleString('en')} selected</span> : null}
           <LinkMenu
             registryUrl={registry?.url}
-            targets={[{ what: 'this view', place: { repository, tag: openTag, digest, sort, dir, q, mode } }]}
+            targets={[{ what: 'this view', place: { repository, tag: openTag, digest, sort, dir, q, mode, platform } }]}
           />
-          <CopyMenu registryUrl={registry?.url ?? ''} repository={repository} tag={single ?? null} digest={singleDigest} />
+          <CopyMenu
+            registryUrl={registry?.url ?? ''}
+            repository={repository}
+            tag={single ?? null}
+            digest={singleDigest}
+            artifact={singleDetails ? artifactOfDetails(singleDetails) : null}
+          />
           <SelectionCopyActions registryId={registryId} repository={repository} tags={selection} />
           <button
             type="button"
@@ -220,5 +235,31 @@ export function TagToolbar({ registryId, repository, display }: { registryId: st
         </div>
       </div>
     </header>
+  )
+}
+
+/** "Show 2 referrer tags": signatures, SBOMs and attestations kept under their image's row. */
+function ReferrerToggle({ registryId, repository, display }: { registryId: string; repository: string; display: Display }) {
+  const key = `${registryId}/${repository}`
+  const showAll = useReferrerView((s) => viewFor(s, key).showAll)
+  const toggleAll = useReferrerView((s) => s.toggleAll)
+  const count = display.grouping.hidden.size
+  if (count === 0 && !showAll) return null
+  const grouped = display.grouping.byMember.size
+  return (
+    <button
+      type="button"
+      className="button ghost referrer-toggle"
+      aria-pressed={showAll}
+      title={
+        'Signatures, SBOMs and attestations stored as tags (sha256-….sig/.att/.sbom, the sha256-… referrers index) ' +
+        "are kept under their image's row"
+      }
+      onClick={() => toggleAll(key)}
+    >
+      {showAll
+        ? `Hide ${grouped.toLocaleString('en')} referrer ${grouped === 1 ? 'tag' : 'tags'}`
+        : `Show ${count.toLocaleString('en')} referrer ${count === 1 ? 'tag' : 'tags'}`}
+    </button>
   )
 }

@@ -1,8 +1,11 @@
 // Keyboard: `/` filter, ↑/↓ or j/k move, Enter details, Delete asks to delete, T adds tags and C
 // copies the selected images (each through its dialog), M mirrors the open repository, Ctrl/Cmd+C copies
-// the docker pull command (only when no text is selected: copying text must keep working), Esc
+// the pull command that fits the tag (only when no text is selected: copying text must keep working), Esc
 // closes details, `?` lists them all (`shortcuts` below, shown by shortcuts-dialog.tsx).
 import { useEffect } from 'react'
+import { artifactOfDetails } from '../../../shared/artifact-kind'
+import { verifiedDetailsOf } from '../model/tag-rows'
+import { useTags } from '../stores/tags'
 import { selectedInOrder } from '../model/selection'
 import { currentDisplay } from '../stores/display'
 import { openCopyForTags } from '../stores/copy'
@@ -11,7 +14,7 @@ import { registryById, useRegistries } from '../stores/registries'
 import { useSelection } from '../stores/selection'
 import { showToast } from '../stores/toasts'
 import { useView } from '../stores/view'
-import { copyText, dockerPullCommand } from './copy-menu'
+import { copyText, primaryPullCommand } from './copy-menu'
 import { filterInputId } from './tag-toolbar'
 
 export interface Shortcut {
@@ -38,7 +41,7 @@ export const shortcuts: { section: string; items: Shortcut[] }[] = [
           ['Ctrl', 'C'],
           ['⌘', 'C'],
         ],
-        what: 'Copy the docker pull command of the focused tag',
+        what: 'Copy the pull command of the focused tag (docker, helm or oras: what fits it)',
       },
     ],
   },
@@ -125,10 +128,13 @@ export function handleShortcut(e: KeyboardEvent): void {
   if (mod && e.key.toLowerCase() === 'c' && !e.shiftKey) {
     if ((window.getSelection()?.toString() ?? '') !== '' || selection.focus === null) return
     const registry = registryById(useRegistries.getState().registries, view.registryId)
-    const command = registry ? dockerPullCommand(registry.url, view.repository, selection.focus) : null
+    // The row's verified details say which tool fits (docker, helm, oras); unknown yet: its reference.
+    const details = verifiedDetailsOf(useTags.getState().rows.get(selection.focus))
+    const artifact = details ? artifactOfDetails(details) : null
+    const command = registry ? primaryPullCommand(registry.url, view.repository, selection.focus, artifact) : null
     if (command === null) return
     e.preventDefault()
-    void copyText(command, 'docker pull command')
+    void copyText(command.command, command.label === 'Reference' ? 'reference' : `${command.label} command`)
   }
 }
 

@@ -3,6 +3,8 @@
 // that changed get new objects (memoised rows skip rendering), and an unchanged order keeps its array.
 import { nameRanks, resortChanged, visibleRows, type TagRow, type VisibleRows } from './tag-rows'
 import type { FilterMode, SortDir, SortKey } from './view-hash'
+import type { ReferrerGrouping } from '../../../shared/referrer-tags'
+import { defaultReferrerView, groupingOf, unhiddenTags, withGroupsShown, type ReferrerView } from './referrer-rows'
 
 export interface Display extends VisibleRows {
   order: string[]
@@ -12,7 +14,11 @@ export interface Display extends VisibleRows {
    * the details job follows needs sending again only when this changes (stores/tags.ts).
    */
   orderBasis: object
+  /** Referrer tags grouped under their subjects (model/referrer-rows.ts); hidden ones are not in `rows`. */
+  grouping: ReferrerGrouping
 }
+
+type BaseDisplay = Omit<Display, 'grouping'>
 
 interface Memo {
   tags: readonly string[]
@@ -21,7 +27,7 @@ interface Memo {
   mode: FilterMode
   sort: SortKey
   dir: SortDir
-  out: Display
+  out: BaseDisplay
 }
 
 let last: Memo | null = null
@@ -48,6 +54,8 @@ function ranksOf(tags: readonly string[]): ReadonlyMap<string, number> {
   return ranksFor.ranks
 }
 
+let lastShown: { base: BaseDisplay; grouping: ReferrerGrouping; view: ReferrerView; out: Display } | null = null
+
 export function computeDisplay(
   tags: readonly string[],
   rows: ReadonlyMap<string, TagRow>,
@@ -55,7 +63,28 @@ export function computeDisplay(
   mode: FilterMode,
   sort: SortKey,
   dir: SortDir,
+  view: ReferrerView = defaultReferrerView,
 ): Display {
+  const grouping = groupingOf(tags, rows)
+  // Hidden referrer tags are left out before sorting and filtering; the order sent to the details
+  // job then reaches them last (they only feed their subject's badge).
+  const base = computeBase(unhiddenTags(tags, grouping.hidden), rows, q, mode, sort, dir)
+  if (lastShown !== null && lastShown.base === base && lastShown.grouping === grouping && lastShown.view === view) return lastShown.out
+  const expanded = withGroupsShown(base.rows, grouping, view, (tag) => rows.get(tag) ?? pendingRow(tags, tag))
+  const out: Display =
+    expanded === null ? { ...base, grouping } : { ...base, rows: expanded, order: expanded.map((row) => row.tag), grouping }
+  lastShown = { base, grouping, view, out }
+  return out
+}
+
+function computeBase(
+  tags: readonly string[],
+  rows: ReadonlyMap<string, TagRow>,
+  q: string,
+  mode: FilterMode,
+  sort: SortKey,
+  dir: SortDir,
+): BaseDisplay {
   const rowOf = (tag: string): TagRow => rows.get(tag) ?? pendingRow(tags, tag)
   // Name/semver order does not depend on details: keep the order (and its array) while they stream in.
   const detailsMatter = sort === 'date' || sort === 'size'

@@ -30,6 +30,8 @@ export interface ViewState {
   dir: SortDir
   q: string
   mode: FilterMode
+  /** The table's platform filter (`linux/arm64`); '' = every tag. */
+  platform: string
 }
 
 export const defaultView: ViewState = {
@@ -42,6 +44,7 @@ export const defaultView: ViewState = {
   dir: defaultViewLink.dir,
   q: defaultViewLink.q,
   mode: defaultViewLink.mode,
+  platform: defaultViewLink.platform,
 }
 
 /** What the view needs to know of a saved registry. */
@@ -70,6 +73,7 @@ export function viewFromLink(link: ViewLink, registries: readonly KnownRegistry[
     dir: link.dir,
     q: link.q,
     mode: link.mode,
+    platform: link.platform,
   }
   if (link.registry?.kind === 'id') {
     view.registryId = link.registry.id
@@ -99,6 +103,7 @@ export function linkOfView(view: ViewState): ViewLink {
     dir: view.dir,
     q: view.q,
     mode: view.mode,
+    platform: view.platform,
   }
 }
 
@@ -120,6 +125,7 @@ export function sameView(a: ViewState, b: ViewState): boolean {
     a.sort === b.sort &&
     a.dir === b.dir &&
     a.q === b.q &&
-    a.mode === b.mode
+    a.mode === b.mode &&
+    a.platform === b.platform
   )
 }

@@ -20,9 +20,11 @@ export type DialogState =
   | { kind: 'storage'; registryId: string; repository: string | null }
   /** More tags in the same repository, or a copy elsewhere: `images` carry the digests the registry confirmed. */
   | { kind: 'add-tag'; registryId: string; repository: string; images: CopySourceImage[] }
+  | { kind: 'copy'; registryId: string; repository: string; images: CopySourceImage[] }
   /** A whole repository (or the tags a pattern and an age pick) to another repository or registry, as `berth sync`. */
   | { kind: 'mirror'; registryId: string; repository: string }
-  | { kind: 'copy'; registryId: string; repository: string; images: CopySourceImage[] }
+  /** The public keys that verify cosign signatures on a registry (`berth keys`). */
+  | { kind: 'signature-keys'; registryId: string }
 
 interface DialogStore {
   dialog: DialogState | null

@@ -1,4 +1,4 @@
-// The view (registry, repository, selected tag, sort, filter) mirrored to the location hash: the
+// The view (registry, repository, selected tag, sort, filters) mirrored to the location hash: the
 // hash is the source of truth on load and on back/forward; user actions push a new history entry
 // only when the place changes (registry/repo/tag), and replace it for sort/filter keystrokes.
 // The hash names the registry by address (model/view-hash.ts), so the view follows the saved
@@ -67,6 +67,7 @@ export function currentView(s: ViewState): ViewState {
     dir: s.dir,
     q: s.q,
     mode: s.mode,
+    platform: s.platform,
   }
 }
 

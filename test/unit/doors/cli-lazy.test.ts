@@ -59,10 +59,12 @@ describe('what each command loads', () => {
     expect([...loaded]).toEqual([])
   })
 
-  it('pull-cmd in a format that needs no digest loads its module but not the engine', async () => {
-    const run = await berth(['pull-cmd', 'registry.example.com/team/app:1.4.2'])
+  it('pull-cmd told the kind, in a format that needs no digest, loads neither a browse module nor the engine', async () => {
+    const run = await berth(['pull-cmd', 'registry.example.com/team/app:1.4.2', '--kind', 'image'])
     expect(run).toEqual({ code: 0, stdout: 'docker pull registry.example.com/team/app:1.4.2\n', stderr: '' })
-    expect([...loaded]).toEqual(['browse-commands'])
+    const chart = await berth(['pull-cmd', 'registry.example.com/charts/web:0.3.0', '--kind', 'helm-chart', '--format', 'helm-install'])
+    expect(chart.stdout).toBe('helm install web oci://registry.example.com/charts/web --version 0.3.0\n')
+    expect([...loaded]).toEqual([])
   })
 
   it('a command that uses the core loads the engine with its module', async () => {

@@ -94,6 +94,34 @@ describe('cachedTagDetails', () => {
     expect(cached[0]?.created).toBe('2025-03-01T10:00:00.000Z')
   })
 
+  it('keeps what a Helm chart is in cached rows, kept with the hints or derived again from cached content', async () => {
+    const dir = await tempDir()
+    const fake = new FakeRegistryClient()
+    const config = fake.addBlob('charts/demo', new TextEncoder().encode('{"name":"demo","version":"0.1.0","appVersion":"1.0.0"}'))
+    const layer = fake.addLayer('charts/demo', 300)
+    fake.addManifest(
+      'charts/demo',
+      {
+        schemaVersion: 2,
+        mediaType: ociManifest,
+        config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', ...config },
+        layers: [{ ...layer, mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip' }],
+      },
+      ociManifest,
+      '0.1.0',
+    )
+    await loadTagDetails(fake, 'charts/demo', ['0.1.0'], { cache: createDigestCache({ directory: dir }) })
+    const chart = { kind: 'helm-chart', name: 'demo', version: '0.1.0', appVersion: '1.0.0' }
+    const kept = await cachedTagDetails(createDigestCache({ directory: dir }), fake.endpoint.host, 'charts/demo')
+    expect(kept[0]?.artifact).toEqual(chart)
+
+    // Hints without details (a file from before kinds were kept): derived from the cached manifest and config.
+    const tagIndex = createTagIndex({})
+    ;(await tagIndex.open(fake.endpoint.host, 'charts/demo')).set('0.1.0', kept[0]?.digest ?? '')
+    const derived = await cachedTagDetails(createDigestCache({ directory: dir }), fake.endpoint.host, 'charts/demo', tagIndex)
+    expect(derived[0]?.artifact).toEqual(chart)
+  })
+
   it('knows nothing about a repository it never loaded, or one on another host', async () => {
     const dir = await tempDir()
     const fake = new FakeRegistryClient()

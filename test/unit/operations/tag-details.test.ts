@@ -156,9 +156,12 @@ describe('loadTagDetails', () => {
     expect(d.digest).toBe(s.index.digest)
   })
 
-  it('shows a Helm chart as an artifact with its type, size and annotated date, without fetching its config', async () => {
+  it('shows a Helm chart as an artifact with its type, size, annotated date, and name and versions from its small config', async () => {
     const fake = new FakeRegistryClient()
-    const config = fake.addBlob('charts/demo', new TextEncoder().encode('{"name":"demo","version":"0.1.0"}'))
+    const config = fake.addBlob(
+      'charts/demo',
+      new TextEncoder().encode('{"name":"demo","version":"0.1.0","appVersion":"1.2.3","apiVersion":"v2"}'),
+    )
     const chart = fake.addLayer('charts/demo', 700)
     const m = fake.addManifest(
       'charts/demo',
@@ -181,8 +184,59 @@ describe('loadTagDetails', () => {
       size: config.size + chart.size,
       created: '2025-06-01T12:00:00.000Z',
       createdSource: 'annotation',
+      artifact: { kind: 'helm-chart', name: 'demo', version: '0.1.0', appVersion: '1.2.3' },
     })
-    expect(fake.count('GET', 'blob')).toBe(0)
+    // Chart.yaml's fields are only in the config: one small blob GET, then the digest cache.
+    expect(fake.count('GET', 'blob')).toBe(1)
+  })
+
+  it('leaves a chart’s facts unknown when its config is malformed or too large to be one, without failing the row', async () => {
+    const fake = new FakeRegistryClient()
+    const broken = fake.addBlob('charts/demo', new TextEncoder().encode('{"name":["not","text"],"version":"0.2.0"'))
+    const huge = fake.addBlob('charts/demo', new Uint8Array(300 * 1024).fill(0x20))
+    const chart = fake.addLayer('charts/demo', 700)
+    for (const [tag, config] of [
+      ['broken', broken],
+      ['huge', huge],
+    ] as const) {
+      fake.addManifest(
+        'charts/demo',
+        {
+          schemaVersion: 2,
+          mediaType: ociManifest,
+          config: { mediaType: helmConfig, ...config },
+          layers: [{ ...chart, mediaType: helmChartLayer }],
+        },
+        ociManifest,
+        tag,
+      )
+    }
+    const rows = await loadTagDetails(fake, 'charts/demo', ['broken', 'huge'])
+    for (const tag of ['broken', 'huge']) {
+      expect(details(rows, tag).artifact).toEqual({ kind: 'helm-chart', name: null, version: null, appVersion: null })
+    }
+    // The oversized one is not even fetched.
+    expect(fake.count('GET', 'blob')).toBe(1)
+  })
+
+  it('recognises what an artifact or a cosign signature holds, by its types', async () => {
+    const fake = new FakeRegistryClient()
+    const emptyConfig = fake.addBlob('acme/artifacts', new TextEncoder().encode('{}'))
+    const layer = fake.addLayer('acme/artifacts', 300)
+    fake.addManifest(
+      'acme/artifacts',
+      {
+        schemaVersion: 2,
+        mediaType: ociManifest,
+        artifactType: 'application/spdx+json',
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', ...emptyConfig },
+        layers: [{ ...layer, mediaType: 'application/spdx+json' }],
+      },
+      ociManifest,
+      'sbom',
+    )
+    const rows = await loadTagDetails(fake, 'acme/artifacts', ['sbom'])
+    expect(details(rows, 'sbom')).toMatchObject({ kind: 'artifact', artifact: { kind: 'sbom', format: 'SPDX' } })
   })
 
   it('recognises a schema 1 manifest without failing', async () => {

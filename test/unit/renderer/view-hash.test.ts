@@ -16,12 +16,13 @@ const full: ViewState = {
   dir: 'asc',
   q: '^v1\\.',
   mode: 'regex',
+  platform: 'linux/arm64',
 }
 
 describe('view hash', () => {
   it('names the registry by its address and round-trips a full view', () => {
     const hash = formatViewHash(full)
-    expect(hash).toBe('#/registry.example.com:5050/group/sub/app?tag=1.4.2&sort=date&dir=asc&q=%5Ev1%5C.&mode=regex')
+    expect(hash).toBe('#/registry.example.com:5050/group/sub/app?tag=1.4.2&sort=date&dir=asc&q=%5Ev1%5C.&mode=regex&platform=linux%2Farm64')
     expect(parseViewHash(hash, registries)).toEqual(full)
   })
 

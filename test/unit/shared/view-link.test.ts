@@ -291,3 +291,21 @@ describe('the location hash', () => {
     expect(parseHash(`#/registry.example.com/${'a'.repeat(5000)}`)).toEqual(defaultViewLink)
   })
 })
+
+describe('the platform filter in a link', () => {
+  it('round-trips, lower-cased, and is left out when empty', () => {
+    const view = link({ registry: at('registry.example.com'), repository: 'team/app', platform: 'linux/arm64/v8' })
+    const url = formatBerthLink(view)
+    expect(url).toBe('berth://registry.example.com/team/app?platform=linux%2Farm64%2Fv8')
+    expect(parsed(url ?? '')).toEqual(view)
+    expect(parsed('berth://registry.example.com/team/app?platform=Linux/AMD64').platform).toBe('linux/amd64')
+    expect(formatBerthLink(link({ registry: at('registry.example.com'), repository: 'team/app' }))).toBe(
+      'berth://registry.example.com/team/app',
+    )
+  })
+
+  it('refuses what is not os/arch[/variant] from outside, and drops it from a hash', () => {
+    expect(refused('berth://registry.example.com/team/app?platform=arm64')).toBe('"platform" is not os/arch[/variant] (arm64)')
+    expect(parseHash('#/registry.example.com/team/app?platform=a/b/c/d').platform).toBe('')
+  })
+})

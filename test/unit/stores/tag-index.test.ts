@@ -53,9 +53,9 @@ describe('tag index', () => {
     // The same details derived again after a reload are no change worth a write.
     again.setDetails(Object.fromEntries(Object.entries(details(digestA)).reverse()) as ReturnType<typeof details>)
     const written = await readFile(await onlyFile(dir), 'utf8')
-    await writeFile(await onlyFile(dir), written.replace('"version":2', '"version":2 '))
+    await writeFile(await onlyFile(dir), written.replace('"version":3', '"version":3 '))
     await again.save()
-    expect(await readFile(await onlyFile(dir), 'utf8')).toContain('"version":2 ')
+    expect(await readFile(await onlyFile(dir), 'utf8')).toContain('"version":3 ')
 
     const file = await onlyFile(dir)
     const body = JSON.parse(await readFile(file, 'utf8')) as { details: Record<string, unknown> }
@@ -64,6 +64,36 @@ describe('tag index', () => {
     const tampered = await createTagIndex({ directory: dir }).open('h', 'r')
     expect(tampered.details(digestA)).toEqual(details(digestA))
     expect(tampered.details(digestB)).toBeUndefined()
+  })
+
+  it('keeps a chart’s kind with its details, and derives again the details of a file written before kinds were kept', async () => {
+    const dir = await tempDir()
+    const hints = await createTagIndex({ directory: dir }).open('h', 'r')
+    const chart = {
+      digest: digestA,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      kind: 'artifact' as const,
+      configDigest: digestB,
+      size: 10,
+      sizeNote: '',
+      created: null,
+      createdSource: 'unknown' as const,
+      platforms: [],
+      attestations: 0,
+      artifactType: 'application/vnd.cncf.helm.config.v1+json',
+      artifact: { kind: 'helm-chart' as const, name: 'demo', version: '0.1.0', appVersion: '1.0.0' },
+    }
+    hints.set('0.1.0', digestA)
+    hints.setDetails(chart)
+    await hints.save()
+    expect((await createTagIndex({ directory: dir }).open('h', 'r')).details(digestA)).toEqual(chart)
+
+    const file = await onlyFile(dir)
+    const body = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+    await writeFile(file, JSON.stringify({ ...body, version: 2 }))
+    const old = await createTagIndex({ directory: dir }).open('h', 'r')
+    expect(old.get('0.1.0')).toBe(digestA)
+    expect(old.details(digestA)).toBeUndefined()
   })
 
   it('lists its hints, and saves them soon (once) or at flush without a save per change', async () => {
@@ -116,7 +146,7 @@ describe('tag index', () => {
 
   it.each([
     ['not JSON', '{"version":1,'],
-    ['a wrong version', JSON.stringify({ version: 3, host: 'h', repository: 'r', tags: { '1.0': digestA } })],
+    ['a wrong version', JSON.stringify({ version: 4, host: 'h', repository: 'r', tags: { '1.0': digestA } })],
     [
       'details that are not details',
       JSON.stringify({

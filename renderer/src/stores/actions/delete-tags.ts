@@ -1,7 +1,7 @@
 // The delete dialog's two calls. The preview is the check (the core resolves every selected tag with
 // the registry); the delete sends back every tag the preview named with its digest, so a tag that
 // moved since is refused (shared/delete-confirmation.ts). After a delete, the table is listed again.
-import type { DeleteMode, DeletePreview } from '../../../../shared/types'
+import type { DeleteMode, DeletePreview, DeleteReferrer } from '../../../../shared/types'
 import type { ApiResponses, IpcResult } from '../../../../shared/ipc'
 import { confirmationFor } from '../../../../shared/delete-confirmation'
 import { call } from '../../api/call'
@@ -27,6 +27,8 @@ export async function deleteTags(
   registryId: string,
   repository: string,
   preview: DeletePreview,
+  /** The preview's referrers the user chose to delete too (after their image). */
+  referrers: readonly DeleteReferrer[] = [],
 ): Promise<IpcResult<ApiResponses['deleteTags']>> {
   // Every tag that goes, siblings of a digest delete included: anything else on the digest by now is refused.
   const expectedDigests = confirmationFor(preview)
@@ -36,15 +38,18 @@ export async function deleteTags(
     tags: preview.items.map((i) => i.tag),
     mode: preview.mode,
     expectedDigests,
+    ...(referrers.length > 0 ? { referrers: [...referrers] } : {}),
   })
   if (!result.ok) return result
   const { results } = result.value
   const removed = new Set(results.flatMap((r) => (r.ok ? r.removedTags : [])))
-  const failed = results.filter((r) => !r.ok).length
+  const referrerResults = results.flatMap((r) => r.referrers ?? [])
+  for (const referrer of referrerResults) if (referrer.ok && referrer.tag !== null) removed.add(referrer.tag)
+  const failed = results.filter((r) => !r.ok).length + referrerResults.filter((r) => !r.ok).length
   showToast(
     failed === 0
       ? { kind: 'success', title: `Deleted ${removed.size} tag${removed.size === 1 ? '' : 's'}` }
-      : { kind: 'error', title: `${failed} of ${results.length} deletions failed` },
+      : { kind: 'error', title: `${failed} of ${results.length + referrerResults.length} deletions failed` },
   )
   const openTag = useView.getState().tag
   if (openTag !== null && removed.has(openTag)) useView.getState().update({ tag: null })
