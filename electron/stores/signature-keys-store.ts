@@ -3,12 +3,11 @@
 // place (the keychain is for secrets only). Validated on read (a hand-edited file is reported, never
 // half-used) and replaced atomically on write, like the cleanup rules beside it.
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import { BerthError } from '../../shared/errors'
 import { keyScopeCovers, signatureKeyAlgorithms, type SignatureKey } from '../../shared/signatures'
 import { parsePublicKey } from '../trust/public-key'
+import { jsonFile } from './json-file'
 
 const keySchema = z.object({
   id: z.string().regex(/^key-[0-9a-f]{16}$/),
@@ -21,7 +20,6 @@ const keySchema = z.object({
   addedAt: z.string(),
 })
 const fileSchema = z.object({ version: z.literal(1), keys: z.array(keySchema).max(10_000) })
-type KeysFile = z.output<typeof fileSchema>
 
 export interface AddSignatureKey {
   registry: string
@@ -43,60 +41,13 @@ export interface SignatureKeysStore {
 }
 
 export function createSignatureKeysStore(file: string): SignatureKeysStore {
-  let queue: Promise<unknown> = Promise.resolve()
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work)
-    queue = run.catch(() => undefined)
-    return run
-  }
-
-  async function read(): Promise<KeysFile> {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, keys: [] }
-      throw new BerthError({ code: 'internal', message: `Could not read ${file}: ${(error as Error).message}` })
-    }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      throw new BerthError({
-        code: 'invalid_input',
-        message: `${file} is not valid JSON.`,
-        fix: 'Fix or delete the file; signature keys live there.',
-      })
-    }
-    const parsed = fileSchema.safeParse(json)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new BerthError({
-        code: 'invalid_input',
-        message: `${file}: ${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}.`,
-        fix: 'Fix or delete the file.',
-      })
-    }
-    return parsed.data
-  }
-
-  async function write(content: KeysFile): Promise<void> {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 })
-    const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`)
-    try {
-      const handle = await open(temp, 'wx', 0o644)
-      try {
-        await handle.writeFile(`${JSON.stringify(content, null, 2)}\n`)
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await rename(temp, file)
-    } catch (error) {
-      await rm(temp, { force: true })
-      throw new BerthError({ code: 'internal', message: `Could not write ${file}: ${(error as Error).message}` })
-    }
-  }
+  // Public keys, so readable by others (0o644); adds and removes are chained.
+  const { read, write, serial } = jsonFile(file, {
+    schema: fileSchema,
+    empty: () => ({ version: 1 as const, keys: [] }),
+    holds: 'signature keys',
+    mode: 0o644,
+  })
 
   return {
     file,

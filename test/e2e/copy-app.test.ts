@@ -4,7 +4,6 @@
 // there is overwritten only after the confirmation showing both digests; and a copy from a slow
 // source shows its progress, is cancelled, and completes when planned again. skopeo is the witness:
 // the bytes it reads at the destination equal the source's, for the index and every child.
-import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startFaultProxy, type FaultProxy } from '../lab/fault-proxy'
 import { getLab, reseed, type LabInfo } from '../lab/lab-client'
-import { skopeoCopyAllToLayout, skopeoRawManifest, startTlsRegistry, type CopyDestination, type SkopeoSide } from '../support/copy-lab'
+import {
+  rawManifestDigest,
+  skopeoCopyAllToLayout,
+  skopeoRawManifest,
+  startTlsRegistry,
+  type CopyDestination,
+  type SkopeoSide,
+} from '../support/copy-lab'
 import { detailsSettled, launchChromium, screenshot, startBerthWeb, until, type BerthWeb } from './e2e-helpers'
 
 const repository = 'acme/multiarch'
@@ -29,7 +35,6 @@ let slowId: string
 let workDir: string
 const pageErrors: string[] = []
 
-const digestOf = (raw: string): string => `sha256:${createHash('sha256').update(Buffer.from(raw, 'latin1')).digest('hex')}`
 const sourceSide = (): SkopeoSide => ({ caPem: lab.tls.caPem, user: lab.users.writer })
 const mirrorSide = (): SkopeoSide => ({ caPem: mirror.caPem, ...(mirror.user ? { user: mirror.user } : {}) })
 
@@ -100,7 +105,7 @@ describe('copying in the app', () => {
     expect(await dialog().locator('.copy-verified').innerText()).toContain(expected)
     await dialog().locator('.dialog-actions').getByRole('button', { name: 'Close' }).click()
 
-    expect(digestOf(skopeoRawManifest(`${lab.tls.host}/${repository}:e2e-release`, sourceSide()))).toBe(expected)
+    expect(rawManifestDigest(skopeoRawManifest(`${lab.tls.host}/${repository}:e2e-release`, sourceSide()))).toBe(expected)
     // The table on screen was refreshed with the new tag.
     await page.waitForSelector('.row[data-tag="e2e-release"]', { timeout: 20_000 })
   }, 90_000)
@@ -131,7 +136,7 @@ describe('copying in the app', () => {
     const sourceIndex = skopeoRawManifest(`${lab.tls.host}/${repository}:1.0`, sourceSide())
     const copiedIndex = skopeoRawManifest(`${mirror.host}/mirror/multiarch:1.0`, mirrorSide())
     expect(copiedIndex).toBe(sourceIndex)
-    expect(digestOf(copiedIndex)).toBe(expected)
+    expect(rawManifestDigest(copiedIndex)).toBe(expected)
     const children = (JSON.parse(sourceIndex) as { manifests: { digest: string }[] }).manifests
     expect(children.length).toBeGreaterThanOrEqual(3)
     for (const child of children) {
@@ -164,11 +169,11 @@ describe('copying in the app', () => {
     await dialog().getByRole('button', { name: 'Overwrite and copy' }).click()
     await dialog().getByRole('heading', { name: 'Copied' }).waitFor({ timeout: 60_000 })
     await dialog().locator('.dialog-actions').getByRole('button', { name: 'Close' }).click()
-    expect(digestOf(skopeoRawManifest(`${mirror.host}/mirror/multiarch:1.0`, mirrorSide()))).toBe(truth.digest)
+    expect(rawManifestDigest(skopeoRawManifest(`${mirror.host}/mirror/multiarch:1.0`, mirrorSide()))).toBe(truth.digest)
   }, 120_000)
 
   it('shows the progress of a slow copy, cancels it, and completes it when planned again', async () => {
-    const expected = digestOf(skopeoRawManifest(`${lab.open.host}/${repository}:1.0`, {}))
+    const expected = rawManifestDigest(skopeoRawManifest(`${lab.open.host}/${repository}:1.0`, {}))
     await openRepository(slowId, repository)
     await selectConfirmed('1.0')
     await page.locator('.toolbar').getByRole('button', { name: 'Copy to…' }).click()
@@ -193,7 +198,7 @@ describe('copying in the app', () => {
     expect(await dialog().locator('.copy-stats [data-state="present"]').innerText()).not.toMatch(/\b0 blobs/)
     await dialog().getByRole('button', { name: 'Copy', exact: true }).click()
     await dialog().getByRole('heading', { name: 'Copied' }).waitFor({ timeout: 90_000 })
-    expect(digestOf(skopeoRawManifest(`${mirror.host}/slow/multiarch:1.0`, mirrorSide()))).toBe(expected)
+    expect(rawManifestDigest(skopeoRawManifest(`${mirror.host}/slow/multiarch:1.0`, mirrorSide()))).toBe(expected)
     expect(pageErrors).toEqual([])
   }, 180_000)
 })

@@ -4,7 +4,7 @@
 // tag that points elsewhere is refused without force and moved with it; a tag the source gained
 // after the confirmed plan waits for the next plan; the age leaves out, named, what is older.
 // skopeo is the witness: it lists the tags at the destination and reads the source's digests there.
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +14,7 @@ import type { ApiEvents, ApiRequests } from '../../shared/ipc'
 import { createEngine, type Engine } from '../../electron/session/engine'
 import { createMemorySecretStore } from '../../electron/stores/secrets/secret-store'
 import { getLab } from '../lab/lab-client'
-import { skopeoListTags, skopeoRawManifest, type SkopeoSide } from '../support/copy-lab'
+import { rawManifestDigest, skopeoListTags, skopeoRawManifest, type SkopeoSide } from '../support/copy-lab'
 
 const source = 'acme/web'
 const scratch = `scratch/mirror-app-${randomBytes(4).toString('hex')}`
@@ -24,7 +24,6 @@ let engine: Engine
 let openId: string
 let basicId: string
 
-const digestOf = (raw: string): string => `sha256:${createHash('sha256').update(Buffer.from(raw, 'latin1')).digest('hex')}`
 const basicSide = (): SkopeoSide => ({ user: getLab().users.writer })
 
 function truthDigest(tag: string): string {
@@ -108,7 +107,7 @@ describe('mirroring a repository through the app Api', () => {
 
     expect(skopeoListTags(`${getLab().basic.host}/${scratch}`, basicSide()).sort()).toEqual(['1.2.0', '1.2.10', '1.2.9'])
     for (const tag of ['1.2.0', '1.2.9', '1.2.10']) {
-      expect(digestOf(skopeoRawManifest(`${getLab().basic.host}/${scratch}:${tag}`, basicSide())), tag).toBe(truthDigest(tag))
+      expect(rawManifestDigest(skopeoRawManifest(`${getLab().basic.host}/${scratch}:${tag}`, basicSide())), tag).toBe(truthDigest(tag))
     }
   }, 180_000)
 
@@ -141,7 +140,7 @@ describe('mirroring a repository through the app Api', () => {
       ['1.2.10', 'up-to-date'],
       ['1.2.9', 'conflict'],
     ])
-    expect(digestOf(skopeoRawManifest(`${getLab().basic.host}/${scratch}:1.2.9`, basicSide()))).toBe(truthDigest('2.0.0'))
+    expect(rawManifestDigest(skopeoRawManifest(`${getLab().basic.host}/${scratch}:1.2.9`, basicSide()))).toBe(truthDigest('2.0.0'))
 
     const forced = await runThroughApi({
       ...mirrorRequest({ tagPattern: '^1\\.2\\.' }),
@@ -151,7 +150,7 @@ describe('mirroring a repository through the app Api', () => {
     expect(forced.result.items.find((item) => item.reference === '1.2.9')?.tags).toEqual([
       { tag: '1.2.9', previous: truthDigest('2.0.0'), status: 'written' },
     ])
-    expect(digestOf(skopeoRawManifest(`${getLab().basic.host}/${scratch}:1.2.9`, basicSide()))).toBe(truthDigest('1.2.9'))
+    expect(rawManifestDigest(skopeoRawManifest(`${getLab().basic.host}/${scratch}:1.2.9`, basicSide()))).toBe(truthDigest('1.2.9'))
   }, 180_000)
 
   it('writes only the tags of the confirmed plan: one the selection gained since waits for the next plan', async () => {

@@ -5,19 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../electron/doors/cli/cli'
-import type { CliIo } from '../../electron/doors/cli/cli-output'
 import type { TagRowJson } from '../../electron/doors/cli/browse-commands'
 import type { AuditEntry, BuildAttestation, DeletePreview, DeleteResult, Referrer } from '../../shared/types'
 import { getLab, reseed } from '../lab/lab-client'
 import { fetchToken } from '../lab/test-helpers'
 import { ATTESTED_PROVENANCE, ATTESTED_REPOSITORY, ATTESTED_SBOM_PACKAGES } from '../lab/fixtures-attested'
-
-interface CliRun {
-  code: number
-  stdout: string
-  stderr: string
-}
+import { berthInProcess, type CliRun } from '../support/cli-run'
 
 let dataDir: string
 
@@ -30,19 +23,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-async function berth(args: string[], stdin = ''): Promise<CliRun> {
-  let stdout = ''
-  let stderr = ''
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTty: false,
-    readStdin: () => Promise.resolve(stdin),
-    confirm: () => Promise.resolve(false),
-  }
-  const code = await runCli(args, io, { ...process.env, BERTH_DATA_DIR: dataDir })
-  return { code, stdout, stderr }
-}
+const berth = (args: string[], stdin = ''): Promise<CliRun> => berthInProcess(args, { stdin, env: { BERTH_DATA_DIR: dataDir } })
 
 function writer(): { args: string[]; stdin: string } {
   const { username, password } = getLab().users.writer

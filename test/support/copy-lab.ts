@@ -199,6 +199,11 @@ export function skopeoRawManifest(reference: string, side: SkopeoSide): string {
   return runSkopeo(['inspect', '--raw', ...skopeoArgs(side, '', certDirs), `docker://${reference}`], certDirs)
 }
 
+/** The digest of a manifest as skopeoRawManifest returns it (its bytes, read as latin1 text). */
+export function rawManifestDigest(raw: string): string {
+  return digestOf(Buffer.from(raw, 'latin1'))
+}
+
 /** `skopeo copy --all docker://… oci:<dir>`: every blob must be there and hash right. */
 export function skopeoCopyAllToLayout(reference: string, side: SkopeoSide, layoutDir: string): void {
   const certDirs: string[] = []

@@ -43,6 +43,33 @@ export function Field({ label, children }: { label: string; children: ReactNode 
   )
 }
 
+/** The fields an image and one platform of an index both show, in their order. */
+export function DigestField({ label, value }: { label: string; value: string }) {
+  return (
+    <Field label={label}>
+      <Digest value={value} />
+    </Field>
+  )
+}
+
+export function MediaTypeField({ value }: { value: string }) {
+  return (
+    <Field label="Media type">
+      <span className="mono" dir="auto">
+        {value}
+      </span>
+    </Field>
+  )
+}
+
+export function SizeField({ bytes, note }: { bytes: number | null; note: string }) {
+  return (
+    <Field label="Size">
+      {formatBytes(bytes)} <span className="muted">· {note}</span>
+    </Field>
+  )
+}
+
 export function DateValue({ iso, source }: { iso: string | null | undefined; source?: string }) {
   if (!iso) return <span className="muted">unknown{source ? ` (${source})` : ''}</span>
   return (
@@ -58,27 +85,15 @@ export function OverviewSection({ inspection }: { inspection: Inspection }) {
   return (
     <Section title="Overview">
       <dl className="fields">
-        <Field label="Digest">
-          <Digest value={d.digest} />
-        </Field>
-        {d.configDigest ? (
-          <Field label="Config">
-            <Digest value={d.configDigest} />
-          </Field>
-        ) : null}
+        <DigestField label="Digest" value={d.digest} />
+        {d.configDigest ? <DigestField label="Config" value={d.configDigest} /> : null}
         <Field label="Type">
           <span className="kind-field">
             <KindBadge details={d} detailClassName="kind-detail" withType />
           </span>
         </Field>
-        <Field label="Media type">
-          <span className="mono" dir="auto">
-            {d.mediaType}
-          </span>
-        </Field>
-        <Field label="Size">
-          {formatBytes(d.size)} <span className="muted">· {d.sizeNote}</span>
-        </Field>
+        <MediaTypeField value={d.mediaType} />
+        <SizeField bytes={d.size} note={d.sizeNote} />
         <Field label="Built">
           <DateValue iso={d.created} source={dateSourceLabel(d.createdSource)} />
         </Field>

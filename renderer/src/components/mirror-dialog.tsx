@@ -4,20 +4,14 @@
 // form counts the matching tags as they are typed; then the plan, the progress over all tags and
 // the per-tag result (copy-flow.tsx).
 import { useId, useMemo, useState } from 'react'
-import type { RegistryView, TagDetails } from '../../../shared/types'
+import type { TagDetails } from '../../../shared/types'
 import { mirrorCount, mirrorPlatformChoices, whyNotADuration, whyNotATagPattern, type MirrorSourceTags } from '../model/mirror-form'
 import { detailsOf } from '../model/tag-rows'
-import { registryHost } from '../model/tag-summary'
 import { useCopy } from '../stores/copy'
-import { registryById, useRegistries } from '../stores/registries'
 import { useTags } from '../stores/tags'
-import { RepositoryField } from './copy-dialog'
+import { DestinationFields, NameInput, PlanForm, PlatformFieldset, ReferrersCheckbox, SourceLine, useAddRegistry } from './copy-destination'
 import { CopyFlow } from './copy-flow'
-import { RegistryDialog } from './registry-dialog'
-import { RegistryText } from './registry-text'
 import './mirror-dialog.css'
-
-const addRegistryValue = '\u0000add'
 
 function plural(count: number, one: string): string {
   return `${count.toLocaleString('en')} ${count === 1 ? one : `${one}s`}`
@@ -32,20 +26,12 @@ interface MirrorDialogProps {
 export function MirrorDialog({ registryId, repository, onClose }: MirrorDialogProps) {
   // Set up before the first render reads the store, so it never shows an earlier dialog's form.
   useState(() => useCopy.getState().openMirror({ registryId, repository }))
-  const [addingRegistry, setAddingRegistry] = useState(false)
   const setMirror = useCopy((s) => s.setMirror)
-  if (addingRegistry) {
-    return (
-      <RegistryDialog
-        registryId={null}
-        onClose={() => setAddingRegistry(false)}
-        onAdded={(view: RegistryView) => setMirror({ registryId: view.id })}
-      />
-    )
-  }
+  const addingRegistry = useAddRegistry((id) => setMirror({ registryId: id }))
+  if (addingRegistry.dialog) return addingRegistry.dialog
   return (
     <CopyFlow formTitle={`Mirror ${repository} to…`} onClose={onClose}>
-      <MirrorFormView sourceRegistryId={registryId} sourceRepository={repository} onAddRegistry={() => setAddingRegistry(true)} />
+      <MirrorFormView sourceRegistryId={registryId} sourceRepository={repository} onAddRegistry={addingRegistry.add} />
     </CopyFlow>
   )
 }
@@ -75,11 +61,8 @@ function MirrorFormView({
   const form = useCopy((s) => s.mirror)
   const errors = useCopy((s) => s.mirrorErrors)
   const setMirror = useCopy((s) => s.setMirror)
-  const plan = useCopy((s) => s.plan)
   const busy = useCopy((s) => s.step.kind === 'planning')
   const listed = useCopy((s) => s.sourceTags)
-  const registries = useRegistries((s) => s.registries)
-  const source = registryById(registries, sourceRegistryId)
   const details = useSourceDetails(sourceRegistryId, sourceRepository)
   const ids = useId()
   const sourceTags: MirrorSourceTags = useMemo(() => ({ tags: listed.status === 'ready' ? listed.tags : [], details }), [listed, details])
@@ -90,73 +73,36 @@ function MirrorFormView({
   const choices = mirrorPlatformChoices(sourceTags)
 
   return (
-    <form
-      className="form copy-form mirror-form"
-      onSubmit={(e) => {
-        e.preventDefault()
-        void plan()
-      }}
-    >
-      <p className="copy-source muted">
-        From{' '}
-        <span className="mono" dir="auto">
-          <RegistryText text={`${source ? registryHost(source.url) : sourceRegistryId}/${sourceRepository}`} />
-        </span>
+    <PlanForm className="form copy-form mirror-form">
+      <SourceLine registryId={sourceRegistryId} repository={sourceRepository}>
         {listed.status === 'ready'
           ? `: ${plural(listed.tags.length, 'tag')}, each copied byte for byte under the same name`
           : listed.status === 'loading'
             ? ': listing its tags…'
             : `: its tags could not be listed (${listed.error.message})`}
-      </p>
-      <div className="copy-destination">
-        <div className="field">
-          <label className="field-label" htmlFor={`${ids}-registry`}>
-            Registry
-          </label>
-          <select
-            id={`${ids}-registry`}
-            className="select"
-            value={form.registryId}
-            disabled={busy}
-            aria-invalid={errors.registry !== undefined}
-            onChange={(e) => (e.target.value === addRegistryValue ? onAddRegistry() : setMirror({ registryId: e.target.value }))}
-          >
-            {form.registryId === '' ? <option value="">Choose…</option> : null}
-            {registries.map((registry) => (
-              <option key={registry.id} value={registry.id}>
-                {registry.name} — {registryHost(registry.url)}
-              </option>
-            ))}
-            <option value={addRegistryValue}>Add a registry…</option>
-          </select>
-          {errors.registry ? <span className="field-error">{errors.registry}</span> : null}
-        </div>
-        <RepositoryField
-          registryId={form.registryId}
-          value={form.repository}
-          error={errors.repository}
-          disabled={busy}
-          sameAsSource={null}
-          onChange={(value) => setMirror({ repository: value })}
-        />
-      </div>
+      </SourceLine>
+      <DestinationFields
+        ids={ids}
+        form={form}
+        errors={errors}
+        disabled={busy}
+        sameAsSource={null}
+        onAddRegistry={onAddRegistry}
+        onChange={setMirror}
+      />
       <div className="mirror-selection">
         <div className="field">
           <label className="field-label" htmlFor={`${ids}-pattern`}>
             Tags matching
           </label>
-          <input
+          <NameInput
             id={`${ids}-pattern`}
-            className="input mono"
             value={form.tagPattern}
             disabled={busy}
             placeholder="every tag; e.g. ^v1\."
-            spellCheck={false}
-            autoCapitalize="off"
-            autoComplete="off"
-            aria-invalid={patternProblem !== null}
+            invalid={patternProblem !== null}
             aria-describedby={`${ids}-pattern-note`}
-            onChange={(e) => setMirror({ tagPattern: e.target.value })}
+            onValue={(value) => setMirror({ tagPattern: value })}
           />
           {patternProblem !== null ? (
             <span id={`${ids}-pattern-note`} className="field-error" role="alert">
@@ -178,17 +124,13 @@ function MirrorFormView({
           <label className="field-label" htmlFor={`${ids}-age`}>
             Newer than
           </label>
-          <input
+          <NameInput
             id={`${ids}-age`}
-            className="input mono"
             value={form.newerThan}
             disabled={busy}
             placeholder="any age; e.g. 30d"
-            spellCheck={false}
-            autoCapitalize="off"
-            autoComplete="off"
-            aria-invalid={ageProblem !== null}
-            onChange={(e) => setMirror({ newerThan: e.target.value })}
+            invalid={ageProblem !== null}
+            onValue={(value) => setMirror({ newerThan: value })}
           />
           {ageProblem !== null ? (
             <span className="field-error" role="alert">
@@ -207,16 +149,8 @@ function MirrorFormView({
         </div>
       </div>
       <MirrorPlatforms choices={choices} disabled={busy} />
-      <label className="checkbox">
-        <input type="checkbox" checked={form.referrers} disabled={busy} onChange={(e) => setMirror({ referrers: e.target.checked })} />
-        <span>
-          Include signatures, SBOMs and attestations
-          <span className="field-hint block">Referrers of each image (OCI 1.1 and cosign’s sha256-….sig/.att tags) go with it.</span>
-        </span>
-      </label>
-      {/* Enter in a field plans, as the primary button does. */}
-      <button type="submit" hidden />
-    </form>
+      <ReferrersCheckbox checked={form.referrers} disabled={busy} onChange={(checked) => setMirror({ referrers: checked })} />
+    </PlanForm>
   )
 }
 
@@ -227,57 +161,27 @@ function MirrorPlatforms({ choices, disabled }: { choices: string[]; disabled: b
   const chosen = form.platforms
   const ids = useId()
   return (
-    <fieldset className="field copy-platforms" disabled={disabled}>
-      <legend className="field-label">Platforms</legend>
-      <label className="radio">
-        <input type="radio" name={`${ids}-platforms`} checked={chosen === null} onChange={() => setMirror({ platforms: null })} />
-        <span>Every platform: each image keeps its digest</span>
-      </label>
-      <label className="radio">
-        <input
-          type="radio"
-          name={`${ids}-platforms`}
-          checked={chosen !== null}
-          onChange={() => setMirror({ platforms: chosen ?? [...choices] })}
-        />
-        <span>Only some platforms</span>
-      </label>
+    <PlatformFieldset
+      name={`${ids}-platforms`}
+      everyLabel="Every platform: each image keeps its digest"
+      choices={choices}
+      chosen={chosen}
+      disabled={disabled}
+      error={errors.platforms}
+      onChange={(platforms) => setMirror({ platforms })}
+    >
       {chosen !== null ? (
         <>
-          {choices.length > 0 ? (
-            <div className="copy-platform-list">
-              {choices.map((platform) => (
-                <label key={platform} className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={chosen.includes(platform)}
-                    onChange={(e) =>
-                      setMirror({
-                        platforms: e.target.checked
-                          ? choices.filter((p) => p === platform || chosen.includes(p))
-                          : chosen.filter((p) => p !== platform),
-                      })
-                    }
-                  />
-                  <span className="mono">{platform}</span>
-                </label>
-              ))}
-            </div>
-          ) : null}
           <div className="field mirror-more-platforms">
             <label className="field-label" htmlFor={`${ids}-more`}>
               {choices.length > 0 ? 'Other platforms' : 'Platforms to mirror'}
             </label>
-            <input
+            <NameInput
               id={`${ids}-more`}
-              className="input mono"
               value={form.morePlatforms}
               placeholder="linux/arm64/v8 linux/amd64"
-              spellCheck={false}
-              autoCapitalize="off"
-              autoComplete="off"
-              aria-invalid={errors.platforms !== undefined}
-              onChange={(e) => setMirror({ morePlatforms: e.target.value })}
+              invalid={errors.platforms !== undefined}
+              onValue={(value) => setMirror({ morePlatforms: value })}
             />
           </div>
           <p className="copy-note warn" role="note">
@@ -287,7 +191,6 @@ function MirrorPlatforms({ choices, disabled }: { choices: string[]; disabled: b
           </p>
         </>
       ) : null}
-      {errors.platforms ? <span className="field-error">{errors.platforms}</span> : null}
-    </fieldset>
+    </PlatformFieldset>
   )
 }

@@ -3,6 +3,7 @@
 // user ticked the overwrite) — with the blobs missing and the bytes to send; the tags the pattern
 // or the age left out, and why. Then the result, one row per tag: copied (with the digest the
 // destination verified), up to date, refused, failed. The progress is copy-steps.tsx's.
+import type { ReactNode } from 'react'
 import type { CopyItemResult, CopyPlan, CopyPlanItem, CopyResult } from '../../../shared/copy'
 import { formatBytes } from '../../../shared/format'
 import type { ApiRequests } from '../../../shared/ipc'
@@ -81,45 +82,14 @@ export function MirrorPlanView({
           <p className="mirror-summary" aria-label="Tags by state">
             {summary.join(' · ')}
           </p>
-          <div className="mirror-table-scroll">
-            <table className="mirror-table" aria-label="Tags to mirror">
-              <thead>
-                <tr>
-                  <th scope="col">Tag</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">At the destination</th>
-                  <th scope="col" className="num">
-                    Blobs missing
-                  </th>
-                  <th scope="col" className="num">
-                    To send
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {plan.items.map((item, index) => (
-                  <MirrorRow key={item.reference} item={item} state={states[index] ?? 'new'} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TagTable label="Tags to mirror" columns={['Tag', 'Source', 'At the destination']} numeric={['Blobs missing', 'To send']}>
+            {plan.items.map((item, index) => (
+              <MirrorRow key={item.reference} item={item} state={states[index] ?? 'new'} />
+            ))}
+          </TagTable>
         </>
       )}
-      {plan.skipped.length > 0 ? (
-        <details className="copy-content mirror-skipped">
-          <summary>{plural(plan.skipped.length, 'tag')} left out</summary>
-          <ul>
-            {plan.skipped.map((skipped) => (
-              <li key={skipped.reference}>
-                <span className="mono" dir="auto">
-                  <RegistryText text={skipped.reference} />
-                </span>{' '}
-                <span className="muted">— {skipped.reason}</span>
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      <SkippedTags skipped={plan.skipped} />
       {conflicts.length > 0 ? <OverwriteConfirmation conflicts={conflicts} force={force} onForce={onForce} /> : null}
     </div>
   )
@@ -169,6 +139,51 @@ function MirrorRow({ item, state }: { item: CopyPlanItem; state: MirrorTagState 
   )
 }
 
+/** One row per tag, scrolling under its header; the `numeric` columns come last, right-aligned. */
+function TagTable({ label, columns, numeric, children }: { label: string; columns: string[]; numeric: string[]; children: ReactNode }) {
+  return (
+    <div className="mirror-table-scroll">
+      <table className="mirror-table" aria-label={label}>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+            {numeric.map((column) => (
+              <th key={column} scope="col" className="num">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  )
+}
+
+/** The tags the selection left out, and why (none: nothing shown). */
+function SkippedTags({ skipped }: { skipped: CopyPlan['skipped'] }) {
+  if (skipped.length === 0) return null
+  return (
+    <details className="copy-content mirror-skipped">
+      <summary>{plural(skipped.length, 'tag')} left out</summary>
+      <ul>
+        {skipped.map((tag) => (
+          <li key={tag.reference}>
+            <span className="mono" dir="auto">
+              <RegistryText text={tag.reference} />
+            </span>{' '}
+            <span className="muted">— {tag.reason}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  )
+}
+
 export function mirrorResultTitle(result: CopyResult): string {
   const { copied, upToDate, failed } = result.totals
   const total = result.items.length
@@ -213,40 +228,12 @@ export function MirrorResultView({ result }: { result: CopyResult }) {
         </span>
         : {summary.join(' · ')}
       </p>
-      <div className="mirror-table-scroll">
-        <table className="mirror-table" aria-label="Mirrored tags">
-          <thead>
-            <tr>
-              <th scope="col">Tag</th>
-              <th scope="col">Result</th>
-              <th scope="col">Verified at the destination</th>
-              <th scope="col" className="num">
-                Blobs sent
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.items.map((item) => (
-              <MirrorResultRow key={item.reference} item={item} />
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {result.skipped.length > 0 ? (
-        <details className="copy-content mirror-skipped">
-          <summary>{plural(result.skipped.length, 'tag')} left out</summary>
-          <ul>
-            {result.skipped.map((skipped) => (
-              <li key={skipped.reference}>
-                <span className="mono" dir="auto">
-                  <RegistryText text={skipped.reference} />
-                </span>{' '}
-                <span className="muted">— {skipped.reason}</span>
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      <TagTable label="Mirrored tags" columns={['Tag', 'Result', 'Verified at the destination']} numeric={['Blobs sent']}>
+        {result.items.map((item) => (
+          <MirrorResultRow key={item.reference} item={item} />
+        ))}
+      </TagTable>
+      <SkippedTags skipped={result.skipped} />
     </div>
   )
 }

@@ -4,7 +4,7 @@
 import { formatBytes, formatPlatform, formatRelativeDate } from '../../../shared/format'
 import type { IndexEntrySummary, Inspection, PlatformImage } from '../../../shared/types'
 import { shortDigest } from '../model/tag-summary'
-import { DateValue, Digest, Field, Section } from './details-sections'
+import { DateValue, DigestField, Field, MediaTypeField, Section, SizeField } from './details-sections'
 import { ChevronRightIcon } from './icons'
 import './platform-sections.css'
 
@@ -116,20 +116,10 @@ export function PlatformOverviewSection({ image, platform }: { image: PlatformIm
   return (
     <Section title={`Platform ${platform}`}>
       <dl className="fields">
-        <Field label="Digest">
-          <Digest value={image.digest} />
-        </Field>
-        <Field label="Config">
-          <Digest value={image.configDigest} />
-        </Field>
-        <Field label="Media type">
-          <span className="mono" dir="auto">
-            {image.mediaType}
-          </span>
-        </Field>
-        <Field label="Size">
-          {formatBytes(image.size)} <span className="muted">· compressed layers + config of this platform</span>
-        </Field>
+        <DigestField label="Digest" value={image.digest} />
+        <DigestField label="Config" value={image.configDigest} />
+        <MediaTypeField value={image.mediaType} />
+        <SizeField bytes={image.size} note="compressed layers + config of this platform" />
         <Field label="Built">
           <DateValue iso={image.created} source="config" />
         </Field>

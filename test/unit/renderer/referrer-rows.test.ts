@@ -5,27 +5,13 @@ import { noGrouping } from '../../../shared/referrer-tags'
 import type { TagDetails } from '../../../shared/types'
 import { computeDisplay } from '../../../renderer/src/model/display-rows'
 import type { TagRow } from '../../../renderer/src/model/tag-rows'
+import { imageDetails } from '../../support/tag-details'
 
 const hex = 'a'.repeat(64)
 const subject = `sha256:${hex}`
 
 function row(tag: string, digest: string, extra: Partial<TagDetails> = {}): TagRow {
-  const details: TagDetails = {
-    tag,
-    digest,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    kind: 'image',
-    configDigest: null,
-    size: 1,
-    sizeNote: '',
-    created: null,
-    createdSource: 'unknown',
-    platforms: [],
-    attestations: 0,
-    artifactType: null,
-    ...extra,
-  }
-  return { tag, result: { tag, ok: true, details }, checking: null }
+  return { tag, result: { tag, ok: true, details: imageDetails(tag, digest, extra) }, checking: null }
 }
 
 const tags = ['0.9', '1.0', `sha256-${hex}`, `sha256-${hex}.att`, `sha256-${'b'.repeat(64)}.sig`]

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { packCachedTagDetails, unpackCachedTagDetails } from '../../../shared/cached-details'
 import type { TagDetails } from '../../../shared/types'
+import { imageDetails } from '../../support/tag-details'
 
 const digest = (c: string): string => `sha256:${c.repeat(64)}`
 
-function row(tag: string, d: string, size: number): TagDetails {
-  return {
-    tag,
-    digest: d,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    kind: 'image',
-    configDigest: null,
-    size,
-    sizeNote: '',
-    created: null,
-    createdSource: 'unknown',
-    platforms: [],
-    attestations: 0,
-    artifactType: null,
-  }
-}
+const row = (tag: string, d: string, size: number): TagDetails => imageDetails(tag, d, { size })
 
 describe('cached rows packed by digest', () => {
   it('sends each digest once and spells every tag out again', () => {

@@ -2,27 +2,10 @@
 import { describe, expect, it } from 'vitest'
 import { countsText, groupReferrers, parseReferrerTag, referrerTagsOf } from '../../../shared/referrer-tags'
 import type { TagDetails } from '../../../shared/types'
+import { imageDetails as details } from '../../support/tag-details'
 
 const hex = 'a'.repeat(64)
 const subject = `sha256:${hex}`
-
-function details(tag: string, digest: string, extra: Partial<TagDetails> = {}): TagDetails {
-  return {
-    tag,
-    digest,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    kind: 'image',
-    configDigest: null,
-    size: 1,
-    sizeNote: '',
-    created: null,
-    createdSource: 'unknown',
-    platforms: [],
-    attestations: 0,
-    artifactType: null,
-    ...extra,
-  }
-}
 
 describe('referrer tag names', () => {
   it.each([

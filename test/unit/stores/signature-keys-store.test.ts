@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSignatureKeysStore, type SignatureKeysStore } from '../../../electron/stores/signature-keys-store'
-import { BerthError } from '../../../shared/errors'
+import { rejection as refusal } from '../../support/rejection'
 
 let dir = ''
 let store: SignatureKeysStore
@@ -18,16 +18,6 @@ beforeEach(() => {
   store = createSignatureKeysStore(join(dir, 'signature-keys.json'))
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
-
-async function refusal(promise: Promise<unknown>): Promise<BerthError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof BerthError) return error
-    throw error
-  }
-  throw new Error('expected a refusal')
-}
 
 describe('the signature keys file', () => {
   it('keeps keys per registry, and gives a repository the registry-wide keys and those whose prefix covers it', async () => {
